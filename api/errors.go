@@ -1,0 +1,89 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Error is an error with the HTTP status and machine-readable code it should be answered with.
+// Handlers return it; handleError turns it (and every other error) into the one JSON shape:
+//
+//	{"error": {"code": "not_found", "message": "no route for GET /x"}}
+type Error struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// errorBody is the one error shape of the API.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// codes names the statuses Fiber and fasthttp produce on their own.
+var codes = map[int]string{
+	http.StatusBadRequest:                  "bad_request",
+	http.StatusUnauthorized:                "unauthorized",
+	http.StatusForbidden:                   "forbidden",
+	http.StatusNotFound:                    "not_found",
+	http.StatusMethodNotAllowed:            "method_not_allowed",
+	http.StatusRequestTimeout:              "request_timeout",
+	http.StatusConflict:                    "conflict",
+	http.StatusRequestEntityTooLarge:       "payload_too_large",
+	http.StatusUnsupportedMediaType:        "unsupported_media_type",
+	http.StatusTooManyRequests:             "rate_limited",
+	http.StatusRequestHeaderFieldsTooLarge: "headers_too_large",
+	http.StatusServiceUnavailable:          "unavailable",
+}
+
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, code, msg := http.StatusInternalServerError, "internal", "something went wrong on our side; it has been logged"
+	var apiErr *Error
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &apiErr):
+		status, code, msg = apiErr.Status, apiErr.Code, apiErr.Message
+	case errors.As(err, &fe):
+		status = fe.Code
+		code = codes[status]
+		if code == "" {
+			code = strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
+		}
+		msg = fiberMessage(c, fe)
+	}
+	if status >= 500 {
+		s.logger.ErrorContext(c.UserContext(), "request failed",
+			slog.String("request_id", requestID(c)), slog.String("method", c.Method()),
+			slog.String("path", c.Path()), slog.Any("error", err))
+	}
+	return c.Status(status).JSON(errorBody{Error: errorDetail{Code: code, Message: msg}})
+}
+
+// fiberMessage rewrites Fiber's built-in messages into sentences a person understands.
+func fiberMessage(c *fiber.Ctx, fe *fiber.Error) string {
+	switch fe.Code {
+	case http.StatusNotFound:
+		if strings.HasPrefix(fe.Message, "Cannot ") {
+			return "no route for " + c.Method() + " " + c.Path()
+		}
+	case http.StatusMethodNotAllowed:
+		return "method " + c.Method() + " is not allowed on " + c.Path()
+	case http.StatusRequestEntityTooLarge:
+		return "the request body is larger than this server accepts"
+	}
+	if fe.Message == http.StatusText(fe.Code) {
+		return strings.ToLower(fe.Message[:1]) + fe.Message[1:]
+	}
+	return fe.Message
+}

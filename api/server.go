@@ -1,0 +1,85 @@
+// Package api is the HTTP side of mirubato: a Fiber app with one route table (routes.go),
+// one error shape (errors.go), health and metrics endpoints and the operator pages.
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/workers"
+)
+
+// Deps is everything the API needs, wired by the caller.
+type Deps struct {
+	Config  *config.Config
+	Logger  *slog.Logger
+	Pool    *pgxpool.Pool
+	River   *workers.Client
+	Metrics *metrics.Metrics
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the API. Create it with New, serve it with Serve.
+type Server struct {
+	app     *fiber.App
+	cfg     *config.Config
+	logger  *slog.Logger
+	pool    *pgxpool.Pool
+	river   *workers.Client
+	metrics *metrics.Metrics
+	now     func() time.Time
+}
+
+// New builds the Fiber app and its background parts (River UI caches), which live until ctx ends.
+func New(ctx context.Context, d Deps) (*Server, error) {
+	s := &Server{
+		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "mirubato",
+		BodyLimit:             d.Config.MaxBodyBytes,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	riverUI, err := newRiverUI(ctx, d.River, d.Logger)
+	if err != nil {
+		return nil, err
+	}
+	s.routes(riverUI)
+	return s, nil
+}
+
+// App returns the Fiber app (tests drive it over a real listener).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve accepts connections on ln until ctx is cancelled, then drains in-flight requests
+// for up to the shutdown timeout.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.app.Listener(ln) }()
+	s.logger.InfoContext(ctx, "api listening", slog.String("addr", ln.Addr().String()))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("error serving HTTP: %w", err)
+	case <-ctx.Done():
+	}
+	if err := s.app.ShutdownWithTimeout(s.cfg.ShutdownTimeout); err != nil {
+		return fmt.Errorf("error shutting down HTTP: %w", err)
+	}
+	return <-errc
+}

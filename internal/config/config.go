@@ -1,0 +1,257 @@
+// Package config reads the process configuration from environment variables, validates it
+// and knows how to log it with its secrets masked.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"github.com/mirubato/mirubato/internal/queues"
+)
+
+// Environment names.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// Config is the whole configuration of a mirubato process. Every field comes from the
+// environment variable named in its tag; README.md documents each of them.
+type Config struct {
+	Env         string `env:"MIRUBATO_ENV" envDefault:"development"`
+	DatabaseURL string `env:"DATABASE_URL,required"`
+	DBMaxConns  int32  `env:"DB_MAX_CONNS" envDefault:"20"`
+
+	Port       int    `env:"PORT" envDefault:"8080"`
+	ListenHost string `env:"LISTEN_HOST"`
+	// MaxBodyBytes bounds every request body; larger ones get 413.
+	MaxBodyBytes int `env:"HTTP_MAX_BODY_BYTES" envDefault:"4194304"`
+
+	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
+	LogFormat string `env:"LOG_FORMAT"`
+
+	// AuthSecret signs access tokens (HMAC). Required in production.
+	AuthSecret string `env:"AUTH_SECRET" secret:"true"`
+
+	// OpsUsername and OpsPassword guard /ops/* (River UI). Empty means /ops is closed.
+	OpsUsername string `env:"OPS_USERNAME"`
+	OpsPassword string `env:"OPS_PASSWORD" secret:"true"`
+
+	// RiverMaxWorkers overrides the number of concurrent jobs per queue, e.g. "scores=4,default=50".
+	RiverMaxWorkers        map[string]int `env:"RIVER_MAX_WORKERS"`
+	RiverFetchCooldown     time.Duration  `env:"RIVER_FETCH_COOLDOWN" envDefault:"1ms"`
+	RiverFetchPollInterval time.Duration  `env:"RIVER_FETCH_POLL_INTERVAL" envDefault:"1s"`
+	ShutdownTimeout        time.Duration  `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	// WorkerMetricsAddr, when set, makes `mirubato worker` serve /metrics on that address.
+	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR"`
+}
+
+// Load reads the configuration from environ (os.Environ form: "KEY=value") and validates it.
+// Errors name the variable that is wrong.
+func Load(environ []string) (*Config, error) {
+	vars := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok {
+			vars[k] = v
+		}
+	}
+	var cfg Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: vars}); err != nil {
+		return nil, explain(err)
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// Development reports whether this is a development process (mirubato dev, local runs).
+func (c *Config) Development() bool { return c.Env == EnvDevelopment }
+
+// ListenAddr is the host:port the HTTP server binds. Development binds loopback only.
+func (c *Config) ListenAddr() string {
+	host := c.ListenHost
+	if host == "" && c.Development() {
+		host = "127.0.0.1"
+	}
+	return fmt.Sprintf("%s:%d", host, c.Port)
+}
+
+// MaxWorkers returns the concurrency of every queue: the defaults overridden by RIVER_MAX_WORKERS.
+func (c *Config) MaxWorkers() map[string]int {
+	out := queues.DefaultMaxWorkers()
+	for q, n := range c.RiverMaxWorkers {
+		out[q] = n
+	}
+	return out
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	switch c.Env {
+	case EnvDevelopment, EnvProduction:
+	default:
+		bad("MIRUBATO_ENV", "%q is not one of development, production", c.Env)
+	}
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		bad("DATABASE_URL", "must be a postgres:// URL")
+	}
+	if c.DBMaxConns < 2 {
+		bad("DB_MAX_CONNS", "must be at least 2, got %d", c.DBMaxConns)
+	}
+	if c.Port < 1 || c.Port > 65535 {
+		bad("PORT", "must be between 1 and 65535, got %d", c.Port)
+	}
+	if c.MaxBodyBytes < 1024 {
+		bad("HTTP_MAX_BODY_BYTES", "must be at least 1024, got %d", c.MaxBodyBytes)
+	}
+	if _, err := ParseLevel(c.LogLevel); err != nil {
+		bad("LOG_LEVEL", "%v", err)
+	}
+	switch c.LogFormat {
+	case "", "json", "text":
+	default:
+		bad("LOG_FORMAT", "%q is not one of json, text", c.LogFormat)
+	}
+	if c.Env == EnvProduction && len(c.AuthSecret) < 32 {
+		bad("AUTH_SECRET", "must be set to at least 32 characters in production")
+	}
+	if (c.OpsUsername == "") != (c.OpsPassword == "") {
+		bad("OPS_USERNAME/OPS_PASSWORD", "set both or neither")
+	}
+	if c.OpsPassword != "" && len(c.OpsPassword) < 12 {
+		bad("OPS_PASSWORD", "must be at least 12 characters")
+	}
+	known := queues.DefaultMaxWorkers()
+	names := make([]string, 0, len(c.RiverMaxWorkers))
+	for q := range c.RiverMaxWorkers {
+		names = append(names, q)
+	}
+	sort.Strings(names)
+	for _, q := range names {
+		if _, ok := known[q]; !ok {
+			bad("RIVER_MAX_WORKERS", "unknown queue %q (queues: %s)", q, strings.Join(queues.All(), ", "))
+		} else if n := c.RiverMaxWorkers[q]; n < 1 || n > 10000 {
+			bad("RIVER_MAX_WORKERS", "queue %q: %d is not between 1 and 10000", q, n)
+		}
+	}
+	if c.RiverFetchCooldown < time.Millisecond {
+		bad("RIVER_FETCH_COOLDOWN", "must be at least 1ms, got %s", c.RiverFetchCooldown)
+	}
+	if c.RiverFetchPollInterval < c.RiverFetchCooldown {
+		bad("RIVER_FETCH_POLL_INTERVAL", "must be at least RIVER_FETCH_COOLDOWN (%s), got %s", c.RiverFetchCooldown, c.RiverFetchPollInterval)
+	}
+	if c.ShutdownTimeout <= 0 {
+		bad("SHUTDOWN_TIMEOUT", "must be positive, got %s", c.ShutdownTimeout)
+	}
+	return errors.Join(errs...)
+}
+
+// ParseLevel turns debug, info, warn or error into a slog level.
+func ParseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("%q is not one of debug, info, warn, error", s)
+	}
+	return l, nil
+}
+
+// LogValue lists every setting with secrets masked, so the configuration can be logged at start.
+func (c *Config) LogValue() slog.Value {
+	v := reflect.ValueOf(*c)
+	t := v.Type()
+	attrs := make([]slog.Attr, 0, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		val := v.Field(i).Interface()
+		switch {
+		case f.Tag.Get("secret") == "true":
+			if val != "" {
+				val = "*****"
+			}
+		case name == "DATABASE_URL":
+			val = maskURL(c.DatabaseURL)
+		}
+		attrs = append(attrs, slog.Any(name, val))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+func maskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "*****"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}
+
+// explain rewrites the env library's errors so that they name the variable, not the Go field.
+func explain(err error) error {
+	var agg env.AggregateError
+	if !errors.As(err, &agg) {
+		return err
+	}
+	t := reflect.TypeFor[Config]()
+	var errs []error
+	for _, e := range agg.Errors {
+		var pe env.ParseError
+		var unset env.EnvVarIsNotSetError
+		switch {
+		case errors.As(e, &pe):
+			name := pe.Name
+			if f, ok := t.FieldByName(pe.Name); ok {
+				name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
+			}
+			errs = append(errs, fmt.Errorf("%s: not a valid %s: %v", name, describe(pe.Type), unwrapAll(pe.Err)))
+		case errors.As(e, &unset):
+			errs = append(errs, fmt.Errorf("%s: required but not set", unset.Key))
+		default:
+			errs = append(errs, e)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func describe(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[time.Duration]():
+		return "duration (such as 500ms, 30s, 2m)"
+	case t.Kind() == reflect.Map:
+		return "list of name=number pairs (such as scores=4,default=50)"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Int64:
+		return "whole number"
+	default:
+		return t.String()
+	}
+}
+
+func unwrapAll(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}

@@ -1,0 +1,61 @@
+// Command mirubato is the one binary of the platform; its first argument picks the role.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: mirubato <command>
+
+commands:
+  api                 serve the HTTP API (Procfile: web)
+  worker              work River jobs (Procfile: worker); run as many as you like
+  migrate             apply database migrations, then exit (Procfile: release)
+  dev                 migrate, then api + worker in one process (local development)
+  user token <email>  create the user if missing and print an access token
+
+Configuration comes from environment variables; README.md lists them.`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "mirubato:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New(usage)
+
+// run dispatches to the role named by args[0].
+func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	switch args[0] {
+	case "api":
+		return runAPI(ctx, environ, stderr)
+	case "worker":
+		return runWorker(ctx, environ, stderr)
+	case "migrate":
+		return runMigrate(ctx, environ, stderr)
+	case "dev":
+		return runDev(ctx, environ, stdout, stderr)
+	case "user":
+		if len(args) == 3 && args[1] == "token" {
+			return runUserToken(ctx, environ, args[2], stdout, stderr)
+		}
+		return errors.New("usage: mirubato user token <email>")
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+	}
+}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/mail"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mirubato/mirubato/api"
+	"github.com/mirubato/mirubato/internal/auth"
+	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/db"
+	"github.com/mirubato/mirubato/internal/logging"
+	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/internal/queues"
+	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/migrations"
+	"github.com/mirubato/mirubato/workers"
+)
+
+// devAuthSecret signs tokens in development when AUTH_SECRET is not set. Production refuses
+// to start without AUTH_SECRET (config.Load).
+const devAuthSecret = "mirubato-development-only-secret-do-not-deploy"
+
+// env is what every role starts from: validated configuration, a logger and a database pool.
+type env struct {
+	cfg     *config.Config
+	logger  *slog.Logger
+	pool    *pgxpool.Pool
+	metrics *metrics.Metrics
+}
+
+func setup(ctx context.Context, environ []string, stderr io.Writer, role string) (*env, error) {
+	cfg, err := config.Load(environ)
+	if err != nil {
+		return nil, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	logger := logging.New(stderr, cfg).With(slog.String("role", role))
+	logger.InfoContext(ctx, "starting", slog.Any("config", cfg))
+	if cfg.AuthSecret == "" {
+		cfg.AuthSecret = devAuthSecret
+		logger.WarnContext(ctx, "AUTH_SECRET is not set: using the development secret")
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+	if err != nil {
+		return nil, err
+	}
+	return &env{cfg: cfg, logger: logger, pool: pool, metrics: metrics.New()}, nil
+}
+
+func (e *env) workerConfig() workers.Config {
+	return workers.Config{
+		MaxWorkers:        e.cfg.MaxWorkers(),
+		FetchCooldown:     e.cfg.RiverFetchCooldown,
+		FetchPollInterval: e.cfg.RiverFetchPollInterval,
+	}
+}
+
+func runMigrate(ctx context.Context, environ []string, stderr io.Writer) error {
+	e, err := setup(ctx, environ, stderr, "migrate")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	return migrate(ctx, e)
+}
+
+func migrate(ctx context.Context, e *env) error {
+	res, err := migrations.Up(ctx, e.pool, e.logger)
+	if err != nil {
+		return err
+	}
+	e.logger.InfoContext(ctx, "database migrated",
+		slog.Int64("app_version", res.AppVersion), slog.Int("river_version", res.RiverVersion),
+		slog.Any("applied", res.Applied))
+	return nil
+}
+
+func runAPI(ctx context.Context, environ []string, stderr io.Writer) error {
+	e, err := setup(ctx, environ, stderr, "api")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	if err := migrations.Check(ctx, e.pool); err != nil {
+		return err
+	}
+	client, err := workers.NewInsertOnly(e.pool, e.logger)
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, client)
+}
+
+func serveAPI(ctx context.Context, e *env, client *workers.Client) error {
+	if err := e.metrics.RegisterQueueStats(e.pool, queues.All(), 5*time.Second, e.logger); err != nil {
+		return fmt.Errorf("error registering queue metrics: %w", err)
+	}
+	srv, err := api.New(ctx, api.Deps{Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", e.cfg.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("error listening on %s (PORT): %w", e.cfg.ListenAddr(), err)
+	}
+	return srv.Serve(ctx, ln)
+}
+
+func runWorker(ctx context.Context, environ []string, stderr io.Writer) error {
+	e, err := setup(ctx, environ, stderr, "worker")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	if err := migrations.Check(ctx, e.pool); err != nil {
+		return err
+	}
+	w, periodic := workers.Pipelines(e.pool)
+	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
+	if err != nil {
+		return err
+	}
+	if addr := e.cfg.WorkerMetricsAddr; addr != "" {
+		stopMetrics, err := serveMetrics(ctx, e, addr)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
+	return workers.Run(ctx, client, e.logger, e.cfg.ShutdownTimeout)
+}
+
+// serveMetrics exposes a worker's job metrics, which only that process knows.
+func serveMetrics(ctx context.Context, e *env, addr string) (func(), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("error listening on %s (WORKER_METRICS_ADDR): %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", e.metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			e.logger.ErrorContext(ctx, "metrics server failed", slog.Any("error", err))
+		}
+	}()
+	e.logger.InfoContext(ctx, "worker metrics listening", slog.String("addr", ln.Addr().String()))
+	return func() { _ = srv.Close() }, nil
+}
+
+// runDev is the embedded default: migrate, then serve the API and work jobs in one process
+// with one River client.
+func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) error {
+	e, err := setup(ctx, environ, stderr, "dev")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	if err := migrate(ctx, e); err != nil {
+		return err
+	}
+	w, periodic := workers.Pipelines(e.pool)
+	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
+	if err != nil {
+		return err
+	}
+	if err := client.Start(ctx); err != nil {
+		return fmt.Errorf("error starting the River client: %w", err)
+	}
+	fmt.Fprintf(stdout, "mirubato dev: listening on http://%s (River UI: /ops/river/, health: /health)\n", e.cfg.ListenAddr())
+	apiErr := serveAPI(ctx, e, client)
+	stopErr := workers.Shutdown(client, e.logger, e.cfg.ShutdownTimeout)
+	return errors.Join(apiErr, stopErr)
+}
+
+func runUserToken(ctx context.Context, environ []string, email string, stdout, stderr io.Writer) error {
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Name != "" {
+		return fmt.Errorf("%q is not an email address", email)
+	}
+	e, err := setup(ctx, environ, stderr, "cli")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	if err := migrations.Check(ctx, e.pool); err != nil {
+		return err
+	}
+	user, err := store.EnsureUser(ctx, e.pool, addr.Address)
+	if err != nil {
+		return err
+	}
+	tokens, err := auth.NewTokens(e.cfg.AuthSecret, nil)
+	if err != nil {
+		return err
+	}
+	tok, err := tokens.Issue(user.ID, auth.AccessTokenTTL)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}

@@ -1,0 +1,187 @@
+// Package workers configures the River client that works jobs: its queues and pool sizes,
+// fetch tuning, the pipelines it runs, periodic jobs, middleware (logging and metrics), the
+// error handler, and graceful shutdown.
+package workers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/pipelines/canary"
+)
+
+// Client is the River client used by every process: insert-only in the API, working in workers.
+type Client = river.Client[pgx.Tx]
+
+// Config is the worker side of the process configuration.
+type Config struct {
+	// MaxWorkers is the concurrency of each queue; every queue listed is worked.
+	MaxWorkers map[string]int
+	// FetchCooldown is the least time between two fetches of a queue (River's default is
+	// 100 ms, which caps one process near 1,000 jobs/s).
+	FetchCooldown time.Duration
+	// FetchPollInterval is how often a queue is polled when no LISTEN/NOTIFY wake-up came.
+	FetchPollInterval time.Duration
+}
+
+// Pipelines returns the workers and periodic jobs of every pipeline.
+func Pipelines(pool *pgxpool.Pool) (*river.Workers, []*river.PeriodicJob) {
+	w := river.NewWorkers()
+	river.AddWorker(w, canary.NewWorker(pool))
+	return w, []*river.PeriodicJob{canary.PeriodicJob()}
+}
+
+// New returns a River client that works every queue of cfg with workers, with our logging,
+// metrics and error handling around each job. It is not started.
+func New(pool *pgxpool.Pool, cfg Config, logger *slog.Logger, m *metrics.Metrics,
+	workers *river.Workers, periodic []*river.PeriodicJob,
+) (*Client, error) {
+	qs := make(map[string]river.QueueConfig, len(cfg.MaxWorkers))
+	for name, n := range cfg.MaxWorkers {
+		qs[name] = river.QueueConfig{MaxWorkers: n}
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Logger:            logger,
+		Queues:            qs,
+		Workers:           workers,
+		PeriodicJobs:      periodic,
+		FetchCooldown:     cfg.FetchCooldown,
+		FetchPollInterval: cfg.FetchPollInterval,
+		ErrorHandler:      &errorHandler{logger: logger},
+		Middleware:        []rivertype.Middleware{&observe{logger: logger, metrics: m}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error creating the River client: %w", err)
+	}
+	return client, nil
+}
+
+// NewInsertOnly returns a River client that only inserts jobs (the API process).
+func NewInsertOnly(pool *pgxpool.Pool, logger *slog.Logger) (*Client, error) {
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("error creating the River client: %w", err)
+	}
+	return client, nil
+}
+
+// Run starts client and works jobs until ctx is cancelled. Then it stops fetching and gives
+// running jobs shutdownTimeout to finish; jobs still running after that are cancelled
+// (their contexts are cancelled and River retries them later), so no accepted work is lost.
+func Run(ctx context.Context, client *Client, logger *slog.Logger, shutdownTimeout time.Duration) error {
+	if err := client.Start(ctx); err != nil {
+		return fmt.Errorf("error starting the River client: %w", err)
+	}
+	logger.InfoContext(ctx, "worker started", slog.String("client_id", client.ID()))
+	select {
+	case <-ctx.Done():
+	case <-client.Stopped():
+		return errors.New("river client stopped unexpectedly")
+	}
+	return Shutdown(client, logger, shutdownTimeout)
+}
+
+// Shutdown stops a started client: a soft stop within timeout, then a hard one.
+func Shutdown(client *Client, logger *slog.Logger, timeout time.Duration) error {
+	logger.Info("worker stopping", slog.Duration("timeout", timeout))
+	softCtx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := client.Stop(softCtx)
+	if err == nil {
+		logger.Info("worker stopped")
+		return nil
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("error stopping the River client: %w", err)
+	}
+	logger.Warn("worker soft stop timed out; cancelling running jobs")
+	hardCtx, cancelHard := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelHard()
+	if err := client.StopAndCancel(hardCtx); err != nil {
+		return fmt.Errorf("error stopping the River client: %w", err)
+	}
+	logger.Info("worker stopped after cancelling jobs")
+	return nil
+}
+
+// observe logs and measures every job. It sits around the worker, so it sees the job's
+// result before River decides to complete, retry, snooze or discard it.
+type observe struct {
+	river.MiddlewareDefaults
+	logger  *slog.Logger
+	metrics *metrics.Metrics
+}
+
+func (o *observe) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
+	start := time.Now()
+	panicked := true
+	defer func() {
+		if panicked { // River recovers the panic and reports it to the error handler
+			o.metrics.ObserveJob(job.Queue, job.Kind, "panic", time.Since(start))
+		}
+	}()
+	err := doInner(ctx)
+	panicked = false
+	d := time.Since(start)
+	outcome := outcomeOf(err)
+	o.metrics.ObserveJob(job.Queue, job.Kind, outcome, d)
+	if o.logger.Enabled(ctx, slog.LevelDebug) {
+		o.logger.LogAttrs(ctx, slog.LevelDebug, "job worked",
+			slog.Int64("job_id", job.ID), slog.String("kind", job.Kind), slog.String("queue", job.Queue),
+			slog.Int("attempt", job.Attempt), slog.String("outcome", outcome),
+			slog.Float64("duration_ms", float64(d.Microseconds())/1000))
+	}
+	return err
+}
+
+func outcomeOf(err error) string {
+	var snooze *rivertype.JobSnoozeError
+	var cancel *rivertype.JobCancelError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &snooze):
+		return "snoozed"
+	case errors.As(err, &cancel):
+		return "cancelled"
+	default:
+		return "error"
+	}
+}
+
+// errorHandler logs failed jobs once, with what an operator needs to find them.
+type errorHandler struct {
+	logger *slog.Logger
+}
+
+func (h *errorHandler) HandleError(ctx context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
+	level := slog.LevelWarn // River will retry it
+	if job.Attempt >= job.MaxAttempts {
+		level = slog.LevelError
+	}
+	h.logger.LogAttrs(ctx, level, "job failed", jobAttrs(job, slog.Any("error", err))...)
+	return nil
+}
+
+func (h *errorHandler) HandlePanic(ctx context.Context, job *rivertype.JobRow, panicVal any, trace string) *river.ErrorHandlerResult {
+	h.logger.LogAttrs(ctx, slog.LevelError, "job panicked",
+		jobAttrs(job, slog.Any("panic", panicVal), slog.String("trace", trace))...)
+	return nil
+}
+
+func jobAttrs(job *rivertype.JobRow, extra ...slog.Attr) []slog.Attr {
+	return append([]slog.Attr{
+		slog.Int64("job_id", job.ID), slog.String("kind", job.Kind), slog.String("queue", job.Queue),
+		slog.Int("attempt", job.Attempt), slog.Int("max_attempts", job.MaxAttempts),
+	}, extra...)
+}
