@@ -96,20 +96,29 @@ func runAPI(ctx context.Context, environ []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return serveAPI(ctx, e, client)
+	ln, err := listen(e)
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, e, client, ln)
 }
 
-func serveAPI(ctx context.Context, e *env, client *workers.Client) error {
+func listen(e *env) (net.Listener, error) {
+	ln, err := net.Listen("tcp", e.cfg.ListenAddr())
+	if err != nil {
+		return nil, fmt.Errorf("error listening on %s (PORT): %w", e.cfg.ListenAddr(), err)
+	}
+	return ln, nil
+}
+
+func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listener) error {
 	if err := e.metrics.RegisterQueueStats(e.pool, queues.All(), 5*time.Second, e.logger); err != nil {
 		return fmt.Errorf("error registering queue metrics: %w", err)
 	}
 	srv, err := api.New(ctx, api.Deps{Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics})
 	if err != nil {
+		_ = ln.Close()
 		return err
-	}
-	ln, err := net.Listen("tcp", e.cfg.ListenAddr())
-	if err != nil {
-		return fmt.Errorf("error listening on %s (PORT): %w", e.cfg.ListenAddr(), err)
 	}
 	return srv.Serve(ctx, ln)
 }
@@ -172,11 +181,16 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	ln, err := listen(e)
+	if err != nil {
+		return err
+	}
 	if err := client.Start(ctx); err != nil {
+		_ = ln.Close()
 		return fmt.Errorf("error starting the River client: %w", err)
 	}
-	fmt.Fprintf(stdout, "mirubato dev: listening on http://%s (River UI: /ops/river/, health: /health)\n", e.cfg.ListenAddr())
-	apiErr := serveAPI(ctx, e, client)
+	fmt.Fprintf(stdout, "mirubato dev: listening on http://%s (River UI: /ops/river/, health: /health)\n", ln.Addr())
+	apiErr := serveAPI(ctx, e, client, ln)
 	stopErr := workers.Shutdown(client, e.logger, e.cfg.ShutdownTimeout)
 	return errors.Join(apiErr, stopErr)
 }

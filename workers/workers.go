@@ -133,7 +133,7 @@ func (o *observe) Work(ctx context.Context, job *rivertype.JobRow, doInner func(
 	err := doInner(ctx)
 	panicked = false
 	d := time.Since(start)
-	outcome := outcomeOf(err)
+	outcome := outcomeOf(ctx, err)
 	o.metrics.ObserveJob(job.Queue, job.Kind, outcome, d)
 	if o.logger.Enabled(ctx, slog.LevelDebug) {
 		o.logger.LogAttrs(ctx, slog.LevelDebug, "job worked",
@@ -144,12 +144,14 @@ func (o *observe) Work(ctx context.Context, job *rivertype.JobRow, doInner func(
 	return err
 }
 
-func outcomeOf(err error) string {
+func outcomeOf(ctx context.Context, err error) string {
 	var snooze *rivertype.JobSnoozeError
 	var cancel *rivertype.JobCancelError
 	switch {
 	case err == nil:
 		return "ok"
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		return "interrupted" // the client is stopping; River puts the job back
 	case errors.As(err, &snooze):
 		return "snoozed"
 	case errors.As(err, &cancel):

@@ -46,7 +46,7 @@ type Config struct {
 	OpsPassword string `env:"OPS_PASSWORD" secret:"true"`
 
 	// RiverMaxWorkers overrides the number of concurrent jobs per queue, e.g. "scores=4,default=50".
-	RiverMaxWorkers        map[string]int `env:"RIVER_MAX_WORKERS"`
+	RiverMaxWorkers        map[string]int `env:"RIVER_MAX_WORKERS" envKeyValSeparator:"="`
 	RiverFetchCooldown     time.Duration  `env:"RIVER_FETCH_COOLDOWN" envDefault:"1ms"`
 	RiverFetchPollInterval time.Duration  `env:"RIVER_FETCH_POLL_INTERVAL" envDefault:"1s"`
 	ShutdownTimeout        time.Duration  `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
@@ -111,8 +111,8 @@ func (c *Config) validate() error {
 	if c.DBMaxConns < 2 {
 		bad("DB_MAX_CONNS", "must be at least 2, got %d", c.DBMaxConns)
 	}
-	if c.Port < 1 || c.Port > 65535 {
-		bad("PORT", "must be between 1 and 65535, got %d", c.Port)
+	if c.Port < 0 || c.Port > 65535 { // 0: any free port (tests)
+		bad("PORT", "must be between 0 and 65535, got %d", c.Port)
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("HTTP_MAX_BODY_BYTES", "must be at least 1024, got %d", c.MaxBodyBytes)

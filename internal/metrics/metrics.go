@@ -41,7 +41,7 @@ func New() *Metrics {
 		}, []string{"method", "route"}),
 		jobsWorked: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mirubato_jobs_worked_total",
-			Help: "Jobs worked by this process, by queue, kind and outcome (ok, error, panic).",
+			Help: "Jobs worked by this process, by queue, kind and outcome (ok, error, snoozed, cancelled, interrupted, panic).",
 		}, []string{"queue", "kind", "outcome"}),
 		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "mirubato_job_duration_seconds",

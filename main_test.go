@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/auth"
+	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/migrations"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+
+	t.Run("Usage", func(t *testing.T) {
+		t.Parallel()
+		err := run(context.Background(), nil, nil, &bytes.Buffer{}, &bytes.Buffer{})
+		require.ErrorContains(t, err, "usage: mirubato")
+		err = run(context.Background(), []string{"serve"}, nil, &bytes.Buffer{}, &bytes.Buffer{})
+		require.ErrorContains(t, err, `unknown command "serve"`)
+	})
+
+	t.Run("BadConfigNamesTheVariable", func(t *testing.T) {
+		t.Parallel()
+		for _, role := range []string{"api", "worker", "migrate", "dev"} {
+			err := run(context.Background(), []string{role}, []string{"DATABASE_URL=postgres://x@127.0.0.1:1/x", "PORT=http"},
+				&bytes.Buffer{}, &bytes.Buffer{})
+			require.ErrorContains(t, err, "PORT: not a valid whole number", role)
+		}
+	})
+
+	t.Run("RefusesUnmigratedDatabase", func(t *testing.T) {
+		t.Parallel()
+		environ := []string{"DATABASE_URL=" + dbtest.EmptyDatabase(t), "PORT=0"}
+		for _, role := range []string{"api", "worker"} {
+			err := run(context.Background(), []string{role}, environ, &bytes.Buffer{}, &bytes.Buffer{})
+			require.ErrorIs(t, err, migrations.ErrNotMigrated, role)
+			require.ErrorContains(t, err, "run `mirubato migrate`", role)
+		}
+	})
+
+	t.Run("MigrateThenUserToken", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		environ := []string{"DATABASE_URL=" + dbtest.EmptyDatabase(t)}
+		var stderr bytes.Buffer
+		require.NoError(t, run(ctx, []string{"migrate"}, environ, &bytes.Buffer{}, &stderr))
+		require.Contains(t, stderr.String(), "database migrated")
+
+		var out1, out2 bytes.Buffer
+		require.NoError(t, run(ctx, []string{"user", "token", "nadia@example.com"}, environ, &out1, &bytes.Buffer{}))
+		require.NoError(t, run(ctx, []string{"user", "token", "Nadia@Example.com"}, environ, &out2, &bytes.Buffer{}))
+		tokens, err := auth.NewTokens(devAuthSecret, nil)
+		require.NoError(t, err)
+		id1, err := tokens.Verify(strings.TrimSpace(out1.String()))
+		require.NoError(t, err)
+		id2, err := tokens.Verify(strings.TrimSpace(out2.String()))
+		require.NoError(t, err)
+		require.Equal(t, id1, id2, "the same user, created once")
+		require.NotEqual(t, uuid.Nil, id1)
+
+		err = run(ctx, []string{"user", "token", "not an email"}, environ, &bytes.Buffer{}, &bytes.Buffer{})
+		require.ErrorContains(t, err, "is not an email address")
+	})
+
+	t.Run("DevServesAndWorksUntilCancelled", func(t *testing.T) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		environ := []string{"DATABASE_URL=" + dbtest.EmptyDatabase(t), "PORT=0", "SHUTDOWN_TIMEOUT=5s"}
+		stdout := &syncBuffer{}
+		done := make(chan error, 1)
+		go func() { done <- run(ctx, []string{"dev"}, environ, stdout, &bytes.Buffer{}) }()
+
+		var base string
+		require.Eventually(t, func() bool {
+			m := regexp.MustCompile(`listening on (http://\S+)`).FindStringSubmatch(stdout.String())
+			if m != nil {
+				base = m[1]
+			}
+			return m != nil
+		}, 20*time.Second, 20*time.Millisecond)
+
+		// One process: the API answers and the worker side works the canary job.
+		require.Eventually(t, func() bool {
+			resp, err := http.Get(base + "/health")
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			var h struct {
+				Status string `json:"status"`
+			}
+			return json.NewDecoder(resp.Body).Decode(&h) == nil && h.Status == "ok"
+		}, 20*time.Second, 50*time.Millisecond)
+
+		cancel()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(20 * time.Second):
+			t.Fatal("dev did not stop after its context ended")
+		}
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,270 @@
+package workers_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/internal/queues"
+	"github.com/mirubato/mirubato/workers"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// recordArgs is a test job whose every execution leaves a row in test_runs.
+type recordArgs struct {
+	N int `json:"n"`
+}
+
+func (recordArgs) Kind() string { return "test_record" }
+
+type recordWorker struct {
+	river.WorkerDefaults[recordArgs]
+	pool *pgxpool.Pool
+}
+
+func (w *recordWorker) Work(ctx context.Context, job *river.Job[recordArgs]) error {
+	time.Sleep(time.Millisecond) // a little work, so that no single client can take every job
+	_, err := w.pool.Exec(ctx, `INSERT INTO test_runs (job_id, n, client_id) VALUES ($1, $2, $3)`,
+		job.ID, job.Args.N, job.AttemptedBy[len(job.AttemptedBy)-1])
+	return err
+}
+
+// blockArgs is a test job that runs until its context is cancelled, unless told to finish.
+type blockArgs struct {
+	Finish bool `json:"finish"`
+}
+
+func (blockArgs) Kind() string { return "test_block" }
+
+type blockWorker struct {
+	river.WorkerDefaults[blockArgs]
+	started chan struct{}
+}
+
+func (w *blockWorker) Work(ctx context.Context, job *river.Job[blockArgs]) error {
+	if job.Args.Finish {
+		return nil
+	}
+	close(w.started)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+type testBundle struct {
+	pool    *pgxpool.Pool
+	metrics *metrics.Metrics
+	cfg     workers.Config
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	pool, _ := dbtest.NewDatabase(t)
+	_, err := pool.Exec(context.Background(),
+		`CREATE TABLE test_runs (job_id bigint NOT NULL, n int NOT NULL, client_id text NOT NULL)`)
+	require.NoError(t, err)
+	return &testBundle{
+		pool:    pool,
+		metrics: metrics.New(),
+		cfg: workers.Config{
+			MaxWorkers:        map[string]int{queues.Default: 10},
+			FetchCooldown:     time.Millisecond,
+			FetchPollInterval: 50 * time.Millisecond,
+		},
+	}
+}
+
+func (b *testBundle) client(t *testing.T, register func(*river.Workers)) *workers.Client {
+	t.Helper()
+	w := river.NewWorkers()
+	register(w)
+	c, err := workers.New(b.pool, b.cfg, dbtest.Logger(t), b.metrics, w, nil)
+	require.NoError(t, err)
+	return c
+}
+
+func TestTransactionalEnqueue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	register := func(w *river.Workers) { river.AddWorker(w, &recordWorker{pool: b.pool}) }
+	inserter := b.client(t, register)
+
+	// Rolled back: the job must never exist, so never run.
+	tx, err := b.pool.Begin(ctx)
+	require.NoError(t, err)
+	_, err = inserter.InsertTx(ctx, tx, recordArgs{N: -1}, nil)
+	require.NoError(t, err)
+	require.NoError(t, tx.Rollback(ctx))
+
+	// Committed: 300 jobs in one transaction.
+	const n = 300
+	params := make([]river.InsertManyParams, n)
+	for i := range params {
+		params[i] = river.InsertManyParams{Args: recordArgs{N: i}}
+	}
+	tx, err = b.pool.Begin(ctx)
+	require.NoError(t, err)
+	_, err = inserter.InsertManyTx(ctx, tx, params)
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit(ctx))
+
+	// Two worker clients compete for them.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	clients := []*workers.Client{b.client(t, register), b.client(t, register)}
+	for _, c := range clients {
+		require.NoError(t, c.Start(ctx))
+	}
+	require.Eventually(t, func() bool {
+		var done int
+		require.NoError(t, b.pool.QueryRow(ctx,
+			`SELECT count(*) FROM river_job WHERE kind = 'test_record' AND state = 'completed'`).Scan(&done))
+		return done == n
+	}, 30*time.Second, 20*time.Millisecond)
+	for _, c := range clients {
+		require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 5*time.Second))
+	}
+
+	var runs, distinct, rolledBack, byClients int
+	require.NoError(t, b.pool.QueryRow(ctx, `
+		SELECT count(*), count(DISTINCT n), count(*) FILTER (WHERE n = -1), count(DISTINCT client_id)
+		FROM test_runs`).Scan(&runs, &distinct, &rolledBack, &byClients))
+	require.Equal(t, n, runs, "every committed job runs exactly once")
+	require.Equal(t, n, distinct)
+	require.Zero(t, rolledBack, "a job inserted in a rolled-back transaction never runs")
+	require.Equal(t, 2, byClients, "both clients worked jobs")
+
+	var rolledBackRows int
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE args->>'n' = '-1'`).Scan(&rolledBackRows))
+	require.Zero(t, rolledBackRows)
+
+	require.InDelta(t, float64(n), counterSum(t, b.metrics, "mirubato_jobs_worked_total",
+		map[string]string{"kind": "test_record", "outcome": "ok"}), 0)
+}
+
+func TestShutdown(t *testing.T) {
+	t.Parallel()
+
+	t.Run("RunningJobIsCancelledAndRetriedNotLost", func(t *testing.T) {
+		t.Parallel()
+		ctx := context.Background()
+		b := setup(t)
+		started := make(chan struct{})
+		c := b.client(t, func(w *river.Workers) { river.AddWorker(w, &blockWorker{started: started}) })
+		require.NoError(t, c.Start(ctx))
+		res, err := c.Insert(ctx, blockArgs{}, nil)
+		require.NoError(t, err)
+		<-started
+
+		// The soft stop cannot finish (the job ignores it), so the hard stop cancels the job.
+		require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 200*time.Millisecond))
+		job, err := c.JobGet(ctx, res.Job.ID)
+		require.NoError(t, err)
+		// River hands a job interrupted by shutdown straight back to the queue.
+		require.Equal(t, rivertype.JobStateAvailable, job.State)
+		require.InDelta(t, 1, counterSum(t, b.metrics, "mirubato_jobs_worked_total", map[string]string{"outcome": "interrupted"}), 0)
+
+		// Another worker process picks it up and finishes it.
+		_, err = b.pool.Exec(ctx, `UPDATE river_job SET args = '{"finish": true}', scheduled_at = now() WHERE id = $1`, job.ID)
+		require.NoError(t, err)
+		c2 := b.client(t, func(w *river.Workers) { river.AddWorker(w, &blockWorker{}) })
+		require.NoError(t, c2.Start(ctx))
+		require.Eventually(t, func() bool {
+			j, err := c2.JobGet(ctx, job.ID)
+			return err == nil && j.State == rivertype.JobStateCompleted
+		}, 10*time.Second, 20*time.Millisecond)
+		require.NoError(t, workers.Shutdown(c2, dbtest.Logger(t), 5*time.Second))
+	})
+
+	t.Run("RunStopsWhenContextEnds", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		c := b.client(t, func(w *river.Workers) { river.AddWorker(w, &recordWorker{pool: b.pool}) })
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- workers.Run(ctx, c, dbtest.Logger(t), time.Second) }()
+		_, err := c.Insert(context.Background(), recordArgs{N: 7}, nil)
+		require.NoError(t, err)
+		require.Eventually(t, func() bool {
+			var n int
+			_ = b.pool.QueryRow(context.Background(), `SELECT count(*) FROM test_runs WHERE n = 7`).Scan(&n)
+			return n == 1
+		}, 10*time.Second, 20*time.Millisecond)
+		cancel()
+		select {
+		case err := <-errc:
+			require.NoError(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run did not return after its context ended")
+		}
+	})
+}
+
+func TestErrorsAreCountedByOutcome(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	failing := river.WorkFunc(func(ctx context.Context, job *river.Job[recordArgs]) error {
+		if job.Args.N == 1 {
+			return river.JobCancel(errors.New("cannot be done"))
+		}
+		return fmt.Errorf("boom %d", job.Args.N)
+	})
+	c := b.client(t, func(w *river.Workers) { river.AddWorker(w, failing) })
+	require.NoError(t, c.Start(ctx))
+	_, err := c.InsertMany(ctx, []river.InsertManyParams{
+		{Args: recordArgs{N: 1}}, {Args: recordArgs{N: 2}, InsertOpts: &river.InsertOpts{MaxAttempts: 1}},
+	})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		var n int
+		_ = b.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('cancelled', 'discarded')`).Scan(&n)
+		return n == 2
+	}, 10*time.Second, 20*time.Millisecond)
+	require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 5*time.Second))
+	require.InDelta(t, 1, counterSum(t, b.metrics, "mirubato_jobs_worked_total", map[string]string{"outcome": "cancelled"}), 0)
+	require.InDelta(t, 1, counterSum(t, b.metrics, "mirubato_jobs_worked_total", map[string]string{"outcome": "error"}), 0)
+}
+
+// counterSum adds up the counter series of name whose labels include want.
+func counterSum(t *testing.T, m *metrics.Metrics, name string, want map[string]string) float64 {
+	t.Helper()
+	families, err := m.Registry.Gather()
+	require.NoError(t, err)
+	var sum float64
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, metric := range f.GetMetric() {
+			if labelsMatch(metric, want) {
+				sum += metric.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
+}
+
+func labelsMatch(m *dto.Metric, want map[string]string) bool {
+	have := map[string]string{}
+	for _, l := range m.GetLabel() {
+		have[l.GetName()] = l.GetValue()
+	}
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
+}
