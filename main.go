@@ -20,12 +20,13 @@ commands:
   dev                 migrate, then api + worker in one process (local development)
   user token <email>  create the user if missing and print an access token
 
-Configuration comes from environment variables; README.md lists them.`
+Configuration comes from environment variables; README.md lists them`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "mirubato:", err)
 		os.Exit(1)
 	}

@@ -57,9 +57,11 @@ func setup(ctx context.Context, environ []string, stderr io.Writer, role string)
 
 func (e *env) workerConfig() workers.Config {
 	return workers.Config{
-		MaxWorkers:        e.cfg.MaxWorkers(),
-		FetchCooldown:     e.cfg.RiverFetchCooldown,
-		FetchPollInterval: e.cfg.RiverFetchPollInterval,
+		MaxWorkers:           e.cfg.MaxWorkers(),
+		FetchCooldown:        e.cfg.RiverFetchCooldown,
+		FetchPollInterval:    e.cfg.RiverFetchPollInterval,
+		JobTimeout:           e.cfg.RiverJobTimeout,
+		RescueStuckJobsAfter: e.cfg.RiverRescueStuckAfter,
 	}
 }
 
@@ -96,15 +98,16 @@ func runAPI(ctx context.Context, environ []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := listen(e)
+	ln, err := listen(ctx, e)
 	if err != nil {
 		return err
 	}
 	return serveAPI(ctx, e, client, ln)
 }
 
-func listen(e *env) (net.Listener, error) {
-	ln, err := net.Listen("tcp", e.cfg.ListenAddr())
+func listen(ctx context.Context, e *env) (net.Listener, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", e.cfg.ListenAddr())
 	if err != nil {
 		return nil, fmt.Errorf("error listening on %s (PORT): %w", e.cfg.ListenAddr(), err)
 	}
@@ -149,7 +152,8 @@ func runWorker(ctx context.Context, environ []string, stderr io.Writer) error {
 
 // serveMetrics exposes a worker's job metrics, which only that process knows.
 func serveMetrics(ctx context.Context, e *env, addr string) (func(), error) {
-	ln, err := net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("error listening on %s (WORKER_METRICS_ADDR): %w", addr, err)
 	}
@@ -181,7 +185,7 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	ln, err := listen(e)
+	ln, err := listen(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mirubato/mirubato/api"
@@ -22,7 +24,6 @@ import (
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
-	"github.com/mirubato/mirubato/workers"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -31,7 +32,7 @@ type testBundle struct {
 	baseURL string
 	pool    *pgxpool.Pool // straight to the database, for the test's own reads and writes
 	proxy   *dbtest.Proxy // between the server and the database
-	river   *workers.Client
+	river   *river.Client[pgx.Tx]
 	server  *api.Server
 	now     time.Time
 }
@@ -60,7 +61,7 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 		OpsUsername: opts.opsUser, OpsPassword: opts.opsPassword,
 	}
 	logger := dbtest.Logger(t)
-	client, err := workers.NewInsertOnly(pool, logger)
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})
 	require.NoError(t, err)
 	m := metrics.New()
 	require.NoError(t, m.RegisterQueueStats(pool, queues.All(), 0, logger))

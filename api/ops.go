@@ -7,16 +7,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 	"riverqueue.com/riverui"
-
-	"github.com/mirubato/mirubato/workers"
 )
 
 // riverUIPrefix is where River UI is mounted; River UI must be told the same prefix.
 const riverUIPrefix = "/ops/river"
 
 // newRiverUI returns River UI as a Fiber handler. Its background caches run until ctx ends.
-func newRiverUI(ctx context.Context, client *workers.Client, logger *slog.Logger) (fiber.Handler, error) {
+func newRiverUI(ctx context.Context, client *river.Client[pgx.Tx], logger *slog.Logger) (fiber.Handler, error) {
 	h, err := riverui.NewHandler(&riverui.HandlerOpts{
 		Endpoints: riverui.NewEndpoints(client, nil),
 		Logger:    logger.With(slog.String("component", "riverui")),

@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/metrics"
-	"github.com/mirubato/mirubato/workers"
 )
 
 // Deps is everything the API needs, wired by the caller.
@@ -22,7 +23,7 @@ type Deps struct {
 	Config  *config.Config
 	Logger  *slog.Logger
 	Pool    *pgxpool.Pool
-	River   *workers.Client
+	River   *river.Client[pgx.Tx]
 	Metrics *metrics.Metrics
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -34,7 +35,7 @@ type Server struct {
 	cfg     *config.Config
 	logger  *slog.Logger
 	pool    *pgxpool.Pool
-	river   *workers.Client
+	river   *river.Client[pgx.Tx]
 	metrics *metrics.Metrics
 	now     func() time.Time
 }

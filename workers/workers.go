@@ -32,6 +32,11 @@ type Config struct {
 	FetchCooldown time.Duration
 	// FetchPollInterval is how often a queue is polled when no LISTEN/NOTIFY wake-up came.
 	FetchPollInterval time.Duration
+	// JobTimeout bounds a job's run unless its worker sets Timeout; 0 means River's default.
+	JobTimeout time.Duration
+	// RescueStuckJobsAfter is when a job still running (its worker died) is retried
+	// elsewhere; 0 means River's default (1 hour).
+	RescueStuckJobsAfter time.Duration
 }
 
 // Pipelines returns the workers and periodic jobs of every pipeline.
@@ -51,14 +56,16 @@ func New(pool *pgxpool.Pool, cfg Config, logger *slog.Logger, m *metrics.Metrics
 		qs[name] = river.QueueConfig{MaxWorkers: n}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Logger:            logger,
-		Queues:            qs,
-		Workers:           workers,
-		PeriodicJobs:      periodic,
-		FetchCooldown:     cfg.FetchCooldown,
-		FetchPollInterval: cfg.FetchPollInterval,
-		ErrorHandler:      &errorHandler{logger: logger},
-		Middleware:        []rivertype.Middleware{&observe{logger: logger, metrics: m}},
+		Logger:               logger,
+		Queues:               qs,
+		Workers:              workers,
+		PeriodicJobs:         periodic,
+		FetchCooldown:        cfg.FetchCooldown,
+		FetchPollInterval:    cfg.FetchPollInterval,
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueStuckJobsAfter,
+		ErrorHandler:         &errorHandler{logger: logger},
+		Middleware:           []rivertype.Middleware{&observe{logger: logger, metrics: m}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("error creating the River client: %w", err)

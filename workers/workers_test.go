@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -19,7 +22,37 @@ import (
 	"github.com/mirubato/mirubato/workers"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+// childDBEnv, when set, makes the test binary a worker process for TestKilledWorkerProcess.
+const childDBEnv = "MIRUBATO_TEST_CHILD_WORKER_DB"
+
+func TestMain(m *testing.M) {
+	if dbURL := os.Getenv(childDBEnv); dbURL != "" {
+		runChildWorker(dbURL) // never returns: the parent test kills this process
+	}
+	dbtest.Main(m)
+}
+
+// runChildWorker works test_block jobs (which never finish) until the process is killed.
+func runChildWorker(dbURL string) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		panic(err)
+	}
+	w := river.NewWorkers()
+	river.AddWorker(w, &blockWorker{started: make(chan struct{})})
+	c, err := workers.New(pool, workers.Config{
+		MaxWorkers: map[string]int{queues.Default: 1}, FetchCooldown: time.Millisecond,
+		FetchPollInterval: 50 * time.Millisecond, JobTimeout: time.Hour,
+	}, slog.New(slog.DiscardHandler), metrics.New(), w, nil)
+	if err != nil {
+		panic(err)
+	}
+	if err := c.Start(ctx); err != nil {
+		panic(err)
+	}
+	select {}
+}
 
 // recordArgs is a test job whose every execution leaves a row in test_runs.
 type recordArgs struct {
@@ -62,6 +95,7 @@ func (w *blockWorker) Work(ctx context.Context, job *river.Job[blockArgs]) error
 }
 
 type testBundle struct {
+	dbURL   string
 	pool    *pgxpool.Pool
 	metrics *metrics.Metrics
 	cfg     workers.Config
@@ -69,11 +103,12 @@ type testBundle struct {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	pool, _ := dbtest.NewDatabase(t)
+	pool, dbURL := dbtest.NewDatabase(t)
 	_, err := pool.Exec(context.Background(),
 		`CREATE TABLE test_runs (job_id bigint NOT NULL, n int NOT NULL, client_id text NOT NULL)`)
 	require.NoError(t, err)
 	return &testBundle{
+		dbURL:   dbURL,
 		pool:    pool,
 		metrics: metrics.New(),
 		cfg: workers.Config{
@@ -209,6 +244,53 @@ func TestShutdown(t *testing.T) {
 			t.Fatal("Run did not return after its context ended")
 		}
 	})
+}
+
+// TestKilledWorkerProcess kills (SIGKILL) a worker process in the middle of a job: no
+// graceful anything. Another worker must rescue the job and finish it.
+func TestKilledWorkerProcess(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	pool := b.pool
+
+	inserter, err := workers.NewInsertOnly(pool, dbtest.Logger(t))
+	require.NoError(t, err)
+	res, err := inserter.Insert(ctx, blockArgs{}, nil)
+	require.NoError(t, err)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childDBEnv+"="+b.dbURL)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	require.Eventually(t, func() bool {
+		var state string
+		_ = pool.QueryRow(ctx, `SELECT state FROM river_job WHERE id = $1`, res.Job.ID).Scan(&state)
+		return state == "running"
+	}, 20*time.Second, 20*time.Millisecond)
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+
+	// A surviving worker, with a short rescue delay so the test need not wait ten minutes.
+	w := river.NewWorkers()
+	river.AddWorker(w, river.WorkFunc(func(context.Context, *river.Job[blockArgs]) error { return nil }))
+	c, err := workers.New(pool, workers.Config{
+		MaxWorkers: map[string]int{queues.Default: 2}, FetchCooldown: time.Millisecond,
+		FetchPollInterval: 50 * time.Millisecond, JobTimeout: 500 * time.Millisecond,
+		RescueStuckJobsAfter: time.Second,
+	}, dbtest.Logger(t), b.metrics, w, nil)
+	require.NoError(t, err)
+	require.NoError(t, c.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 5*time.Second)) })
+
+	// Leadership passes from the dead process within seconds; the rescuer then retries the job.
+	require.Eventually(t, func() bool {
+		j, err := c.JobGet(ctx, res.Job.ID)
+		return err == nil && j.State == rivertype.JobStateCompleted
+	}, 60*time.Second, 100*time.Millisecond)
+	j, err := c.JobGet(ctx, res.Job.ID)
+	require.NoError(t, err)
+	require.Equal(t, 2, j.Attempt, "worked once by the killed process, once after rescue")
 }
 
 func TestErrorsAreCountedByOutcome(t *testing.T) {

@@ -62,7 +62,7 @@ func (t *Tokens) Verify(token string) (uuid.UUID, error) {
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("%w: %v", ErrInvalidToken, err)
+		return uuid.Nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	id, err := uuid.Parse(claims.Subject)
 	if err != nil {

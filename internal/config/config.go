@@ -49,7 +49,12 @@ type Config struct {
 	RiverMaxWorkers        map[string]int `env:"RIVER_MAX_WORKERS" envKeyValSeparator:"="`
 	RiverFetchCooldown     time.Duration  `env:"RIVER_FETCH_COOLDOWN" envDefault:"1ms"`
 	RiverFetchPollInterval time.Duration  `env:"RIVER_FETCH_POLL_INTERVAL" envDefault:"1s"`
-	ShutdownTimeout        time.Duration  `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	// RiverJobTimeout bounds one job's run unless its worker sets its own Timeout.
+	RiverJobTimeout time.Duration `env:"RIVER_JOB_TIMEOUT" envDefault:"1m"`
+	// RiverRescueStuckAfter is when a job left running by a worker that died (SIGKILL, OOM,
+	// lost machine) is handed to another worker. It must exceed every job's timeout.
+	RiverRescueStuckAfter time.Duration `env:"RIVER_RESCUE_STUCK_AFTER" envDefault:"10m"`
+	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	// WorkerMetricsAddr, when set, makes `mirubato worker` serve /metrics on that address.
 	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR"`
 }
@@ -153,6 +158,12 @@ func (c *Config) validate() error {
 	if c.RiverFetchPollInterval < c.RiverFetchCooldown {
 		bad("RIVER_FETCH_POLL_INTERVAL", "must be at least RIVER_FETCH_COOLDOWN (%s), got %s", c.RiverFetchCooldown, c.RiverFetchPollInterval)
 	}
+	if c.RiverJobTimeout <= 0 {
+		bad("RIVER_JOB_TIMEOUT", "must be positive, got %s", c.RiverJobTimeout)
+	}
+	if c.RiverRescueStuckAfter <= c.RiverJobTimeout {
+		bad("RIVER_RESCUE_STUCK_AFTER", "must be longer than RIVER_JOB_TIMEOUT (%s), got %s", c.RiverJobTimeout, c.RiverRescueStuckAfter)
+	}
 	if c.ShutdownTimeout <= 0 {
 		bad("SHUTDOWN_TIMEOUT", "must be positive, got %s", c.ShutdownTimeout)
 	}
@@ -216,14 +227,14 @@ func explain(err error) error {
 	var errs []error
 	for _, e := range agg.Errors {
 		var pe env.ParseError
-		var unset env.EnvVarIsNotSetError
+		var unset env.VarIsNotSetError
 		switch {
 		case errors.As(e, &pe):
 			name := pe.Name
 			if f, ok := t.FieldByName(pe.Name); ok {
 				name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
 			}
-			errs = append(errs, fmt.Errorf("%s: not a valid %s: %v", name, describe(pe.Type), unwrapAll(pe.Err)))
+			errs = append(errs, fmt.Errorf("%s: not a valid %s: %w", name, describe(pe.Type), unwrapAll(pe.Err)))
 		case errors.As(e, &unset):
 			errs = append(errs, fmt.Errorf("%s: required but not set", unset.Key))
 		default:

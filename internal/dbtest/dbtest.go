@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -240,7 +241,7 @@ func ensureTemplate(ctx context.Context, tb testing.TB, admin *pgxpool.Pool, tmp
 	// A finished template is marked IS_TEMPLATE and closed to connections; anything else is
 	// the leftover of an interrupted build.
 	var ready *bool
-	if err := conn.QueryRow(ctx, "SELECT datistemplate AND NOT datallowconn FROM pg_database WHERE datname = $1", tmpl).Scan(&ready); err != nil && err != pgx.ErrNoRows {
+	if err := conn.QueryRow(ctx, "SELECT datistemplate AND NOT datallowconn FROM pg_database WHERE datname = $1", tmpl).Scan(&ready); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
 	if ready != nil && *ready {

@@ -1,6 +1,7 @@
 package dbtest
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/url"
@@ -57,7 +58,8 @@ func (p *Proxy) Up() {
 	if p.ln != nil {
 		return
 	}
-	ln, err := net.Listen("tcp", p.addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", p.addr)
 	if err != nil {
 		p.tb.Fatalf("proxy listen: %v", err)
 	}
@@ -87,7 +89,8 @@ func (p *Proxy) accept(ln net.Listener) {
 		if err != nil {
 			return
 		}
-		server, err := net.Dial("tcp", p.target)
+		var d net.Dialer
+		server, err := d.DialContext(context.Background(), "tcp", p.target)
 		if err != nil {
 			_ = client.Close()
 			continue

@@ -1,0 +1,62 @@
+# The two commands: `make run` (the product on its embedded default) and `make test`.
+# Both do their own setup (ops/setup, ops/devdb), so they work on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CACHE        ?= $(or $(MIRUBATO_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mirubato)
+BIN          := bin/mirubato
+GOLANGCI     := $(CACHE)/bin/golangci-lint
+GOLANGCI_VER := v2.15.0
+# Test packages run two at a time: the machine has two cores.
+TEST_FLAGS   ?= -race -count=1 -p 2 -timeout 15m
+
+.PHONY: help
+help:
+	@echo "make run    run api + worker on the local default (database, AI, blobs)"
+	@echo "make test   run the whole test suite against a local PostgreSQL with pgvector"
+	@echo "make lint   gofmt, go vet and golangci-lint"
+	@echo "make build  build bin/mirubato"
+	@echo "make bench-queue  job throughput: our worker stack against bare River"
+	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
+
+.PHONY: setup
+setup:
+	@ops/setup
+
+.PHONY: build
+build:
+	go build -trimpath -o $(BIN) .
+
+.PHONY: run
+run: setup build
+	@url=$$(ops/devdb start | tail -n1); \
+	DATABASE_URL="$$url" exec $(BIN) dev
+
+.PHONY: test
+test: setup
+	@url=$$(ops/devdb start | tail -n1); \
+	test_url=$$(if [ -n "$${DATABASE_URL:-}" ]; then echo "$$url"; else echo "$$url" | sed -E 's#/([^/?]+)(\?|$$)#/\1_test\2#'; fi); \
+	go vet ./... && \
+	TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$test_url}" go test $(TEST_FLAGS) ./...
+
+.PHONY: lint
+lint: setup $(GOLANGCI)
+	@test -z "$$(gofmt -l .)" || { echo "not gofmt-ed:"; gofmt -l .; exit 1; }
+	go vet ./...
+	$(GOLANGCI) run ./...
+
+$(GOLANGCI):
+	GOBIN=$(CACHE)/bin go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VER)
+
+.PHONY: bench-queue
+bench-queue: setup
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/queue
+
+.PHONY: cluster
+cluster: setup build
+	@ops/cluster
+
+.PHONY: clean
+clean:
+	rm -rf bin
