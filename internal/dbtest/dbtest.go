@@ -105,7 +105,7 @@ func NewDatabase(tb testing.TB) (*pgxpool.Pool, string) {
 	tb.Helper()
 	ctx := context.Background()
 	admin, tmpl := adminAndTemplate(tb)
-	name := "t_" + randomHex(tb, 8)
+	name := testDatabaseName(tb)
 	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %q TEMPLATE %q STRATEGY FILE_COPY`, name, tmpl)); err != nil {
 		tb.Fatalf("error creating test database: %v", err)
 	}
@@ -119,7 +119,7 @@ func NewDatabase(tb testing.TB) (*pgxpool.Pool, string) {
 func EmptyDatabase(tb testing.TB) string {
 	tb.Helper()
 	admin, _ := adminAndTemplate(tb)
-	name := "t_" + randomHex(tb, 8)
+	name := testDatabaseName(tb)
 	if _, err := admin.Exec(context.Background(), fmt.Sprintf(`CREATE DATABASE %q`, name)); err != nil {
 		tb.Fatalf("error creating test database: %v", err)
 	}
@@ -223,6 +223,7 @@ func adminAndTemplate(tb testing.TB) (*pgxpool.Pool, string) {
 		admin.Close()
 		tb.Fatalf("error preparing the template database: %v", err)
 	}
+	dropOrphans(ctx, tb, admin)
 	shared.admin, shared.template = admin, tmpl
 	return admin, tmpl
 }
@@ -292,6 +293,52 @@ func fingerprint(tb testing.TB) string {
 		fmt.Fprintf(h, "river\x00%d\x00%s\x00", v.Version, v.SQLUp)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// testDatabaseName names a per-test database after this process, so that databases left by
+// a test binary that was killed can be recognised and dropped by the next run.
+func testDatabaseName(tb testing.TB) string {
+	return fmt.Sprintf("t_%d_%s", os.Getpid(), randomHex(tb, 6))
+}
+
+// dropOrphans drops the per-test databases of test processes that no longer run on this
+// machine. Other machines' databases (a shared server) are left alone: their pids mean nothing here.
+func dropOrphans(ctx context.Context, tb testing.TB, admin *pgxpool.Pool) {
+	if !isLoopback(BaseURL(tb)) {
+		return
+	}
+	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database WHERE datname ~ '^t_[0-9]+_[0-9a-f]+$'`)
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		var pid int
+		if _, err := fmt.Sscanf(name, "t_%d_", &pid); err != nil || processAlive(pid) {
+			continue
+		}
+		_, _ = admin.Exec(ctx, fmt.Sprintf(`DROP DATABASE IF EXISTS %q WITH (FORCE)`, name))
+	}
+}
+
+func processAlive(pid int) bool {
+	_, err := os.Stat(fmt.Sprintf("/proc/%d", pid))
+	return err == nil
+}
+
+func isLoopback(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1", "":
+		return true
+	}
+	return false
 }
 
 func randomHex(tb testing.TB, n int) string {
