@@ -31,14 +31,17 @@ build:
 .PHONY: run
 run: setup build
 	@url=$$(ops/devdb start | tail -n1); \
-	DATABASE_URL="$$url" exec $(BIN) dev
+	MIRUBATO_ENV=development DATABASE_URL="$$url" exec $(BIN) dev
 
 .PHONY: test
 test: setup
-	@url=$$(ops/devdb start | tail -n1); \
-	test_url=$$(if [ -n "$${DATABASE_URL:-}" ]; then echo "$$url"; else echo "$$url" | sed -E 's#/([^/?]+)(\?|$$)#/\1_test\2#'; fi); \
+	@if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
+	  url=$$(ops/devdb start | tail -n1); \
+	  if [ -n "$${DATABASE_URL:-}" ]; then TEST_DATABASE_URL="$$url"; \
+	  else TEST_DATABASE_URL=$$(echo "$$url" | sed -E 's#/([^/?]+)(\?|$$)#/\1_test\2#'); fi; \
+	fi; \
 	go vet ./... && \
-	TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$$test_url}" go test $(TEST_FLAGS) ./...
+	TEST_DATABASE_URL="$$TEST_DATABASE_URL" go test $(TEST_FLAGS) ./...
 
 .PHONY: lint
 lint: setup $(GOLANGCI)

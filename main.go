@@ -24,6 +24,10 @@ Configuration comes from environment variables; README.md lists them`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop() // from here on a second signal ends the process at once
+	}()
 	err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -32,12 +36,10 @@ func main() {
 	}
 }
 
-var errUsage = errors.New(usage)
-
 // run dispatches to the role named by args[0].
 func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errUsage
+		return errors.New(usage)
 	}
 	switch args[0] {
 	case "api":

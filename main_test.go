@@ -43,7 +43,7 @@ func TestRun(t *testing.T) {
 
 	t.Run("RefusesUnmigratedDatabase", func(t *testing.T) {
 		t.Parallel()
-		environ := []string{"DATABASE_URL=" + dbtest.EmptyDatabase(t), "PORT=0"}
+		environ := []string{"MIRUBATO_ENV=development", "DATABASE_URL=" + dbtest.EmptyDatabase(t), "PORT=0"}
 		for _, role := range []string{"api", "worker"} {
 			err := run(context.Background(), []string{role}, environ, &bytes.Buffer{}, &bytes.Buffer{})
 			require.ErrorIs(t, err, migrations.ErrNotMigrated, role)
@@ -54,7 +54,7 @@ func TestRun(t *testing.T) {
 	t.Run("MigrateThenUserToken", func(t *testing.T) {
 		t.Parallel()
 		ctx := context.Background()
-		environ := []string{"DATABASE_URL=" + dbtest.EmptyDatabase(t)}
+		environ := []string{"MIRUBATO_ENV=development", "DATABASE_URL=" + dbtest.EmptyDatabase(t)}
 		var stderr bytes.Buffer
 		require.NoError(t, run(ctx, []string{"migrate"}, environ, &bytes.Buffer{}, &stderr))
 		require.Contains(t, stderr.String(), "database migrated")

@@ -38,6 +38,10 @@ type env struct {
 }
 
 func setup(ctx context.Context, environ []string, stderr io.Writer, role string) (*env, error) {
+	if role == "dev" {
+		// dev is development unless told otherwise; later entries win, so this is a default.
+		environ = append([]string{"MIRUBATO_ENV=" + config.EnvDevelopment}, environ...)
+	}
 	cfg, err := config.Load(environ)
 	if err != nil {
 		return nil, fmt.Errorf("invalid configuration:\n%w", err)
@@ -189,13 +193,13 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := client.Start(ctx); err != nil {
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil { // see workers.Run
 		_ = ln.Close()
 		return fmt.Errorf("error starting the River client: %w", err)
 	}
 	fmt.Fprintf(stdout, "mirubato dev: listening on http://%s (River UI: /ops/river/, health: /health)\n", ln.Addr())
 	apiErr := serveAPI(ctx, e, client, ln)
-	stopErr := workers.Shutdown(client, e.logger, e.cfg.ShutdownTimeout)
+	stopErr := workers.Shutdown(ctx, client, e.logger, e.cfg.ShutdownTimeout)
 	return errors.Join(apiErr, stopErr)
 }
 

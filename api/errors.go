@@ -31,20 +31,25 @@ type errorDetail struct {
 	Message string `json:"message"`
 }
 
-// codes names the statuses Fiber and fasthttp produce on their own.
-var codes = map[int]string{
-	http.StatusBadRequest:                  "bad_request",
-	http.StatusUnauthorized:                "unauthorized",
-	http.StatusForbidden:                   "forbidden",
-	http.StatusNotFound:                    "not_found",
-	http.StatusMethodNotAllowed:            "method_not_allowed",
-	http.StatusRequestTimeout:              "request_timeout",
-	http.StatusConflict:                    "conflict",
-	http.StatusRequestEntityTooLarge:       "payload_too_large",
-	http.StatusUnsupportedMediaType:        "unsupported_media_type",
-	http.StatusTooManyRequests:             "rate_limited",
-	http.StatusRequestHeaderFieldsTooLarge: "headers_too_large",
-	http.StatusServiceUnavailable:          "unavailable",
+// codeFor names a status that Fiber or fasthttp produced on their own.
+func codeFor(status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return "bad_request"
+	case http.StatusUnauthorized:
+		return "unauthorized"
+	case http.StatusNotFound:
+		return "not_found"
+	case http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case http.StatusRequestEntityTooLarge:
+		return "payload_too_large"
+	case http.StatusTooManyRequests:
+		return "rate_limited"
+	case http.StatusServiceUnavailable:
+		return "unavailable"
+	}
+	return strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
 }
 
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
@@ -56,10 +61,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, code, msg = apiErr.Status, apiErr.Code, apiErr.Message
 	case errors.As(err, &fe):
 		status = fe.Code
-		code = codes[status]
-		if code == "" {
-			code = strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
-		}
+		code = codeFor(status)
 		msg = fiberMessage(c, fe)
 	}
 	if status >= 500 {

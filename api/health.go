@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -105,28 +106,23 @@ type riverDetails struct {
 // riverHealth says whether jobs are being worked (the canary heartbeat is fresh) and how
 // many are waiting per queue.
 func (s *Server) riverHealth(ctx context.Context) component {
-	hb, err := store.LastHeartbeat(ctx, s.pool, queues.Default)
-	if err != nil {
-		return component{Status: statusDown, Message: "could not read the worker heartbeat"}
-	}
 	det := riverDetails{Available: map[string]int64{}}
 	for _, q := range queues.All() {
 		det.Available[q] = 0
 	}
-	rows, err := s.pool.Query(ctx, `SELECT queue, count(*) FROM river_job WHERE state = 'available' GROUP BY queue`)
+	depths, err := store.QueueDepths(ctx, s.pool)
 	if err != nil {
 		return component{Status: statusDown, Message: "could not read River's job table"}
 	}
-	for rows.Next() {
-		var q string
-		var n int64
-		if err := rows.Scan(&q, &n); err == nil {
-			det.Available[q] = n
-		}
+	for _, d := range depths {
+		det.Available[d.Queue] = d.Available
 	}
-	rows.Close()
-	if hb == nil {
+	hb, err := store.LastHeartbeat(ctx, s.pool, queues.Default)
+	if errors.Is(err, store.ErrNotFound) {
 		return component{Status: statusDegraded, Message: "no worker has worked a job yet", Details: det}
+	}
+	if err != nil {
+		return component{Status: statusDown, Message: "could not read the worker heartbeat"}
 	}
 	det.LastWorkedAt, det.WorkerID = &hb.WorkedAt, hb.WorkerID
 	if age := s.now().Sub(hb.WorkedAt); age > staleAfter {

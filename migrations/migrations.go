@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -78,6 +80,11 @@ func Up(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) (*Result, 
 	defer closeDB()
 	applied, err := provider.Up(ctx)
 	if err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == pgerrcode.InsufficientPrivilege && strings.Contains(pgErr.Message, "vector") {
+			return nil, fmt.Errorf("error applying migrations: %w (pgvector is installed but this role may not "+
+				"create it: have a superuser run `CREATE EXTENSION vector;` in this database once)", err)
+		}
 		return nil, fmt.Errorf("error applying migrations: %w", err)
 	}
 	for _, a := range applied {

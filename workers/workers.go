@@ -86,7 +86,9 @@ func NewInsertOnly(pool *pgxpool.Pool, logger *slog.Logger) (*Client, error) {
 // running jobs shutdownTimeout to finish; jobs still running after that are cancelled
 // (their contexts are cancelled and River retries them later), so no accepted work is lost.
 func Run(ctx context.Context, client *Client, logger *slog.Logger, shutdownTimeout time.Duration) error {
-	if err := client.Start(ctx); err != nil {
+	// Jobs' contexts descend from Start's: with ctx itself, the signal that ends ctx would
+	// cancel every running job at once instead of letting them finish within the timeout.
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("error starting the River client: %w", err)
 	}
 	logger.InfoContext(ctx, "worker started", slog.String("client_id", client.ID()))
@@ -95,29 +97,31 @@ func Run(ctx context.Context, client *Client, logger *slog.Logger, shutdownTimeo
 	case <-client.Stopped():
 		return errors.New("river client stopped unexpectedly")
 	}
-	return Shutdown(client, logger, shutdownTimeout)
+	return Shutdown(ctx, client, logger, shutdownTimeout)
 }
 
-// Shutdown stops a started client: a soft stop within timeout, then a hard one.
-func Shutdown(client *Client, logger *slog.Logger, timeout time.Duration) error {
-	logger.Info("worker stopping", slog.Duration("timeout", timeout))
-	softCtx, cancel := context.WithTimeout(context.Background(), timeout)
+// Shutdown stops a started client: a soft stop within timeout, then a hard one. It runs to
+// the end even when ctx is already cancelled (it usually is: that is why we stop).
+func Shutdown(ctx context.Context, client *Client, logger *slog.Logger, timeout time.Duration) error {
+	ctx = context.WithoutCancel(ctx)
+	logger.InfoContext(ctx, "worker stopping", slog.Duration("timeout", timeout))
+	softCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err := client.Stop(softCtx)
 	if err == nil {
-		logger.Info("worker stopped")
+		logger.InfoContext(ctx, "worker stopped")
 		return nil
 	}
 	if !errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("error stopping the River client: %w", err)
 	}
-	logger.Warn("worker soft stop timed out; cancelling running jobs")
-	hardCtx, cancelHard := context.WithTimeout(context.Background(), 10*time.Second)
+	logger.WarnContext(ctx, "worker soft stop timed out; cancelling running jobs")
+	hardCtx, cancelHard := context.WithTimeout(ctx, 10*time.Second)
 	defer cancelHard()
 	if err := client.StopAndCancel(hardCtx); err != nil {
 		return fmt.Errorf("error stopping the River client: %w", err)
 	}
-	logger.Info("worker stopped after cancelling jobs")
+	logger.InfoContext(ctx, "worker stopped after cancelling jobs")
 	return nil
 }
 

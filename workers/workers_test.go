@@ -142,11 +142,16 @@ func TestTransactionalEnqueue(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, tx.Rollback(ctx))
 
-	// Committed: 300 jobs in one transaction.
+	// Committed: one with InsertTx, then 299 more in one transaction.
 	const n = 300
-	params := make([]river.InsertManyParams, n)
+	tx, err = b.pool.Begin(ctx)
+	require.NoError(t, err)
+	_, err = inserter.InsertTx(ctx, tx, recordArgs{N: 0}, nil)
+	require.NoError(t, err)
+	require.NoError(t, tx.Commit(ctx))
+	params := make([]river.InsertManyParams, n-1)
 	for i := range params {
-		params[i] = river.InsertManyParams{Args: recordArgs{N: i}}
+		params[i] = river.InsertManyParams{Args: recordArgs{N: i + 1}}
 	}
 	tx, err = b.pool.Begin(ctx)
 	require.NoError(t, err)
@@ -168,7 +173,7 @@ func TestTransactionalEnqueue(t *testing.T) {
 		return done == n
 	}, 30*time.Second, 20*time.Millisecond)
 	for _, c := range clients {
-		require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 5*time.Second))
+		require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 5*time.Second))
 	}
 
 	var runs, distinct, rolledBack, byClients int
@@ -203,7 +208,7 @@ func TestShutdown(t *testing.T) {
 		<-started
 
 		// The soft stop cannot finish (the job ignores it), so the hard stop cancels the job.
-		require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 200*time.Millisecond))
+		require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 200*time.Millisecond))
 		job, err := c.JobGet(ctx, res.Job.ID)
 		require.NoError(t, err)
 		// River hands a job interrupted by shutdown straight back to the queue.
@@ -219,7 +224,39 @@ func TestShutdown(t *testing.T) {
 			j, err := c2.JobGet(ctx, job.ID)
 			return err == nil && j.State == rivertype.JobStateCompleted
 		}, 10*time.Second, 20*time.Millisecond)
-		require.NoError(t, workers.Shutdown(c2, dbtest.Logger(t), 5*time.Second))
+		require.NoError(t, workers.Shutdown(ctx, c2, dbtest.Logger(t), 5*time.Second))
+	})
+
+	t.Run("SignalLetsRunningJobsFinish", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		started := make(chan struct{})
+		slow := river.WorkFunc(func(ctx context.Context, job *river.Job[recordArgs]) error {
+			close(started)
+			select {
+			case <-time.After(300 * time.Millisecond): // a job that honours its context
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			_, err := b.pool.Exec(ctx, `INSERT INTO test_runs (job_id, n, client_id) VALUES ($1, $2, 'slow')`, job.ID, job.Args.N)
+			return err
+		})
+		c := b.client(t, func(w *river.Workers) { river.AddWorker(w, slow) })
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- workers.Run(ctx, c, dbtest.Logger(t), 10*time.Second) }()
+		res, err := c.Insert(context.Background(), recordArgs{N: 42}, nil)
+		require.NoError(t, err)
+		<-started
+		cancel() // SIGTERM
+		require.NoError(t, <-errc)
+
+		job, err := c.JobGet(context.Background(), res.Job.ID)
+		require.NoError(t, err)
+		require.Equal(t, rivertype.JobStateCompleted, job.State, "the running job finished during the soft stop")
+		var n int
+		require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM test_runs WHERE n = 42`).Scan(&n))
+		require.Equal(t, 1, n)
 	})
 
 	t.Run("RunStopsWhenContextEnds", func(t *testing.T) {
@@ -281,7 +318,7 @@ func TestKilledWorkerProcess(t *testing.T) {
 	}, dbtest.Logger(t), b.metrics, w, nil)
 	require.NoError(t, err)
 	require.NoError(t, c.Start(ctx))
-	t.Cleanup(func() { require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 5*time.Second)) })
+	t.Cleanup(func() { require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 5*time.Second)) })
 
 	// Leadership passes from the dead process within seconds; the rescuer then retries the job.
 	require.Eventually(t, func() bool {
@@ -314,7 +351,7 @@ func TestErrorsAreCountedByOutcome(t *testing.T) {
 		_ = b.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('cancelled', 'discarded')`).Scan(&n)
 		return n == 2
 	}, 10*time.Second, 20*time.Millisecond)
-	require.NoError(t, workers.Shutdown(c, dbtest.Logger(t), 5*time.Second))
+	require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 5*time.Second))
 	require.InDelta(t, 1, counterSum(t, b.metrics, "mirubato_jobs_worked_total", map[string]string{"outcome": "cancelled"}), 0)
 	require.InDelta(t, 1, counterSum(t, b.metrics, "mirubato_jobs_worked_total", map[string]string{"outcome": "error"}), 0)
 }

@@ -26,7 +26,9 @@ const (
 // Config is the whole configuration of a mirubato process. Every field comes from the
 // environment variable named in its tag; README.md documents each of them.
 type Config struct {
-	Env         string `env:"MIRUBATO_ENV" envDefault:"development"`
+	// Env defaults to production, so that a deploy that forgets it is not left with
+	// development settings; `mirubato dev` and `make run` set development.
+	Env         string `env:"MIRUBATO_ENV" envDefault:"production"`
 	DatabaseURL string `env:"DATABASE_URL,required"`
 	DBMaxConns  int32  `env:"DB_MAX_CONNS" envDefault:"20"`
 
@@ -63,7 +65,7 @@ type Config struct {
 // Errors name the variable that is wrong.
 func Load(environ []string) (*Config, error) {
 	vars := make(map[string]string, len(environ))
-	for _, kv := range environ {
+	for _, kv := range environ { // later entries win, as in a shell
 		k, v, ok := strings.Cut(kv, "=")
 		if ok {
 			vars[k] = v

@@ -19,11 +19,15 @@ func TestLoad(t *testing.T) {
 
 	t.Run("Defaults", func(t *testing.T) {
 		t.Parallel()
-		cfg, err := config.Load([]string{"DATABASE_URL=" + dbURL})
+		cfg, err := config.Load([]string{"DATABASE_URL=" + dbURL, "AUTH_SECRET=" + strings.Repeat("k", 32)})
 		require.NoError(t, err)
-		require.True(t, cfg.Development())
+		require.False(t, cfg.Development(), "production unless told otherwise")
 		require.Equal(t, 8080, cfg.Port)
-		require.Equal(t, "127.0.0.1:8080", cfg.ListenAddr(), "development binds loopback")
+		require.Equal(t, ":8080", cfg.ListenAddr())
+
+		dev, err := config.Load([]string{"DATABASE_URL=" + dbURL, "MIRUBATO_ENV=development"})
+		require.NoError(t, err)
+		require.Equal(t, "127.0.0.1:8080", dev.ListenAddr(), "development binds loopback")
 		require.Equal(t, time.Millisecond, cfg.RiverFetchCooldown)
 		require.Equal(t, 4, cfg.MaxWorkers()["scores"])
 	})
@@ -50,6 +54,7 @@ func TestLoad(t *testing.T) {
 		want string
 	}{
 		{"MissingDatabaseURL", nil, "DATABASE_URL: required but not set"},
+		{"ProductionByDefaultNeedsSecret", []string{"DATABASE_URL=" + dbURL}, "AUTH_SECRET: must be set"},
 		{"BadDatabaseURL", []string{"DATABASE_URL=mysql://x"}, "DATABASE_URL: must be a postgres:// URL"},
 		{"PortNotANumber", []string{"DATABASE_URL=" + dbURL, "PORT=eighty"}, "PORT: not a valid whole number"},
 		{"PortOutOfRange", []string{"DATABASE_URL=" + dbURL, "PORT=70000"}, "PORT: must be between 0 and 65535"},
@@ -64,7 +69,11 @@ func TestLoad(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := config.Load(tc.env)
+			env := tc.env
+			if tc.name != "ProductionByDefaultNeedsSecret" && tc.name != "ProductionWithoutSecret" && tc.name != "BadEnv" {
+				env = append([]string{"MIRUBATO_ENV=development"}, env...)
+			}
+			_, err := config.Load(env)
 			require.Error(t, err)
 			require.Contains(t, err.Error(), tc.want)
 		})
@@ -72,7 +81,7 @@ func TestLoad(t *testing.T) {
 
 	t.Run("EveryProblemAtOnce", func(t *testing.T) {
 		t.Parallel()
-		_, err := config.Load([]string{"DATABASE_URL=" + dbURL, "PORT=-1", "LOG_LEVEL=loud"})
+		_, err := config.Load([]string{"MIRUBATO_ENV=development", "DATABASE_URL=" + dbURL, "PORT=-1", "LOG_LEVEL=loud"})
 		require.ErrorContains(t, err, "PORT")
 		require.ErrorContains(t, err, "LOG_LEVEL")
 	})
@@ -81,7 +90,7 @@ func TestLoad(t *testing.T) {
 func TestLogValueMasksSecrets(t *testing.T) {
 	t.Parallel()
 	cfg, err := config.Load([]string{
-		"DATABASE_URL=" + dbURL, "AUTH_SECRET=" + strings.Repeat("z", 40),
+		"MIRUBATO_ENV=development", "DATABASE_URL=" + dbURL, "AUTH_SECRET=" + strings.Repeat("z", 40),
 		"OPS_USERNAME=ops", "OPS_PASSWORD=hunter2hunter2",
 	})
 	require.NoError(t, err)

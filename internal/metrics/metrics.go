@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/mirubato/mirubato/internal/store"
 )
 
 // Metrics is one process's registry and instruments. Create it once and pass it around.
@@ -78,25 +80,25 @@ func (m *Metrics) ObserveJob(queue, kind, outcome string, d time.Duration) {
 // and the age of the oldest available job. Results are cached for ttl so that frequent
 // scrapes from several API processes do not each scan river_job.
 func (m *Metrics) RegisterQueueStats(pool *pgxpool.Pool, queues []string, ttl time.Duration, logger *slog.Logger) error {
-	return m.Registry.Register(&queueStats{pool: pool, queues: queues, ttl: ttl, logger: logger})
+	return m.Registry.Register(&queueStats{
+		pool: pool, queues: queues, ttl: ttl, logger: logger,
+		jobs: prometheus.NewDesc("mirubato_river_jobs",
+			"River jobs in the database by queue and state.", []string{"queue", "state"}, nil),
+		depth: prometheus.NewDesc("mirubato_river_queue_depth",
+			"Jobs available to work now, by queue.", []string{"queue"}, nil),
+		age: prometheus.NewDesc("mirubato_river_queue_oldest_available_age_seconds",
+			"How long the oldest job available to work now has waited, by queue (0 when none).", []string{"queue"}, nil),
+		up: prometheus.NewDesc("mirubato_river_stats_up",
+			"1 when the last read of River's job table succeeded.", nil, nil),
+	})
 }
 
-var (
-	jobsDesc = prometheus.NewDesc("mirubato_river_jobs",
-		"River jobs in the database by queue and state.", []string{"queue", "state"}, nil)
-	depthDesc = prometheus.NewDesc("mirubato_river_queue_depth",
-		"Jobs available to work now, by queue.", []string{"queue"}, nil)
-	ageDesc = prometheus.NewDesc("mirubato_river_queue_oldest_available_age_seconds",
-		"How long the oldest job available to work now has waited, by queue (0 when none).", []string{"queue"}, nil)
-	upDesc = prometheus.NewDesc("mirubato_river_stats_up",
-		"1 when the last read of River's job table succeeded.", nil, nil)
-)
-
 type queueStats struct {
-	pool   *pgxpool.Pool
-	queues []string
-	ttl    time.Duration
-	logger *slog.Logger
+	pool                 *pgxpool.Pool
+	queues               []string
+	ttl                  time.Duration
+	logger               *slog.Logger
+	jobs, depth, age, up *prometheus.Desc
 
 	mu     sync.Mutex
 	readAt time.Time
@@ -104,10 +106,10 @@ type queueStats struct {
 }
 
 func (q *queueStats) Describe(ch chan<- *prometheus.Desc) {
-	ch <- jobsDesc
-	ch <- depthDesc
-	ch <- ageDesc
-	ch <- upDesc
+	ch <- q.jobs
+	ch <- q.depth
+	ch <- q.age
+	ch <- q.up
 }
 
 func (q *queueStats) Collect(ch chan<- prometheus.Metric) {
@@ -125,68 +127,45 @@ func (q *queueStats) Collect(ch chan<- prometheus.Metric) {
 func (q *queueStats) read() []prometheus.Metric {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-
-	counts := make(map[[2]string]float64)
-	for _, queue := range q.queues {
-		for _, st := range rivertype.JobStates() {
-			counts[[2]string{queue, string(st)}] = 0
-		}
-	}
-	depth := make(map[string][2]float64) // queue → {count, oldest age}
-	for _, queue := range q.queues {
-		depth[queue] = [2]float64{}
-	}
-
 	fail := func(err error) []prometheus.Metric {
 		q.logger.WarnContext(ctx, "error reading queue stats", slog.Any("error", err))
-		return []prometheus.Metric{prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 0)}
+		return []prometheus.Metric{prometheus.MustNewConstMetric(q.up, prometheus.GaugeValue, 0)}
 	}
-	rows, err := q.pool.Query(ctx, `SELECT queue, state::text, count(*) FROM river_job GROUP BY queue, state`)
+	counts, err := store.JobCounts(ctx, q.pool)
 	if err != nil {
 		return fail(err)
 	}
-	for rows.Next() {
-		var queue, state string
-		var n int64
-		if err := rows.Scan(&queue, &state, &n); err != nil {
-			rows.Close()
-			return fail(err)
-		}
-		counts[[2]string{queue, state}] = float64(n)
-	}
-	if err := rows.Err(); err != nil {
-		return fail(err)
-	}
-	rows, err = q.pool.Query(ctx, `
-		SELECT queue, count(*), coalesce(extract(epoch FROM now() - min(scheduled_at)), 0)::float8
-		FROM river_job
-		WHERE state = 'available' AND scheduled_at <= now()
-		GROUP BY queue`)
+	depths, err := store.QueueDepths(ctx, q.pool)
 	if err != nil {
-		return fail(err)
-	}
-	for rows.Next() {
-		var queue string
-		var n int64
-		var age float64
-		if err := rows.Scan(&queue, &n, &age); err != nil {
-			rows.Close()
-			return fail(err)
-		}
-		depth[queue] = [2]float64{float64(n), age}
-	}
-	if err := rows.Err(); err != nil {
 		return fail(err)
 	}
 
-	out := make([]prometheus.Metric, 0, len(counts)+2*len(depth)+1)
-	for k, n := range counts {
-		out = append(out, prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, n, k[0], k[1]))
+	// Every known queue and state appears, at 0 when empty, so dashboards see whole series.
+	byQueueState := make(map[[2]string]float64)
+	for _, queue := range q.queues {
+		for _, st := range rivertype.JobStates() {
+			byQueueState[[2]string{queue, string(st)}] = 0
+		}
 	}
-	for queue, d := range depth {
+	for _, c := range counts {
+		byQueueState[[2]string{c.Queue, c.State}] = float64(c.Jobs)
+	}
+	byQueue := make(map[string]store.QueueDepth)
+	for _, queue := range q.queues {
+		byQueue[queue] = store.QueueDepth{Queue: queue}
+	}
+	for _, d := range depths {
+		byQueue[d.Queue] = d
+	}
+
+	out := make([]prometheus.Metric, 0, len(byQueueState)+2*len(byQueue)+1)
+	for k, n := range byQueueState {
+		out = append(out, prometheus.MustNewConstMetric(q.jobs, prometheus.GaugeValue, n, k[0], k[1]))
+	}
+	for queue, d := range byQueue {
 		out = append(out,
-			prometheus.MustNewConstMetric(depthDesc, prometheus.GaugeValue, d[0], queue),
-			prometheus.MustNewConstMetric(ageDesc, prometheus.GaugeValue, d[1], queue))
+			prometheus.MustNewConstMetric(q.depth, prometheus.GaugeValue, float64(d.Available), queue),
+			prometheus.MustNewConstMetric(q.age, prometheus.GaugeValue, d.OldestAgeSeconds, queue))
 	}
-	return append(out, prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, 1))
+	return append(out, prometheus.MustNewConstMetric(q.up, prometheus.GaugeValue, 1))
 }

@@ -19,26 +19,47 @@ type DB interface {
 
 // User is an account.
 type User struct {
-	ID        uuid.UUID `db:"id" json:"id"`
-	Email     string    `db:"email" json:"email"`
-	CreatedAt time.Time `db:"created_at" json:"created_at"`
-	UpdatedAt time.Time `db:"updated_at" json:"updated_at"`
+	ID                uuid.UUID  `db:"id" json:"id"`
+	Email             string     `db:"email" json:"email"`
+	DisplayName       string     `db:"display_name" json:"display_name"`
+	PrimaryInstrument string     `db:"primary_instrument" json:"primary_instrument"`
+	Timezone          string     `db:"timezone" json:"timezone"`
+	Locale            string     `db:"locale" json:"locale"`
+	Role              string     `db:"role" json:"role"`
+	Version           int        `db:"version" json:"version"`
+	CreatedAt         time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt         time.Time  `db:"updated_at" json:"updated_at"`
+	DeletedAt         *time.Time `db:"deleted_at" json:"-"`
+}
+
+// Roles.
+const (
+	RoleUser    = "user"
+	RoleTeacher = "teacher"
+	RoleAdmin   = "admin"
+)
+
+const userColumns = `id, email, display_name, primary_instrument, timezone, locale, role, version,
+	created_at, updated_at, deleted_at`
+
+// ProfileInput is what a user may change of their account.
+type ProfileInput struct {
+	DisplayName       string `json:"display_name" validate:"max=100"`
+	PrimaryInstrument string `json:"primary_instrument" validate:"max=100"`
+	Timezone          string `json:"timezone" validate:"required,timezone"`
+	Locale            string `json:"locale" validate:"required,oneof=en es fr de zh-CN zh-TW"`
 }
 
 // EnsureUser returns the user with email, creating it when there is none. Emails compare
 // case-insensitively; the address is stored as first given.
 func EnsureUser(ctx context.Context, db DB, email string) (*User, error) {
 	email = strings.TrimSpace(email)
+	// DO UPDATE (a no-op) rather than DO NOTHING: it returns the existing row even when a
+	// concurrent transaction inserted it after this statement's snapshot was taken.
 	rows, err := db.Query(ctx, `
-		WITH ins AS (
-			INSERT INTO users (email) VALUES ($1)
-			ON CONFLICT (lower(email)) DO NOTHING
-			RETURNING id, email, created_at, updated_at
-		)
-		SELECT id, email, created_at, updated_at FROM ins
-		UNION ALL
-		SELECT id, email, created_at, updated_at FROM users WHERE lower(email) = lower($1)
-		LIMIT 1`, email)
+		INSERT INTO users (email) VALUES ($1)
+		ON CONFLICT (lower(email)) DO UPDATE SET email = users.email
+		RETURNING `+userColumns, email)
 	if err != nil {
 		return nil, fmt.Errorf("error ensuring user: %w", err)
 	}
@@ -47,4 +68,94 @@ func EnsureUser(ctx context.Context, db DB, email string) (*User, error) {
 		return nil, fmt.Errorf("error ensuring user: %w", err)
 	}
 	return u, nil
+}
+
+// GetUser returns the account id, deleted or not (callers check DeletedAt).
+func GetUser(ctx context.Context, db DB, id uuid.UUID) (*User, error) {
+	rows, err := db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id)
+	return one[User](rows, err, "reading user")
+}
+
+// UpdateProfile changes the user's profile (with ifVersion, only that version).
+func UpdateProfile(ctx context.Context, db DB, id uuid.UUID, in *ProfileInput, ifVersion *int) (*User, error) {
+	rows, err := db.Query(ctx, `
+		UPDATE users SET display_name = $2, primary_instrument = $3, timezone = $4, locale = $5,
+			version = version + 1, updated_at = now()
+		WHERE id = $1 AND deleted_at IS NULL AND ($6::int IS NULL OR version = $6)
+		RETURNING `+userColumns, id, in.DisplayName, in.PrimaryInstrument, in.Timezone, in.Locale, ifVersion)
+	u, err := one[User](rows, err, "updating profile")
+	if err == ErrNotFound { //nolint:errorlint // one returns the sentinel itself
+		if _, gerr := GetUser(ctx, db, id); gerr == nil {
+			return nil, ErrVersionConflict
+		}
+	}
+	return u, err
+}
+
+// SetRole changes a user's role (operators, tests).
+func SetRole(ctx context.Context, db DB, id uuid.UUID, role string) error {
+	rows, err := db.Query(ctx, `UPDATE users SET role = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING id`, id, role)
+	_, err = one[struct {
+		ID uuid.UUID `db:"id"`
+	}](rows, err, "setting role")
+	return err
+}
+
+// Preferences returns the user's preferences document.
+func Preferences(ctx context.Context, db DB, id uuid.UUID) (map[string]any, error) {
+	var p map[string]any
+	if err := db.QueryRow(ctx, `SELECT preferences FROM users WHERE id = $1`, id).Scan(&p); err != nil {
+		return nil, fmt.Errorf("error reading preferences: %w", err)
+	}
+	return p, nil
+}
+
+// SetPreferences replaces the user's preferences document.
+func SetPreferences(ctx context.Context, db DB, id uuid.UUID, prefs map[string]any) (map[string]any, error) {
+	var p map[string]any
+	if err := db.QueryRow(ctx, `UPDATE users SET preferences = $2, updated_at = now() WHERE id = $1 RETURNING preferences`,
+		id, prefs).Scan(&p); err != nil {
+		return nil, fmt.Errorf("error writing preferences: %w", err)
+	}
+	return p, nil
+}
+
+// UserByGoogleSub finds the account linked to a Google subject.
+func UserByGoogleSub(ctx context.Context, db DB, sub string) (*User, error) {
+	rows, err := db.Query(ctx, `SELECT `+userColumns+` FROM users WHERE google_sub = $1`, sub)
+	return one[User](rows, err, "reading user")
+}
+
+// LinkGoogle links an account to a Google subject.
+func LinkGoogle(ctx context.Context, db DB, id uuid.UUID, sub string) error {
+	rows, err := db.Query(ctx, `UPDATE users SET google_sub = $2, updated_at = now() WHERE id = $1 RETURNING id`, id, sub)
+	_, err = one[struct {
+		ID uuid.UUID `db:"id"`
+	}](rows, err, "linking Google account")
+	return err
+}
+
+// MarkUserDeleted hides the account at once and revokes its sessions; the deletion job
+// removes the data. Reports whether it was already marked.
+func MarkUserDeleted(ctx context.Context, db DB, id uuid.UUID) (already bool, err error) {
+	var deletedAt time.Time
+	err = db.QueryRow(ctx, `
+		WITH prev AS (SELECT deleted_at FROM users WHERE id = $1 FOR UPDATE),
+		upd AS (UPDATE users SET deleted_at = coalesce(deleted_at, now()) WHERE id = $1 RETURNING deleted_at),
+		rev AS (UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
+		SELECT (SELECT deleted_at IS NOT NULL FROM prev), (SELECT deleted_at FROM upd)`, id).Scan(&already, &deletedAt)
+	if err != nil {
+		return false, fmt.Errorf("error marking user deleted: %w", err)
+	}
+	return already, nil
+}
+
+// DeleteUser removes the account and, by cascade, everything it owns.
+func DeleteUser(ctx context.Context, db DB, id uuid.UUID) error {
+	rows, err := db.Query(ctx, `DELETE FROM users WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("error deleting user: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
 }

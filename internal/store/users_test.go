@@ -39,13 +39,12 @@ func TestHeartbeat(t *testing.T) {
 	ctx := context.Background()
 	tx := dbtest.Tx(t)
 
-	hb, err := store.LastHeartbeat(ctx, tx, "default")
-	require.NoError(t, err)
-	require.Nil(t, hb)
+	_, err := store.LastHeartbeat(ctx, tx, "default")
+	require.ErrorIs(t, err, store.ErrNotFound)
 
 	require.NoError(t, store.RecordHeartbeat(ctx, tx, "default", "w1"))
 	require.NoError(t, store.RecordHeartbeat(ctx, tx, "default", "w2"))
-	hb, err = store.LastHeartbeat(ctx, tx, "default")
+	hb, err := store.LastHeartbeat(ctx, tx, "default")
 	require.NoError(t, err)
 	require.Equal(t, "w2", hb.WorkerID)
 }

@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// ErrRefreshReused is returned when a refresh token that was already exchanged is presented
+// again: its whole family has been revoked.
+var ErrRefreshReused = errors.New("refresh token reused: the session has been revoked")
+
+// CreateMagicLink stores the hash of a sign-in token for email.
+func CreateMagicLink(ctx context.Context, db DB, tokenHash []byte, email string, expiresAt time.Time) error {
+	rows, err := db.Query(ctx, `INSERT INTO magic_links (token_hash, email, expires_at) VALUES ($1, $2, $3)`,
+		tokenHash, email, expiresAt)
+	if err != nil {
+		return fmt.Errorf("error storing magic link: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// ConsumeMagicLink marks the token used and returns its email; a token that is unknown,
+// used or expired is ErrNotFound. Using it twice at once: only one wins.
+func ConsumeMagicLink(ctx context.Context, db DB, tokenHash []byte, now time.Time) (string, error) {
+	var email string
+	err := db.QueryRow(ctx, `
+		UPDATE magic_links SET used_at = $2
+		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+		RETURNING email`, tokenHash, now).Scan(&email)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", fmt.Errorf("error using magic link: %w", err)
+	}
+	return email, nil
+}
+
+// CreateRefreshToken stores the hash of a new refresh token of family for userID.
+func CreateRefreshToken(ctx context.Context, db DB, tokenHash []byte, family, userID uuid.UUID, expiresAt time.Time) error {
+	rows, err := db.Query(ctx, `INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
+		tokenHash, family, userID, expiresAt)
+	if err != nil {
+		return fmt.Errorf("error storing refresh token: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// RefreshToken is a stored refresh token.
+type RefreshToken struct {
+	FamilyID   uuid.UUID  `db:"family_id"`
+	UserID     uuid.UUID  `db:"user_id"`
+	ExpiresAt  time.Time  `db:"expires_at"`
+	ReplacedAt *time.Time `db:"replaced_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+}
+
+// UseRefreshToken marks the token replaced and returns it, locked, in tx. A token already
+// replaced revokes its family and returns ErrRefreshReused; unknown, revoked or expired
+// tokens are ErrNotFound.
+func UseRefreshToken(ctx context.Context, tx pgx.Tx, tokenHash []byte, now time.Time) (*RefreshToken, error) {
+	rows, err := tx.Query(ctx, `SELECT family_id, user_id, expires_at, replaced_at, revoked_at
+		FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`, tokenHash)
+	rt, err := one[RefreshToken](rows, err, "reading refresh token")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case rt.RevokedAt != nil || !rt.ExpiresAt.After(now):
+		return nil, ErrNotFound
+	case rt.ReplacedAt != nil:
+		if err := RevokeFamily(ctx, tx, rt.FamilyID, now); err != nil {
+			return nil, err
+		}
+		return nil, ErrRefreshReused
+	}
+	if _, err := tx.Exec(ctx, `UPDATE refresh_tokens SET replaced_at = $2 WHERE token_hash = $1`, tokenHash, now); err != nil {
+		return nil, fmt.Errorf("error rotating refresh token: %w", err)
+	}
+	return rt, nil
+}
+
+// RevokeFamily revokes every token of a sign-in.
+func RevokeFamily(ctx context.Context, db DB, family uuid.UUID, now time.Time) error {
+	rows, err := db.Query(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, family, now)
+	if err != nil {
+		return fmt.Errorf("error revoking session: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// RefreshFamily returns the family of a token (for logout), or ErrNotFound.
+func RefreshFamily(ctx context.Context, db DB, tokenHash []byte) (uuid.UUID, uuid.UUID, error) {
+	var family, user uuid.UUID
+	err := db.QueryRow(ctx, `SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1`, tokenHash).Scan(&family, &user)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, uuid.Nil, ErrNotFound
+	}
+	if err != nil {
+		return uuid.Nil, uuid.Nil, fmt.Errorf("error reading refresh token: %w", err)
+	}
+	return family, user, nil
+}
+
+// Hit counts one hit on key in the fixed window of length window that contains now and
+// returns the hits so far in that window. Atomic, so it holds across API processes.
+func Hit(ctx context.Context, db DB, key string, window time.Duration, now time.Time) (int, error) {
+	start := now.Truncate(window)
+	var hits int
+	err := db.QueryRow(ctx, `
+		INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
+		ON CONFLICT (key) DO UPDATE SET
+			hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END,
+			window_start = excluded.window_start
+		RETURNING hits`, key, start).Scan(&hits)
+	if err != nil {
+		return 0, fmt.Errorf("error counting rate limit: %w", err)
+	}
+	return hits, nil
+}
+
+// IdempotentResponse is the stored first response to an Idempotency-Key.
+type IdempotentResponse struct {
+	RequestHash []byte `db:"request_hash"`
+	Status      *int   `db:"status"`
+	Body        []byte `db:"body"`
+}
+
+// ClaimIdempotencyKey records that a request with key is in flight. When the key was seen
+// before it returns the stored record (Status nil: still in flight) and false.
+func ClaimIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string, requestHash []byte) (*IdempotentResponse, bool, error) {
+	rows, err := db.Query(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING RETURNING request_hash, status, body`, userID, key, requestHash)
+	if _, err := one[IdempotentResponse](rows, err, "claiming idempotency key"); err == nil {
+		return nil, true, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	rows, err = db.Query(ctx, `SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key)
+	prev, err := one[IdempotentResponse](rows, err, "reading idempotency key")
+	if err != nil {
+		return nil, false, err
+	}
+	return prev, false, nil
+}
+
+// CompleteIdempotencyKey stores the response to replay.
+func CompleteIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string, status int, body []byte) error {
+	rows, err := db.Query(ctx, `UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`,
+		userID, key, status, body)
+	if err != nil {
+		return fmt.Errorf("error storing idempotent response: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// ReleaseIdempotencyKey forgets a key whose request failed, so that a retry runs again.
+func ReleaseIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string) error {
+	rows, err := db.Query(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key)
+	if err != nil {
+		return fmt.Errorf("error releasing idempotency key: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
+}

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Errors callers branch on. The API maps them to HTTP statuses in one place.
+var (
+	// ErrNotFound: no such row for this user (another user's rows are "not found" too).
+	ErrNotFound = errors.New("not found")
+	// ErrVersionConflict: the row changed since the version the caller edited.
+	ErrVersionConflict = errors.New("version conflict")
+	// ErrBadCursor: a pagination cursor that this server did not issue for this list.
+	ErrBadCursor = errors.New("invalid cursor")
+)
+
+// Execer is what store writes need beyond DB: a pool, a connection or a transaction.
+type Execer interface {
+	DB
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// Page is one page of a list and the cursor of the next one ("" at the end).
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// sortSpec is one way a list can be ordered: by a column, then by id, for a stable keyset.
+type sortSpec struct {
+	column string // SQL column
+	cast   string // SQL type of the cursor value
+	desc   bool
+	value  func(row any) string // the row's value of column, as cursor text
+}
+
+type cursor struct {
+	Sort  string    `json:"s"`
+	Value string    `json:"v"`
+	ID    uuid.UUID `json:"id"`
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, sort string) (*cursor, error) {
+	if s == "" {
+		return nil, nil //nolint:nilnil // no cursor: the first page
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, ErrBadCursor
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.Sort != sort {
+		return nil, ErrBadCursor
+	}
+	return &c, nil
+}
+
+// listQuery builds "SELECT cols FROM table WHERE where AND keyset ORDER BY … LIMIT n+1".
+type listQuery struct {
+	where []string
+	args  []any
+}
+
+func (q *listQuery) add(cond string, args ...any) {
+	for _, a := range args {
+		q.args = append(q.args, a)
+		cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(q.args)), 1)
+	}
+	q.where = append(q.where, cond)
+}
+
+// page runs the list query and cuts the result into a page with its next cursor.
+func page[T any](ctx context.Context, db DB, selectFrom string, q *listQuery, sorts map[string]sortSpec,
+	sortName, after string, limit int, id func(*T) uuid.UUID,
+) (*Page[T], error) {
+	spec, ok := sorts[sortName]
+	if !ok {
+		return nil, fmt.Errorf("unknown sort %q", sortName)
+	}
+	c, err := decodeCursor(after, sortName)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		op := ">"
+		if spec.desc {
+			op = "<"
+		}
+		q.add(fmt.Sprintf("(%s, id) %s (?::%s, ?::uuid)", spec.column, op, spec.cast), c.Value, c.ID)
+	}
+	dir := "ASC"
+	if spec.desc {
+		dir = "DESC"
+	}
+	q.args = append(q.args, limit+1)
+	sql := fmt.Sprintf("%s WHERE %s ORDER BY %s %s, id %s LIMIT $%d",
+		selectFrom, strings.Join(q.where, " AND "), spec.column, dir, dir, len(q.args))
+	rows, err := db.Query(ctx, sql, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("error listing: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
+	if err != nil {
+		return nil, fmt.Errorf("error listing: %w", err)
+	}
+	p := &Page[T]{Items: items}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		last := &p.Items[limit-1]
+		p.NextCursor = encodeCursor(cursor{Sort: sortName, Value: spec.value(last), ID: id(last)})
+	}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	return p, nil
+}
+
+// versionCheck turns "no row updated" into ErrNotFound or ErrVersionConflict.
+func versionCheck(ctx context.Context, db DB, table string, id, userID uuid.UUID) error {
+	var exists bool
+	err := db.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+table+" WHERE id = $1 AND user_id = $2)", id, userID).Scan(&exists)
+	if err != nil {
+		return fmt.Errorf("error checking version: %w", err)
+	}
+	if exists {
+		return ErrVersionConflict
+	}
+	return ErrNotFound
+}
+
+func one[T any](rows pgx.Rows, err error, what string) (*T, error) {
+	if err != nil {
+		return nil, fmt.Errorf("error %s: %w", what, err)
+	}
+	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[T])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error %s: %w", what, err)
+	}
+	return v, nil
+}
+
+func sortNames(m map[string]sortSpec) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
