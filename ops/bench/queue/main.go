@@ -30,6 +30,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/migrations"
@@ -81,12 +82,12 @@ func main() {
 
 func run(ctx context.Context, jobs, rounds int, reference bool) error {
 	// The product's defaults: what "out of the box" means.
-	cfg, err := config.Load(append(os.Environ(), "LOG_LEVEL=warn"))
+	cfg, err := config.Load(append([]string{"MIRUBATO_ENV=development"}, append(os.Environ(), "LOG_LEVEL=warn")...))
 	if err != nil {
 		return err
 	}
 	logger := logging.New(os.Stderr, cfg)
-	pool, cleanup, err := benchDatabase(ctx, cfg.DatabaseURL, logger)
+	pool, cleanup, err := benchDatabase(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
@@ -94,9 +95,11 @@ func run(ctx context.Context, jobs, rounds int, reference bool) error {
 
 	maxWorkers := cfg.MaxWorkers()["default"]
 	wcfg := workers.Config{
-		MaxWorkers:        map[string]int{river.QueueDefault: maxWorkers},
-		FetchCooldown:     cfg.RiverFetchCooldown,
-		FetchPollInterval: cfg.RiverFetchPollInterval,
+		MaxWorkers:           map[string]int{river.QueueDefault: maxWorkers},
+		FetchCooldown:        cfg.RiverFetchCooldown,
+		FetchPollInterval:    cfg.RiverFetchPollInterval,
+		JobTimeout:           cfg.RiverJobTimeout,
+		RescueStuckJobsAfter: cfg.RiverRescueStuckAfter,
 	}
 	inserter, err := workers.NewInsertOnly(pool, logger)
 	if err != nil {
@@ -114,11 +117,13 @@ func run(ctx context.Context, jobs, rounds int, reference bool) error {
 				client, err = workers.New(pool, wcfg, logger, metrics.New(), reg, nil)
 			} else {
 				client, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
-					Logger:            logger,
-					Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
-					Workers:           reg,
-					FetchCooldown:     wcfg.FetchCooldown,
-					FetchPollInterval: wcfg.FetchPollInterval,
+					Logger:               logger,
+					Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}},
+					Workers:              reg,
+					FetchCooldown:        wcfg.FetchCooldown,
+					FetchPollInterval:    wcfg.FetchPollInterval,
+					JobTimeout:           wcfg.JobTimeout,
+					RescueStuckJobsAfter: wcfg.RescueStuckJobsAfter,
 				})
 			}
 			if err != nil {
@@ -202,9 +207,10 @@ func round(ctx context.Context, pool *pgxpool.Pool, inserter, client *workers.Cl
 	return float64(jobs) / elapsed.Seconds(), nil
 }
 
-// benchDatabase creates a fresh, migrated database beside the one in dbURL.
-func benchDatabase(ctx context.Context, dbURL string, logger *slog.Logger) (*pgxpool.Pool, func(), error) {
-	admin, err := pgx.Connect(ctx, dbURL)
+// benchDatabase creates a fresh, migrated database beside DATABASE_URL's and opens it as the
+// product does (db.Open, DB_MAX_CONNS).
+func benchDatabase(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*pgxpool.Pool, func(), error) {
+	admin, err := pgx.Connect(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -215,17 +221,12 @@ func benchDatabase(ctx context.Context, dbURL string, logger *slog.Logger) (*pgx
 	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
 		return nil, nil, err
 	}
-	u, err := url.Parse(dbURL)
+	u, err := url.Parse(cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, err
 	}
 	u.Path = "/" + name
-	pcfg, err := pgxpool.ParseConfig(u.String())
-	if err != nil {
-		return nil, nil, err
-	}
-	pcfg.MaxConns = 40
-	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	pool, err := db.Open(ctx, u.String(), cfg.DBMaxConns)
 	if err != nil {
 		return nil, nil, err
 	}
