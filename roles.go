@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/mail"
+	netmail "net/mail"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,6 +18,7 @@ import (
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/logging"
+	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
@@ -122,7 +123,26 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 	if err := e.metrics.RegisterQueueStats(e.pool, queues.All(), 5*time.Second, e.logger); err != nil {
 		return fmt.Errorf("error registering queue metrics: %w", err)
 	}
-	srv, err := api.New(ctx, api.Deps{Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics})
+	tokens, err := auth.NewTokens(e.cfg.AuthSecret, nil)
+	if err != nil {
+		return err
+	}
+	deps := api.Deps{
+		Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics,
+		Sessions: auth.NewSessions(e.pool, tokens),
+	}
+	if e.cfg.GoogleClientID != "" {
+		deps.Google = auth.NewGoogle(e.cfg.GoogleIssuerURL, e.cfg.GoogleClientID)
+	}
+	if e.cfg.SMTPURL != "" {
+		if deps.Mailer, err = mail.NewSMTP(e.cfg.SMTPURL, e.cfg.MailFrom, e.logger); err != nil {
+			return err
+		}
+	} else {
+		deps.Mailbox = mail.NewMailbox(e.logger)
+		deps.Mailer = deps.Mailbox
+	}
+	srv, err := api.New(ctx, deps)
 	if err != nil {
 		_ = ln.Close()
 		return err
@@ -204,7 +224,7 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 }
 
 func runUserToken(ctx context.Context, environ []string, email string, stdout, stderr io.Writer) error {
-	addr, err := mail.ParseAddress(email)
+	addr, err := netmail.ParseAddress(email)
 	if err != nil || addr.Name != "" {
 		return fmt.Errorf("%q is not an email address", email)
 	}

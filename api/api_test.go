@@ -19,8 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mirubato/mirubato/api"
+	"github.com/mirubato/mirubato/internal/auth"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
@@ -66,7 +68,11 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 	m := metrics.New()
 	require.NoError(t, m.RegisterQueueStats(pool, queues.All(), 0, logger))
 	b := &testBundle{pool: directPool, proxy: proxy, river: client, now: time.Now()}
+	tokens, err := auth.NewTokens(strings.Repeat("t", 32), func() time.Time { return b.now })
+	require.NoError(t, err)
+	mailbox := mail.NewMailbox(logger)
 	srv, err := api.New(ctx, api.Deps{Config: cfg, Logger: logger, Pool: pool, River: client, Metrics: m,
+		Sessions: auth.NewSessions(pool, tokens), Mailer: mailbox, Mailbox: mailbox,
 		Now: func() time.Time { return b.now }})
 	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

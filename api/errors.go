@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/mirubato/mirubato/internal/store"
 )
 
 // Error is an error with the HTTP status and machine-readable code it should be answered with.
@@ -17,6 +19,7 @@ type Error struct {
 	Status  int
 	Code    string
 	Message string
+	Details []FieldError
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -27,8 +30,9 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Details []FieldError `json:"details,omitempty"`
 }
 
 // codeFor names a status that Fiber or fasthttp produced on their own.
@@ -56,9 +60,17 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, code, msg := http.StatusInternalServerError, "internal", "something went wrong on our side; it has been logged"
 	var apiErr *Error
 	var fe *fiber.Error
+	var details []FieldError
 	switch {
 	case errors.As(err, &apiErr):
-		status, code, msg = apiErr.Status, apiErr.Code, apiErr.Message
+		status, code, msg, details = apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Details
+	case errors.Is(err, store.ErrNotFound):
+		status, code, msg = http.StatusNotFound, "not_found", "not found"
+	case errors.Is(err, store.ErrVersionConflict):
+		status, code, msg = http.StatusPreconditionFailed, "version_conflict",
+			"it was changed since the version you edited (If-Match); reload it and apply your change again"
+	case errors.Is(err, store.ErrBadCursor):
+		status, code, msg = http.StatusBadRequest, "bad_request", "cursor is not one this list gave out; start again without it"
 	case errors.As(err, &fe):
 		status = fe.Code
 		code = codeFor(status)
@@ -69,7 +81,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			slog.String("request_id", requestID(c)), slog.String("method", c.Method()),
 			slog.String("path", c.Path()), slog.Any("error", err))
 	}
-	return c.Status(status).JSON(errorBody{Error: errorDetail{Code: code, Message: msg}})
+	return c.Status(status).JSON(errorBody{Error: errorDetail{Code: code, Message: msg, Details: details}})
 }
 
 // fiberMessage rewrites Fiber's built-in messages into sentences a person understands.

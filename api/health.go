@@ -39,7 +39,7 @@ type healthBody struct {
 
 // livez answers while the process is alive; it checks nothing else on purpose.
 func (s *Server) livez(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": statusOK})
+	return c.JSON(statusResponse{Status: statusOK})
 }
 
 // readyz fails when this process cannot serve: the database does not answer.
@@ -49,7 +49,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	if err := s.pool.Ping(ctx); err != nil {
 		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database is unreachable"}
 	}
-	return c.JSON(fiber.Map{"status": statusOK})
+	return c.JSON(statusResponse{Status: statusOK})
 }
 
 // health reports each component: database, migrations, River (workers alive and queues).

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"log/slog"
@@ -9,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/mirubato/mirubato/internal/store"
 )
 
 func requestID(c *fiber.Ctx) string {
@@ -63,15 +68,30 @@ func (s *Server) logPanic(c *fiber.Ctx, e any) {
 		slog.String("request_id", requestID(c)), slog.Any("panic", e))
 }
 
-// requireOperator admits operators by HTTP Basic credentials from OPS_USERNAME and
-// OPS_PASSWORD. With none configured, /ops stays closed.
+// requireOperator admits admins (an access token, header or cookie, of a user with the
+// admin role) and, as a fallback for operators, HTTP Basic credentials from OPS_USERNAME and
+// OPS_PASSWORD.
 func (s *Server) requireOperator(c *fiber.Ctx) error {
 	deny := func(msg string) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Basic realm="mirubato operators", charset="UTF-8"`)
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
 	}
+	if tok := bearer(c); tok != "" {
+		id, err := s.sessions.Tokens().Verify(tok)
+		if err != nil {
+			return deny("the access token is invalid or expired")
+		}
+		u, err := store.GetUser(c.UserContext(), s.pool, id)
+		if err != nil || u.DeletedAt != nil {
+			return deny("this account no longer exists")
+		}
+		if u.Role != store.RoleAdmin {
+			return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "operator pages are for admins"}
+		}
+		return c.Next()
+	}
 	if s.cfg.OpsUsername == "" {
-		return deny("operator access is not configured on this server (set OPS_USERNAME and OPS_PASSWORD)")
+		return deny("sign in as an admin (operator credentials are not configured: OPS_USERNAME, OPS_PASSWORD)")
 	}
 	user, pass, ok := basicAuth(c)
 	if !ok {
@@ -83,6 +103,53 @@ func (s *Server) requireOperator(c *fiber.Ctx) error {
 		return deny("wrong operator credentials")
 	}
 	return c.Next()
+}
+
+// idempotent makes a retried write (same Idempotency-Key, same request) answer with the
+// first response instead of writing again. Keys are per user.
+func (s *Server) idempotent(c *fiber.Ctx) error {
+	key := c.Get("Idempotency-Key")
+	if key == "" {
+		return c.Next()
+	}
+	if len(key) > 200 {
+		return badRequest("Idempotency-Key must be at most 200 characters")
+	}
+	key = strings.Clone(key)
+	ctx := c.UserContext()
+	user := currentUser(c).ID
+	h := sha256.New()
+	h.Write([]byte(c.Method() + " " + c.Path() + "\n"))
+	h.Write(c.Body())
+	sum := h.Sum(nil)
+
+	prev, claimed, err := store.ClaimIdempotencyKey(ctx, s.pool, user, key, sum)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		switch {
+		case !bytes.Equal(prev.RequestHash, sum):
+			return &Error{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+				Message: "this Idempotency-Key was already used for a different request"}
+		case prev.Status == nil:
+			return &Error{Status: http.StatusConflict, Code: "in_progress",
+				Message: "a request with this Idempotency-Key is still being processed; retry shortly"}
+		}
+		c.Set("Idempotent-Replayed", "true")
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Status(*prev.Status).Send(prev.Body)
+	}
+	if err := c.Next(); err != nil {
+		// Not stored: a retry after a failure should run again.
+		_ = store.ReleaseIdempotencyKey(context.WithoutCancel(ctx), s.pool, user, key)
+		return err
+	}
+	status := c.Response().StatusCode()
+	if status >= 500 {
+		return store.ReleaseIdempotencyKey(ctx, s.pool, user, key)
+	}
+	return store.CompleteIdempotencyKey(ctx, s.pool, user, key, status, bytes.Clone(c.Response().Body()))
 }
 
 func basicAuth(c *fiber.Ctx) (user, pass string, ok bool) {

@@ -5,22 +5,158 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/mirubato/mirubato/internal/mail"
+	"github.com/mirubato/mirubato/internal/store"
 )
 
-// routes is the one route table of the API. Read it top to bottom.
+// access says who may call a route.
+type access int
+
+const (
+	public        access = iota
+	signedIn             // a valid access token of an existing account
+	signedInAny          // the same, also while the account's deletion is pending
+	operator             // an admin, or the OPS_USERNAME/OPS_PASSWORD credentials
+	developerOnly        // development only; absent in production
+)
+
+// param documents a query parameter.
+type param struct {
+	name, description string
+	enum              []string
+}
+
+// route is one row of the route table: how to serve it and how to document it.
+type route struct {
+	method, path string
+	summary      string
+	access       access
+	handler      fiber.Handler
+	body         any // request body type (zero value), nil for none
+	response     any // success response type (zero value), nil for none
+	status       int // success status
+	contentType  string
+	query        []param
+	idempotent   bool // honours Idempotency-Key
+	extraStatus  []int
+}
+
+// withSort documents the pagination and sort parameters of a list, then its filters.
+func withSort(sorts []string, filters ...param) []param {
+	return append([]param{
+		{name: "limit", description: "items per page, 1–100 (default 20)"},
+		{name: "cursor", description: "next_cursor of the previous page"},
+		{name: "sort", description: "order", enum: sorts},
+	}, filters...)
+}
+
+// table is the one route table of the API. Read it top to bottom; openapi.go documents it.
+func (s *Server) table() []route {
+	logbook, repertoire, goals := s.logbookResource(), s.repertoireResource(), s.goalResource()
+	return []route{
+		// Probes and metrics.
+		{method: "GET", path: "/livez", summary: "Liveness: the process runs", handler: s.livez, response: statusResponse{}, status: 200},
+		{method: "GET", path: "/readyz", summary: "Readiness: the database answers", handler: s.readyz, response: statusResponse{}, status: 200, extraStatus: []int{503}},
+		{method: "GET", path: "/health", summary: "Health of each component", handler: s.health, response: healthBody{}, status: 200, extraStatus: []int{503}},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics", handler: adaptor.HTTPHandler(s.metrics.Handler()), status: 200, contentType: "text/plain"},
+		{method: "GET", path: "/api/openapi.json", summary: "This API's OpenAPI 3.1 document", handler: s.openapi, status: 200, response: map[string]any{}},
+
+		// Sign-in and sessions.
+		{method: "POST", path: "/api/auth/magic-link", summary: "Email a single-use sign-in link (15 minutes)", handler: s.requestMagicLink, body: magicLinkRequest{}, response: messageResponse{}, status: 202, extraStatus: []int{429, 503}},
+		{method: "POST", path: "/api/auth/magic-link/verify", summary: "Sign in with the token of a sign-in link", handler: s.verifyMagicLink, body: verifyMagicLinkRequest{}, response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/auth/google", summary: "Sign in with a Google ID token", handler: s.googleSignIn, body: googleRequest{}, response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/auth/refresh", summary: "Exchange a refresh token (body or cookie) for a new session; reuse revokes the session", handler: s.refresh, body: refreshRequest{}, response: sessionResponse{}, status: 200},
+		{method: "POST", path: "/api/auth/logout", summary: "Revoke the session of a refresh token (body or cookie)", handler: s.logout, body: refreshRequest{}, status: 204},
+		{method: "GET", path: "/api/auth/verify", summary: "Check an access token", access: signedIn, handler: s.verify, response: verifyResponse{}, status: 200},
+
+		// The account.
+		{method: "GET", path: "/api/user/me", summary: "The signed-in user", access: signedIn, handler: s.getMe, response: store.User{}, status: 200},
+		{method: "PUT", path: "/api/user/me", summary: "Change the profile (If-Match: version)", access: signedIn, handler: s.updateMe, body: store.ProfileInput{}, response: store.User{}, status: 200},
+		{method: "DELETE", path: "/api/user/me", summary: "Delete the account and everything it owns (by a job)", access: signedInAny, handler: s.deleteMe, response: deletionResponse{}, status: 202},
+		{method: "GET", path: "/api/user/preferences", summary: "The user's preferences (a JSON object)", access: signedIn, handler: s.getPreferences, response: preferences{}, status: 200},
+		{method: "PUT", path: "/api/user/preferences", summary: "Replace the preferences (at most 16 KiB)", access: signedIn, handler: s.putPreferences, body: preferences{}, response: preferences{}, status: 200},
+
+		// Logbook.
+		{method: "GET", path: "/api/logbook/entries", summary: "List logbook entries", access: signedIn, handler: s.listLogbook, response: store.Page[store.LogbookEntry]{}, status: 200,
+			query: withSort(store.LogbookSorts(),
+				param{name: "from", description: "practiced at or after (date or RFC 3339)"},
+				param{name: "to", description: "practiced before (date or RFC 3339)"},
+				param{name: "instrument", description: "instrument, any case"},
+				param{name: "type", description: "entry type", enum: []string{"practice", "performance", "lesson", "rehearsal", "technique", "other"}},
+				param{name: "piece", description: "part of a piece's title or composer"},
+				param{name: "tag", description: "has this tag"})},
+		{method: "POST", path: "/api/logbook/entries", summary: "Create a logbook entry", access: signedIn, handler: logbook.handleCreate(s), body: store.LogbookInput{}, response: store.LogbookEntry{}, status: 201, idempotent: true},
+		{method: "GET", path: "/api/logbook/entries/:id", summary: "A logbook entry", access: signedIn, handler: logbook.handleGet(s), response: store.LogbookEntry{}, status: 200},
+		{method: "PUT", path: "/api/logbook/entries/:id", summary: "Replace a logbook entry (If-Match: version)", access: signedIn, handler: logbook.handleUpdate(s), body: store.LogbookInput{}, response: store.LogbookEntry{}, status: 200},
+		{method: "DELETE", path: "/api/logbook/entries/:id", summary: "Delete a logbook entry", access: signedIn, handler: logbook.handleDelete(s), status: 204},
+
+		// Repertoire.
+		{method: "GET", path: "/api/repertoire", summary: "List repertoire items", access: signedIn, handler: s.listRepertoire, response: store.Page[store.RepertoireItem]{}, status: 200,
+			query: withSort(store.RepertoireSorts(),
+				param{name: "status", description: "status", enum: []string{"planned", "learning", "polished", "performance_ready", "dropped"}},
+				param{name: "composer", description: "part of the composer's name"})},
+		{method: "POST", path: "/api/repertoire", summary: "Add a piece to the repertoire", access: signedIn, handler: repertoire.handleCreate(s), body: store.RepertoireInput{}, response: store.RepertoireItem{}, status: 201, idempotent: true},
+		{method: "GET", path: "/api/repertoire/:id", summary: "A repertoire item with its status history", access: signedIn, handler: repertoire.handleGet(s), response: store.RepertoireItem{}, status: 200},
+		{method: "PUT", path: "/api/repertoire/:id", summary: "Replace a repertoire item (If-Match: version)", access: signedIn, handler: repertoire.handleUpdate(s), body: store.RepertoireInput{}, response: store.RepertoireItem{}, status: 200},
+		{method: "DELETE", path: "/api/repertoire/:id", summary: "Delete a repertoire item", access: signedIn, handler: repertoire.handleDelete(s), status: 204},
+
+		// Goals.
+		{method: "GET", path: "/api/goals", summary: "List goals", access: signedIn, handler: s.listGoals, response: store.Page[store.Goal]{}, status: 200,
+			query: withSort(store.GoalSorts(),
+				param{name: "status", description: "status", enum: []string{"active", "completed", "abandoned"}},
+				param{name: "type", description: "goal type", enum: []string{"practice_time", "repertoire", "tempo", "custom"}})},
+		{method: "POST", path: "/api/goals", summary: "Create a goal", access: signedIn, handler: goals.handleCreate(s), body: store.GoalInput{}, response: store.Goal{}, status: 201, idempotent: true},
+		{method: "GET", path: "/api/goals/:id", summary: "A goal with its progress", access: signedIn, handler: goals.handleGet(s), response: store.Goal{}, status: 200},
+		{method: "PUT", path: "/api/goals/:id", summary: "Replace a goal (If-Match: version)", access: signedIn, handler: goals.handleUpdate(s), body: store.GoalInput{}, response: store.Goal{}, status: 200},
+		{method: "DELETE", path: "/api/goals/:id", summary: "Delete a goal", access: signedIn, handler: goals.handleDelete(s), status: 204},
+		{method: "POST", path: "/api/goals/:id/progress", summary: "Record progress: value is added to the goal's current value", access: signedIn, handler: s.addGoalProgress, body: store.ProgressInput{}, response: store.Goal{}, status: 201, idempotent: true},
+
+		// Export and import.
+		{method: "GET", path: "/api/export", summary: "The whole account as JSON", access: signedIn, handler: s.export, response: store.Export{}, status: 200},
+		{method: "GET", path: "/api/export/logbook.csv", summary: "The logbook as CSV", access: signedIn, handler: s.exportLogbookCSV, status: 200, contentType: "text/csv"},
+		{method: "POST", path: "/api/import", summary: "Import an export (idempotent: rows are matched by id)", access: signedIn, handler: s.importAccount, body: store.Export{}, response: store.ImportResult{}, status: 200},
+
+		// Development.
+		{method: "GET", path: "/dev/mailbox", summary: "Emails the dev mailbox kept (development without SMTP)", access: developerOnly, handler: s.devMailbox, response: []mail.Message{}, status: 200},
+	}
+}
+
+// routes registers the middleware and the route table.
 func (s *Server) routes(riverUI fiber.Handler) {
 	app := s.app
 	app.Use(requestid.New())
 	app.Use(s.accessLog) // outside recover, so a panic is logged as the 500 it becomes
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 
-	// Probes and metrics.
-	app.Get("/livez", s.livez)
-	app.Get("/readyz", s.readyz)
-	app.Get("/health", s.health)
-	app.Get("/metrics", adaptor.HTTPHandler(s.metrics.Handler()))
+	for _, r := range s.table() {
+		var chain []fiber.Handler
+		switch r.access {
+		case signedIn:
+			chain = append(chain, s.authenticate(false))
+		case signedInAny:
+			chain = append(chain, s.authenticate(true))
+		case operator:
+			chain = append(chain, s.requireOperator)
+		case developerOnly:
+			if !s.cfg.Development() {
+				continue
+			}
+		}
+		if len(r.path) > len("/api/auth/") && r.path[:len("/api/auth/")] == "/api/auth/" && r.access == public {
+			chain = append(chain, s.limitAuthByIP)
+		}
+		if r.idempotent {
+			chain = append(chain, s.idempotent)
+		}
+		app.Add(r.method, r.path, append(chain, r.handler)...)
+	}
 
-	// Operators.
-	ops := app.Group("/ops", s.requireOperator)
-	ops.Use("/river", riverUI)
+	// Operators: River UI (its own routes under this prefix).
+	app.Group("/ops", s.requireOperator).Use("/river", riverUI)
+}
+
+// statusResponse is the body of the probes.
+type statusResponse struct {
+	Status string `json:"status"`
 }

@@ -9,12 +9,15 @@ import (
 	"net"
 	"time"
 
+	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/mirubato/mirubato/internal/auth"
 	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
 )
 
@@ -25,25 +28,39 @@ type Deps struct {
 	Pool    *pgxpool.Pool
 	River   *river.Client[pgx.Tx]
 	Metrics *metrics.Metrics
+	// Sessions signs users in and out; Google verifies Google ID tokens (nil: disabled).
+	Sessions *auth.Sessions
+	Google   *auth.Google
+	// Mailer sends email; Mailbox, in development without SMTP, is also the Mailer and is
+	// shown at /dev/mailbox.
+	Mailer  Mailer
+	Mailbox *mail.Mailbox
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
 
 // Server is the API. Create it with New, serve it with Serve.
 type Server struct {
-	app     *fiber.App
-	cfg     *config.Config
-	logger  *slog.Logger
-	pool    *pgxpool.Pool
-	river   *river.Client[pgx.Tx]
-	metrics *metrics.Metrics
-	now     func() time.Time
+	app       *fiber.App
+	cfg       *config.Config
+	logger    *slog.Logger
+	pool      *pgxpool.Pool
+	river     *river.Client[pgx.Tx]
+	metrics   *metrics.Metrics
+	sessions  *auth.Sessions
+	google    *auth.Google
+	mailer    Mailer
+	mailbox   *mail.Mailbox
+	validator *validator.Validate
+	now       func() time.Time
+	spec      []byte // the OpenAPI document, built once from the route table
 }
 
 // New builds the Fiber app and its background parts (River UI caches), which live until ctx ends.
 func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
+		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -62,6 +79,9 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.routes(riverUI)
+	if s.spec, err = s.buildOpenAPI(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

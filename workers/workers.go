@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/pipelines/account"
 	"github.com/mirubato/mirubato/pipelines/canary"
 )
 
@@ -43,6 +44,7 @@ type Config struct {
 func Pipelines(pool *pgxpool.Pool) (*river.Workers, []*river.PeriodicJob) {
 	w := river.NewWorkers()
 	river.AddWorker(w, canary.NewWorker(pool))
+	river.AddWorker(w, account.NewDeleteWorker(pool))
 	return w, []*river.PeriodicJob{canary.PeriodicJob()}
 }
 

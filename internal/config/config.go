@@ -43,6 +43,18 @@ type Config struct {
 	// AuthSecret signs access tokens (HMAC). Required in production.
 	AuthSecret string `env:"AUTH_SECRET" secret:"true"`
 
+	// PublicURL is where users reach the web app; links in emails point there.
+	// Empty: http://<listen address> in development (required in production).
+	PublicURL string `env:"PUBLIC_URL"`
+	// SMTPURL sends mail: smtp://user:pass@host:587, smtps://…, smtp+insecure://host:25.
+	// Empty in development: mail goes to the dev mailbox (GET /dev/mailbox) and the log.
+	SMTPURL  string `env:"SMTP_URL" secret:"url"`
+	MailFrom string `env:"MAIL_FROM" envDefault:"Mirubato <no-reply@mirubato.localhost>"`
+	// GoogleClientID enables Google sign-in; GoogleIssuerURL is the OpenID issuer (tests
+	// point it at a local one).
+	GoogleClientID  string `env:"GOOGLE_CLIENT_ID"`
+	GoogleIssuerURL string `env:"GOOGLE_ISSUER_URL" envDefault:"https://accounts.google.com"`
+
 	// OpsUsername and OpsPassword guard /ops/* (River UI). Empty means /ops is closed.
 	OpsUsername string `env:"OPS_USERNAME"`
 	OpsPassword string `env:"OPS_PASSWORD" secret:"true"`
@@ -93,6 +105,14 @@ func (c *Config) ListenAddr() string {
 	return fmt.Sprintf("%s:%d", host, c.Port)
 }
 
+// BaseURL is PublicURL, or the local listen address in development.
+func (c *Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimSuffix(c.PublicURL, "/")
+	}
+	return "http://" + c.ListenAddr()
+}
+
 // MaxWorkers returns the concurrency of every queue: the defaults overridden by RIVER_MAX_WORKERS.
 func (c *Config) MaxWorkers() map[string]int {
 	out := queues.DefaultMaxWorkers()
@@ -134,6 +154,16 @@ func (c *Config) validate() error {
 	}
 	if c.Env == EnvProduction && len(c.AuthSecret) < 32 {
 		bad("AUTH_SECRET", "must be set to at least 32 characters in production")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("PUBLIC_URL", "must be an http(s) URL such as https://mirubato.example")
+		}
+	} else if c.Env == EnvProduction {
+		bad("PUBLIC_URL", "must be set in production (links in emails point there)")
+	}
+	if c.SMTPURL == "" && c.Env == EnvProduction {
+		bad("SMTP_URL", "must be set in production (sign-in links are sent by email)")
 	}
 	if (c.OpsUsername == "") != (c.OpsPassword == "") {
 		bad("OPS_USERNAME/OPS_PASSWORD", "set both or neither")
@@ -195,8 +225,10 @@ func (c *Config) LogValue() slog.Value {
 			if val != "" {
 				val = "*****"
 			}
-		case name == "DATABASE_URL":
-			val = maskURL(c.DatabaseURL)
+		case name == "DATABASE_URL" || f.Tag.Get("secret") == "url":
+			if s, _ := val.(string); s != "" {
+				val = maskURL(s)
+			}
 		}
 		attrs = append(attrs, slog.Any(name, val))
 	}

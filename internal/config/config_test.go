@@ -19,7 +19,8 @@ func TestLoad(t *testing.T) {
 
 	t.Run("Defaults", func(t *testing.T) {
 		t.Parallel()
-		cfg, err := config.Load([]string{"DATABASE_URL=" + dbURL, "AUTH_SECRET=" + strings.Repeat("k", 32)})
+		cfg, err := config.Load([]string{"DATABASE_URL=" + dbURL, "AUTH_SECRET=" + strings.Repeat("k", 32),
+			"PUBLIC_URL=https://mirubato.example", "SMTP_URL=smtp://u:p@mail.example:587"})
 		require.NoError(t, err)
 		require.False(t, cfg.Development(), "production unless told otherwise")
 		require.Equal(t, 8080, cfg.Port)
@@ -36,6 +37,7 @@ func TestLoad(t *testing.T) {
 		t.Parallel()
 		cfg, err := config.Load([]string{
 			"DATABASE_URL=" + dbURL, "PORT=5000", "MIRUBATO_ENV=production",
+			"PUBLIC_URL=https://mirubato.example", "SMTP_URL=smtp://u:p@mail.example:587",
 			"AUTH_SECRET=" + strings.Repeat("k", 32), "RIVER_MAX_WORKERS=scores=2,default=7",
 			"RIVER_FETCH_COOLDOWN=5ms",
 		})
@@ -66,6 +68,7 @@ func TestLoad(t *testing.T) {
 		{"CooldownTooShort", []string{"DATABASE_URL=" + dbURL, "RIVER_FETCH_COOLDOWN=100us"}, "RIVER_FETCH_COOLDOWN"},
 		{"OpsHalfSet", []string{"DATABASE_URL=" + dbURL, "OPS_USERNAME=ops"}, "OPS_USERNAME/OPS_PASSWORD"},
 		{"BadLogLevel", []string{"DATABASE_URL=" + dbURL, "LOG_LEVEL=loud"}, "LOG_LEVEL"},
+		{"BadPublicURL", []string{"DATABASE_URL=" + dbURL, "PUBLIC_URL=mirubato.example"}, "PUBLIC_URL: must be an http(s) URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -91,7 +94,7 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	t.Parallel()
 	cfg, err := config.Load([]string{
 		"MIRUBATO_ENV=development", "DATABASE_URL=" + dbURL, "AUTH_SECRET=" + strings.Repeat("z", 40),
-		"OPS_USERNAME=ops", "OPS_PASSWORD=hunter2hunter2",
+		"OPS_USERNAME=ops", "OPS_PASSWORD=hunter2hunter2", "SMTP_URL=smtp://mailer:mail-pw-123@smtp.example:587",
 	})
 	require.NoError(t, err)
 	var buf bytes.Buffer
@@ -100,6 +103,8 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	require.NotContains(t, out, "s3cret-pw")
 	require.NotContains(t, out, strings.Repeat("z", 40))
 	require.NotContains(t, out, "hunter2")
+	require.NotContains(t, out, "mail-pw-123")
+	require.Contains(t, out, `"SMTP_URL":"smtp://mailer:xxxxx@smtp.example:587"`)
 	require.Contains(t, out, `"DATABASE_URL":"postgres://app:xxxxx@db.internal:5432/mirubato?sslmode=require"`)
 	require.Contains(t, out, `"OPS_USERNAME":"ops"`)
 	require.Contains(t, out, `"PORT":8080`)

@@ -1,0 +1,300 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirubato/mirubato/internal/auth"
+	"github.com/mirubato/mirubato/internal/store"
+)
+
+// Cookie names: the web client authenticates with httpOnly cookies, other clients with
+// "Authorization: Bearer".
+const (
+	accessCookie  = "mirubato_access"
+	refreshCookie = "mirubato_refresh"
+	// refreshCookiePath limits the refresh token to the endpoints that take it.
+	refreshCookiePath = "/api/auth"
+)
+
+// Rate limits on sign-in, per fixed window, shared by every API process.
+const (
+	magicLinksPerEmail = 5
+	magicLinksPerIP    = 20
+	authPerIP          = 60
+	rateWindow         = 15 * time.Minute
+)
+
+// Mailer sends one plain-text email.
+type Mailer interface {
+	Send(ctx context.Context, to, subject, text string) error
+}
+
+func unauthorized(msg string) *Error {
+	return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
+}
+
+// bearer returns the access token of the request: the Authorization header, else the cookie.
+func bearer(c *fiber.Ctx) string {
+	if h := c.Get(fiber.HeaderAuthorization); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return c.Cookies(accessCookie)
+}
+
+// currentUser reads the user that authenticate stored.
+func currentUser(c *fiber.Ctx) *store.User {
+	u, _ := c.Locals("user").(*store.User)
+	return u
+}
+
+// authenticate admits requests with a valid access token of an existing account. A token
+// stays signed after its account is deleted, so the account is looked up every time.
+func (s *Server) authenticate(allowDeleted bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		tok := bearer(c)
+		if tok == "" {
+			return unauthorized("sign in first: send an access token as Authorization: Bearer <token>")
+		}
+		id, err := s.sessions.Tokens().Verify(tok)
+		if err != nil {
+			return unauthorized("the access token is invalid or expired; refresh it or sign in again")
+		}
+		u, err := store.GetUser(c.UserContext(), s.pool, id)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && u.DeletedAt != nil && !allowDeleted) {
+			return unauthorized("this account no longer exists")
+		}
+		if err != nil {
+			return err
+		}
+		c.Locals("user", u)
+		return c.Next()
+	}
+}
+
+// limit counts a hit on key and refuses the request past max hits per window.
+func (s *Server) limit(c *fiber.Ctx, key string, maxHits int, window time.Duration) error {
+	hits, err := store.Hit(c.UserContext(), s.pool, key, window, s.now())
+	if err != nil {
+		return err
+	}
+	if hits > maxHits {
+		retry := s.now().Truncate(window).Add(window).Sub(s.now())
+		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(retry.Seconds())+1))
+		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Message: fmt.Sprintf("too many attempts; try again in %d minutes", int(retry.Minutes())+1)}
+	}
+	return nil
+}
+
+// limitAuthByIP guards every sign-in endpoint.
+func (s *Server) limitAuthByIP(c *fiber.Ctx) error {
+	if err := s.limit(c, "auth-ip:"+c.IP(), authPerIP, rateWindow); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+type magicLinkRequest struct {
+	Email string `json:"email" validate:"required,email,max=320"`
+}
+
+type messageResponse struct {
+	Message string `json:"message"`
+}
+
+// requestMagicLink mails a single-use sign-in link. The answer is the same whether or not
+// an account exists, so it cannot be used to probe for addresses.
+func (s *Server) requestMagicLink(c *fiber.Ctx) error {
+	var req magicLinkRequest
+	if err := s.decode(c, &req); err != nil {
+		return err
+	}
+	addr, err := mail.ParseAddress(req.Email)
+	if err != nil || addr.Name != "" {
+		return invalid("email must be an email address", FieldError{Field: "email", Message: "must be an email address"})
+	}
+	email := strings.ToLower(addr.Address)
+	if err := s.limit(c, "magic-ip:"+c.IP(), magicLinksPerIP, rateWindow); err != nil {
+		return err
+	}
+	if err := s.limit(c, "magic-email:"+email, magicLinksPerEmail, rateWindow); err != nil {
+		return err
+	}
+	token, err := s.sessions.NewMagicLink(c.UserContext(), email)
+	if err != nil {
+		return err
+	}
+	link := s.cfg.BaseURL() + "/auth/verify?token=" + token
+	body := "Hello,\n\nsign in to Mirubato with this link (valid for 15 minutes, once):\n\n" + link +
+		"\n\nIf you did not ask for it, ignore this message.\n"
+	ctx, cancel := context.WithTimeout(c.UserContext(), 20*time.Second)
+	defer cancel()
+	if err := s.mailer.Send(ctx, email, "Your Mirubato sign-in link", body); err != nil {
+		s.logger.ErrorContext(ctx, "error sending magic link", slog.Any("error", err))
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Message: "the sign-in email could not be sent right now; try again in a minute"}
+	}
+	return c.Status(http.StatusAccepted).JSON(messageResponse{Message: "if the address is valid, a sign-in link is on its way"})
+}
+
+type verifyMagicLinkRequest struct {
+	Token string `json:"token" validate:"required,max=200"`
+}
+
+// sessionResponse is what every sign-in and refresh returns.
+type sessionResponse struct {
+	auth.Session
+	User *store.User `json:"user"`
+}
+
+func (s *Server) verifyMagicLink(c *fiber.Ctx) error {
+	var req verifyMagicLinkRequest
+	if err := s.decode(c, &req); err != nil {
+		return err
+	}
+	sess, user, err := s.sessions.UseMagicLink(c.UserContext(), req.Token)
+	if errors.Is(err, store.ErrNotFound) {
+		return unauthorized("this sign-in link is invalid, expired or already used; ask for a new one")
+	}
+	if err != nil {
+		return err
+	}
+	return s.respondSession(c, sess, user)
+}
+
+type googleRequest struct {
+	IDToken string `json:"id_token" validate:"required,max=10000"`
+}
+
+// googleSignIn verifies a Google ID token and signs its user in: by the linked Google
+// account, else by the verified email (linking it), else as a new account.
+func (s *Server) googleSignIn(c *fiber.Ctx) error {
+	var req googleRequest
+	if err := s.decode(c, &req); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	id, err := s.google.Verify(ctx, req.IDToken)
+	switch {
+	case errors.Is(err, auth.ErrGoogleNotConfigured):
+		return &Error{Status: http.StatusNotFound, Code: "not_configured", Message: "Google sign-in is not enabled on this server"}
+	case errors.Is(err, auth.ErrInvalidToken):
+		return unauthorized("the Google ID token is invalid or expired")
+	case err != nil:
+		s.logger.ErrorContext(ctx, "error verifying Google token", slog.Any("error", err))
+		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "Google sign-in is unavailable right now"}
+	}
+	var sess *auth.Session
+	var user *store.User
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		user, err = store.UserByGoogleSub(ctx, tx, id.Subject)
+		if errors.Is(err, store.ErrNotFound) {
+			if user, err = store.EnsureUser(ctx, tx, id.Email); err != nil {
+				return err
+			}
+			err = store.LinkGoogle(ctx, tx, user.ID, id.Subject)
+		}
+		if err != nil {
+			return err
+		}
+		if user.DeletedAt != nil {
+			return unauthorized("this account no longer exists")
+		}
+		sess, err = s.sessions.Start(ctx, tx, user.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.respondSession(c, sess, user)
+}
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token,omitempty" validate:"max=200"`
+}
+
+// refreshToken reads the refresh token from the body, else from the cookie.
+func (s *Server) refreshToken(c *fiber.Ctx) (string, error) {
+	var req refreshRequest
+	if len(c.Body()) > 0 {
+		if err := s.decode(c, &req); err != nil {
+			return "", err
+		}
+	}
+	if req.RefreshToken == "" {
+		req.RefreshToken = c.Cookies(refreshCookie)
+	}
+	return strings.Clone(req.RefreshToken), nil
+}
+
+func (s *Server) refresh(c *fiber.Ctx) error {
+	tok, err := s.refreshToken(c)
+	if err != nil {
+		return err
+	}
+	if tok == "" {
+		return unauthorized("send the refresh token (refresh_token in the body, or the cookie)")
+	}
+	sess, userID, err := s.sessions.Refresh(c.UserContext(), tok)
+	switch {
+	case errors.Is(err, store.ErrRefreshReused):
+		s.clearCookies(c)
+		return unauthorized("this refresh token was already used, so the session has been signed out everywhere; sign in again")
+	case errors.Is(err, store.ErrNotFound):
+		s.clearCookies(c)
+		return unauthorized("the refresh token is invalid, expired or revoked; sign in again")
+	case err != nil:
+		return err
+	}
+	user, err := store.GetUser(c.UserContext(), s.pool, userID)
+	if err != nil {
+		return err
+	}
+	return s.respondSession(c, sess, user)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	tok, err := s.refreshToken(c)
+	if err != nil {
+		return err
+	}
+	if tok != "" {
+		if err := s.sessions.Logout(c.UserContext(), tok); err != nil {
+			return err
+		}
+	}
+	s.clearCookies(c)
+	return c.SendStatus(http.StatusNoContent)
+}
+
+type verifyResponse struct {
+	User *store.User `json:"user"`
+}
+
+func (s *Server) verify(c *fiber.Ctx) error {
+	return c.JSON(verifyResponse{User: currentUser(c)})
+}
+
+func (s *Server) respondSession(c *fiber.Ctx, sess *auth.Session, user *store.User) error {
+	secure := !s.cfg.Development()
+	c.Cookie(&fiber.Cookie{Name: accessCookie, Value: sess.AccessToken, Path: "/", HTTPOnly: true, Secure: secure,
+		SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(auth.AccessTokenTTL.Seconds())})
+	c.Cookie(&fiber.Cookie{Name: refreshCookie, Value: sess.RefreshToken, Path: refreshCookiePath, HTTPOnly: true,
+		Secure: secure, SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(auth.RefreshTokenTTL.Seconds())})
+	return c.JSON(sessionResponse{Session: *sess, User: user})
+}
+
+func (s *Server) clearCookies(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: accessCookie, Path: "/", HTTPOnly: true, MaxAge: -1, Expires: time.Unix(0, 0)})
+	c.Cookie(&fiber.Cookie{Name: refreshCookie, Path: refreshCookiePath, HTTPOnly: true, MaxAge: -1, Expires: time.Unix(0, 0)})
+}

@@ -1,0 +1,173 @@
+package api
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirubato/mirubato/internal/store"
+)
+
+func (s *Server) export(c *fiber.Ctx) error {
+	ex, err := store.ExportAccount(c.UserContext(), s.pool, currentUser(c).ID, s.now())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mirubato-export.json"`)
+	return c.JSON(ex)
+}
+
+func (s *Server) exportLogbookCSV(c *fiber.Ctx) error {
+	entries, err := store.AllLogbookEntries(c.UserContext(), s.pool, currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mirubato-logbook.csv"`)
+	w := csv.NewWriter(c.Response().BodyWriter())
+	_ = w.Write([]string{"id", "practiced_at", "duration_minutes", "type", "instrument", "pieces", "composers",
+		"techniques", "mood", "tags", "notes"})
+	for _, e := range entries {
+		titles := make([]string, len(e.Pieces))
+		composers := make([]string, len(e.Pieces))
+		for i, p := range e.Pieces {
+			titles[i], composers[i] = p.Title, p.Composer
+		}
+		mood := ""
+		if e.Mood != nil {
+			mood = *e.Mood
+		}
+		_ = w.Write([]string{e.ID.String(), e.PracticedAt.UTC().Format(time.RFC3339), strconv.Itoa(e.DurationMinutes),
+			e.Type, e.Instrument, strings.Join(titles, "; "), strings.Join(composers, "; "),
+			strings.Join(e.Techniques, "; "), mood, strings.Join(e.Tags, "; "), csvSafe(e.Notes)})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe keeps spreadsheet programs from running a cell that starts like a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// maxImportRows bounds one import (the body limit bounds it too).
+const maxImportRows = 20000
+
+// importAccount writes an export document into the account, all or nothing. Rows are
+// matched by id, so importing the same document twice changes nothing the second time.
+func (s *Server) importAccount(c *fiber.Ctx) error {
+	var ex store.Export
+	if err := s.decode(c, &ex); err != nil {
+		return err
+	}
+	if ex.Format != store.ExportFormat || ex.Version != store.ExportVersion {
+		return invalid(fmt.Sprintf("this is not a Mirubato export (format %q, version %d expected)", store.ExportFormat, store.ExportVersion))
+	}
+	if n := len(ex.Logbook) + len(ex.Repertoire) + len(ex.Goals); n > maxImportRows {
+		return invalid(fmt.Sprintf("an import takes at most %d rows; this one has %d", maxImportRows, n))
+	}
+	// Validate every row as if it were written through the API, before writing any.
+	logbook := make([]store.LogbookInput, len(ex.Logbook))
+	for i, e := range ex.Logbook {
+		logbook[i] = store.LogbookInput{PracticedAt: e.PracticedAt, DurationMinutes: e.DurationMinutes, Type: e.Type,
+			Instrument: e.Instrument, Pieces: e.Pieces, Techniques: e.Techniques, Mood: e.Mood, Notes: e.Notes,
+			Tags: e.Tags, GoalIDs: e.GoalIDs}
+		if err := s.checkImported(fmt.Sprintf("logbook[%d]", i), e.ID, &logbook[i]); err != nil {
+			return err
+		}
+	}
+	repertoire := make([]store.RepertoireInput, len(ex.Repertoire))
+	for i, r := range ex.Repertoire {
+		repertoire[i] = store.RepertoireInput{Title: r.Title, Composer: r.Composer, ScoreID: r.ScoreID, Status: r.Status,
+			Difficulty: r.Difficulty, TargetTempo: r.TargetTempo, CurrentTempo: r.CurrentTempo, Notes: r.Notes, Links: r.Links}
+		if err := s.checkImported(fmt.Sprintf("repertoire[%d]", i), r.ID, &repertoire[i]); err != nil {
+			return err
+		}
+	}
+	goals := make([]store.GoalInput, len(ex.Goals))
+	for i, g := range ex.Goals {
+		goals[i] = store.GoalInput{Title: g.Title, Description: g.Description, Type: g.Type, TargetValue: g.TargetValue,
+			CurrentValue: g.CurrentValue, Unit: g.Unit, DueDate: g.DueDate, Status: g.Status}
+		if err := s.checkImported(fmt.Sprintf("goals[%d]", i), g.ID, &goals[i]); err != nil {
+			return err
+		}
+	}
+
+	ctx := c.UserContext()
+	userID := currentUser(c).ID
+	var res store.ImportResult
+	count := func(ok bool, n *int) {
+		if ok {
+			*n++
+		} else {
+			res.Skipped++
+		}
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Goals first: logbook entries may link to them.
+		for i := range goals {
+			ok, err := store.ImportGoal(ctx, tx, userID, ex.Goals[i].ID, &goals[i], ex.Goals[i].Progress)
+			if err != nil {
+				return err
+			}
+			count(ok, &res.Goals)
+		}
+		for i := range repertoire {
+			ok, err := store.ImportRepertoireItem(ctx, tx, userID, ex.Repertoire[i].ID, &repertoire[i])
+			if err != nil {
+				return err
+			}
+			count(ok, &res.Repertoire)
+		}
+		for i := range logbook {
+			ok, err := store.ImportLogbookEntry(ctx, tx, userID, ex.Logbook[i].ID, &logbook[i])
+			if err != nil {
+				return err
+			}
+			count(ok, &res.Logbook)
+		}
+		if ex.Preferences != nil {
+			if _, err := store.SetPreferences(ctx, tx, userID, ex.Preferences); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// checkImported validates one imported row, naming where it is in the document.
+func (s *Server) checkImported(where string, id fmt.Stringer, in any) error {
+	if id.String() == "00000000-0000-0000-0000-000000000000" {
+		return invalid(where + ".id is required")
+	}
+	if err := s.validate(in); err != nil {
+		if apiErr, ok := err.(*Error); ok { //nolint:errorlint // validate returns *Error itself
+			apiErr.Message = where + "." + apiErr.Message
+			for i := range apiErr.Details {
+				apiErr.Details[i].Field = where + "." + apiErr.Details[i].Field
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Server) devMailbox(c *fiber.Ctx) error {
+	if s.mailbox == nil {
+		return &Error{Status: http.StatusNotFound, Code: "not_found", Message: "mail is sent by SMTP here; there is no dev mailbox"}
+	}
+	return c.JSON(s.mailbox.Messages())
+}

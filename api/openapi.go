@@ -1,0 +1,175 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3gen"
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"github.com/mirubato/mirubato/internal/store"
+)
+
+// buildOpenAPI documents the route table as an OpenAPI 3.1 document: paths and methods
+// from the table, schemas from the Go types the handlers read and write. Since both come
+// from the same table, the document cannot drift from the routes.
+func (s *Server) buildOpenAPI() ([]byte, error) {
+	doc := &openapi3.T{
+		OpenAPI: "3.1.0",
+		Info: &openapi3.Info{
+			Title:   "Mirubato API",
+			Version: "1",
+			Description: "Practice data of musicians. Authenticate with `Authorization: Bearer <access token>` " +
+				"(or the httpOnly cookies the sign-in endpoints set). Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`.",
+		},
+		Paths: openapi3.NewPaths(),
+		Components: &openapi3.Components{
+			Schemas: openapi3.Schemas{},
+			SecuritySchemes: openapi3.SecuritySchemes{
+				"bearer": {Value: openapi3.NewJWTSecurityScheme()},
+				"basic":  {Value: &openapi3.SecurityScheme{Type: "http", Scheme: "basic"}},
+			},
+		},
+	}
+	gen := openapi3gen.NewGenerator(openapi3gen.SchemaCustomizer(customizeSchema))
+	schemaOf := func(v any) (*openapi3.SchemaRef, error) {
+		return gen.NewSchemaRefForValue(v, doc.Components.Schemas)
+	}
+	errRef, err := schemaOf(errorBody{})
+	if err != nil {
+		return nil, err
+	}
+
+	for _, r := range s.table() {
+		if r.access == developerOnly && !s.cfg.Development() {
+			continue
+		}
+		op := openapi3.NewOperation()
+		op.Summary = r.summary
+		op.OperationID = operationID(r.method, r.path)
+		op.Responses = openapi3.NewResponses()
+		op.Responses.Delete("default")
+		path := fiberToOpenAPIPath(r.path)
+
+		if strings.Contains(r.path, ":id") {
+			op.AddParameter(&openapi3.Parameter{Name: "id", In: "path", Required: true,
+				Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid"}}})
+		}
+		for _, q := range r.query {
+			sch := &openapi3.Schema{Type: &openapi3.Types{"string"}}
+			for _, e := range q.enum {
+				sch.Enum = append(sch.Enum, e)
+			}
+			op.AddParameter(&openapi3.Parameter{Name: q.name, In: "query", Description: q.description,
+				Schema: &openapi3.SchemaRef{Value: sch}})
+		}
+		if r.idempotent {
+			op.AddParameter(&openapi3.Parameter{Name: "Idempotency-Key", In: "header",
+				Description: "a retried request with the same key and body is answered with the first response",
+				Schema:      &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: ptr[uint64](200)}}})
+		}
+		if r.body != nil {
+			ref, err := schemaOf(r.body)
+			if err != nil {
+				return nil, fmt.Errorf("error documenting %s %s: %w", r.method, r.path, err)
+			}
+			required := r.path != "/api/auth/refresh" && r.path != "/api/auth/logout" // the cookie may carry it
+			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().
+				WithRequired(required).WithJSONSchemaRef(ref)}
+		}
+
+		ok := openapi3.NewResponse().WithDescription(http.StatusText(r.status))
+		switch {
+		case r.response != nil:
+			ref, err := schemaOf(r.response)
+			if err != nil {
+				return nil, fmt.Errorf("error documenting %s %s: %w", r.method, r.path, err)
+			}
+			ok.WithJSONSchemaRef(ref)
+		case r.contentType != "":
+			ok.WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), []string{r.contentType}))
+		}
+		op.AddResponse(r.status, ok)
+
+		errorStatuses := append([]int{}, r.extraStatus...)
+		if r.body != nil {
+			errorStatuses = append(errorStatuses, 400, 413, 415, 422)
+		}
+		switch r.access {
+		case signedIn, signedInAny:
+			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}
+			errorStatuses = append(errorStatuses, 401)
+		case operator:
+			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}, {"basic": {}}}
+			errorStatuses = append(errorStatuses, 401, 403)
+		}
+		if strings.Contains(r.path, ":id") {
+			errorStatuses = append(errorStatuses, 404)
+		}
+		if r.method == http.MethodPut || r.method == http.MethodDelete {
+			errorStatuses = append(errorStatuses, 412)
+		}
+		if r.idempotent {
+			errorStatuses = append(errorStatuses, 409)
+		}
+		if strings.HasPrefix(r.path, "/api/auth/") && r.access == public {
+			errorStatuses = append(errorStatuses, 401, 429)
+		}
+		for _, st := range errorStatuses {
+			if op.Responses.Status(st) == nil {
+				op.AddResponse(st, openapi3.NewResponse().WithDescription(http.StatusText(st)).WithJSONSchemaRef(errRef))
+			}
+		}
+		op.AddResponse(500, openapi3.NewResponse().WithDescription("Internal Server Error").WithJSONSchemaRef(errRef))
+		doc.AddOperation(path, r.method, op)
+	}
+	return json.Marshal(doc)
+}
+
+// customizeSchema maps our types to their JSON form and turns pointers into 3.1 null unions.
+func customizeSchema(_ string, t reflect.Type, _ reflect.StructTag, schema *openapi3.Schema) error {
+	switch t {
+	case reflect.TypeFor[uuid.UUID]():
+		*schema = openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid", Nullable: schema.Nullable}
+	case reflect.TypeFor[store.Date]():
+		*schema = openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "date", Nullable: schema.Nullable}
+	}
+	if t.Kind() == reflect.Map && t.Elem().Kind() == reflect.Interface {
+		*schema = openapi3.Schema{Type: &openapi3.Types{"object"}, Nullable: schema.Nullable,
+			AdditionalProperties: openapi3.AdditionalProperties{Has: ptr(true)}}
+	}
+	if schema.Nullable && schema.Type != nil {
+		*schema.Type = append(*schema.Type, openapi3.TypeNull)
+		schema.Nullable = false
+	}
+	return nil
+}
+
+func (s *Server) openapi(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(s.spec)
+}
+
+// fiberToOpenAPIPath turns /api/goals/:id into /api/goals/{id}.
+func fiberToOpenAPIPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if strings.HasPrefix(part, ":") {
+			parts[i] = "{" + part[1:] + "}"
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// operationID is a stable name for an operation: get_api_goals_id.
+func operationID(method, path string) string {
+	r := strings.NewReplacer("/", "_", ":", "", ".", "_", "-", "_")
+	return strings.ToLower(method) + strings.TrimRight(r.Replace(path), "_")
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,249 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+)
+
+// newValidator returns the request validator; it names fields as their JSON names.
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	return v
+}
+
+// FieldError is one problem with one field of a request.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func invalid(msg string, fields ...FieldError) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "validation_failed", Message: msg, Details: fields}
+}
+
+func badRequest(msg string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg}
+}
+
+// decode reads a JSON body into dst: JSON only, one value, no unknown fields, then the
+// validate tags. Every failure is a 400 or 422 with a message that says what to fix.
+func (s *Server) decode(c *fiber.Ctx, dst any) error {
+	if ct := c.Get(fiber.HeaderContentType); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "send the request body as JSON (Content-Type: application/json)"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return badRequest(jsonProblem(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return badRequest("the request body must be a single JSON value")
+	}
+	return s.validate(dst)
+}
+
+func (s *Server) validate(v any) error {
+	err := s.validator.Struct(v)
+	var verrs validator.ValidationErrors
+	if errors.As(err, &verrs) {
+		fields := make([]FieldError, 0, len(verrs))
+		for _, fe := range verrs {
+			fields = append(fields, FieldError{Field: fieldPath(fe), Message: fieldMessage(fe)})
+		}
+		msg := fields[0].Field + " " + fields[0].Message
+		if len(fields) > 1 {
+			msg += fmt.Sprintf(" (and %d more problems)", len(fields)-1)
+		}
+		return invalid(msg, fields...)
+	}
+	return err
+}
+
+// fieldPath is the field's JSON path without the top-level struct name: pieces[0].title.
+func fieldPath(fe validator.FieldError) string {
+	ns := fe.Namespace()
+	if i := strings.IndexByte(ns, '.'); i >= 0 {
+		return ns[i+1:]
+	}
+	return ns
+}
+
+func fieldMessage(fe validator.FieldError) string {
+	isText := fe.Kind() == reflect.String
+	isList := fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "min", "gte":
+		switch {
+		case isText:
+			return "must be at least " + fe.Param() + " characters"
+		case isList:
+			return "must have at least " + fe.Param() + " items"
+		}
+		return "must be at least " + fe.Param()
+	case "max", "lte":
+		switch {
+		case isText:
+			return "must be at most " + fe.Param() + " characters"
+		case isList:
+			return "must have at most " + fe.Param() + " items"
+		}
+		return "must be at most " + fe.Param()
+	case "gt":
+		return "must be greater than " + fe.Param()
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "email":
+		return "must be an email address"
+	case "url":
+		return "must be a URL"
+	case "timezone":
+		return "must be an IANA time zone such as Europe/Vienna"
+	}
+	return "is not valid (" + fe.Tag() + ")"
+}
+
+// jsonProblem explains a JSON decoding error in terms of the request.
+func jsonProblem(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return "the request body is empty; send a JSON object"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("the request body is not valid JSON (at byte %d)", syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return fmt.Sprintf("%s must be a %s, not a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)
+		}
+		return fmt.Sprintf("the request body must be a JSON %s, not a %s", jsonKind(typ.Type), typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "the request body is not valid: " + err.Error()
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Int, reflect.Int32, reflect.Int64, reflect.Float64:
+		return "number"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Slice, reflect.Array:
+		if t == reflect.TypeFor[uuid.UUID]() {
+			return "UUID string"
+		}
+		return "list"
+	case reflect.Struct:
+		if t == reflect.TypeFor[time.Time]() {
+			return "RFC 3339 timestamp string"
+		}
+		return "object"
+	case reflect.Map:
+		return "object"
+	}
+	return t.String()
+}
+
+// pathID parses the :id path parameter; a malformed one is "not found", like a missing one.
+func pathID(c *fiber.Ctx, what string) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Params("id"))
+	if err != nil {
+		return uuid.Nil, notFound(what)
+	}
+	return id, nil
+}
+
+func notFound(what string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "not_found", Message: what + " not found"}
+}
+
+// ifMatch reads the If-Match header: the version the client edited ("3" or "W/\"3\"").
+// No header: nil, the write is unconditional.
+func ifMatch(c *fiber.Ctx) (*int, error) {
+	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if h == "" || h == "*" {
+		return nil, nil //nolint:nilnil // no precondition
+	}
+	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	v, err := strconv.Atoi(h)
+	if err != nil || v < 1 {
+		return nil, badRequest(`If-Match must be the version you edited, such as "3"`)
+	}
+	return &v, nil
+}
+
+func setETag(c *fiber.Ctx, version int) {
+	c.Set(fiber.HeaderETag, `"`+strconv.Itoa(version)+`"`)
+}
+
+// listParams reads limit (1–100, default 20), cursor and sort (one of sorts).
+func listParams(c *fiber.Ctx, sorts []string) (limit int, cursor, sort string, err error) {
+	limit = 20
+	if l := c.Query("limit"); l != "" {
+		limit, err = strconv.Atoi(l)
+		if err != nil || limit < 1 || limit > 100 {
+			return 0, "", "", invalid("limit must be a whole number from 1 to 100", FieldError{Field: "limit", Message: "must be from 1 to 100"})
+		}
+	}
+	sort = c.Query("sort")
+	if sort != "" && !contains(sorts, sort) {
+		return 0, "", "", invalid("sort must be one of: "+strings.Join(sorts, ", "), FieldError{Field: "sort", Message: "unknown sort"})
+	}
+	return limit, c.Query("cursor"), sort, nil
+}
+
+// enumQuery reads an optional query parameter that must be one of allowed.
+func enumQuery(c *fiber.Ctx, name string, allowed ...string) (string, error) {
+	v := c.Query(name)
+	if v != "" && !contains(allowed, v) {
+		return "", invalid(name+" must be one of: "+strings.Join(allowed, ", "), FieldError{Field: name, Message: "unknown value"})
+	}
+	return strings.Clone(v), nil
+}
+
+// timeQuery reads an optional RFC 3339 timestamp or YYYY-MM-DD date query parameter.
+func timeQuery(c *fiber.Ctx, name string) (*time.Time, error) {
+	v := c.Query(name)
+	if v == "" {
+		return nil, nil //nolint:nilnil // absent
+	}
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return &t, nil
+		}
+	}
+	return nil, invalid(name+" must be a date (2026-11-23) or an RFC 3339 timestamp", FieldError{Field: name, Message: "not a date"})
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,43 @@
+// Package account runs the deletion of an account: everything the user owns goes, by a job,
+// so that a large account does not hold an HTTP request (or a lock) for long, and a crash
+// halfway is retried rather than leaving half an account.
+package account
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/mirubato/mirubato/internal/queues"
+	"github.com/mirubato/mirubato/internal/store"
+)
+
+// DeleteArgs deletes one account. Unique per user: asking twice makes one job.
+type DeleteArgs struct {
+	UserID uuid.UUID `json:"user_id" river:"unique"`
+}
+
+// Kind implements river.JobArgs.
+func (DeleteArgs) Kind() string { return "account_delete" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (DeleteArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: queues.Default, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// DeleteWorker deletes the account row; every table the user owns cascades from it.
+// Blob deletion joins here when accounts own blobs (scores).
+type DeleteWorker struct {
+	river.WorkerDefaults[DeleteArgs]
+	pool *pgxpool.Pool
+}
+
+// NewDeleteWorker returns the worker.
+func NewDeleteWorker(pool *pgxpool.Pool) *DeleteWorker { return &DeleteWorker{pool: pool} }
+
+// Work implements river.Worker. Deleting an account that is already gone is done.
+func (w *DeleteWorker) Work(ctx context.Context, job *river.Job[DeleteArgs]) error {
+	return store.DeleteUser(ctx, w.pool, job.Args.UserID)
+}
