@@ -11,6 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	legacyrouter "github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,6 +35,10 @@ import (
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 type testBundle struct {
+	tokens  *auth.Tokens
+	spec    *openapi3.T
+	router  routers.Router
+	mailbox *mail.Mailbox
 	baseURL string
 	pool    *pgxpool.Pool // straight to the database, for the test's own reads and writes
 	proxy   *dbtest.Proxy // between the server and the database
@@ -42,6 +50,9 @@ type testBundle struct {
 type setupOpts struct {
 	opsUser, opsPassword string
 	maxBodyBytes         int
+	mailer               api.Mailer   // nil: the dev mailbox
+	google               *auth.Google // nil: Google sign-in disabled
+	extraRoutes          func(*fiber.App)
 }
 
 func setup(t *testing.T, opts setupOpts) *testBundle {
@@ -70,11 +81,19 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 	b := &testBundle{pool: directPool, proxy: proxy, river: client, now: time.Now()}
 	tokens, err := auth.NewTokens(strings.Repeat("t", 32), func() time.Time { return b.now })
 	require.NoError(t, err)
-	mailbox := mail.NewMailbox(logger)
+	b.tokens = tokens
+	b.mailbox = mail.NewMailbox(logger)
+	var mailer api.Mailer = b.mailbox
+	if opts.mailer != nil {
+		mailer = opts.mailer
+	}
 	srv, err := api.New(ctx, api.Deps{Config: cfg, Logger: logger, Pool: pool, River: client, Metrics: m,
-		Sessions: auth.NewSessions(pool, tokens), Mailer: mailbox, Mailbox: mailbox,
+		Sessions: auth.NewSessions(pool, tokens), Mailer: mailer, Mailbox: b.mailbox, Google: opts.google,
 		Now: func() time.Time { return b.now }})
 	require.NoError(t, err)
+	if opts.extraRoutes != nil {
+		opts.extraRoutes(srv.App())
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	done := make(chan error, 1)
@@ -85,6 +104,16 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 		pool.Close()
 	})
 	b.baseURL, b.server = "http://"+ln.Addr().String(), srv
+
+	// Every response of every test is checked against the served OpenAPI document.
+	resp, data := b.do(t, http.MethodGet, "/api/openapi.json", nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	b.spec, err = openapi3.NewLoader().LoadFromData(data)
+	require.NoError(t, err)
+	require.NoError(t, b.spec.Validate(ctx), "the OpenAPI document is valid")
+	b.spec.Servers = openapi3.Servers{{URL: b.baseURL}}
+	b.router, err = legacyrouter.NewRouter(b.spec)
+	require.NoError(t, err)
 	return b
 }
 
@@ -107,7 +136,77 @@ func (b *testBundle) do(t *testing.T, method, path string, body io.Reader, heade
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	b.conforms(t, req, resp, data)
 	return resp, data
+}
+
+// conforms checks a response against the OpenAPI document: a documented route and status,
+// and a body that matches its schema. Routes the document leaves out (River UI, unknown
+// paths) are only checked for the error shape when they fail.
+func (b *testBundle) conforms(t *testing.T, req *http.Request, resp *http.Response, data []byte) {
+	t.Helper()
+	if b.router == nil {
+		return
+	}
+	route, params, err := b.router.FindRoute(req)
+	if err != nil {
+		if resp.StatusCode >= 400 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			var eb errorBody
+			require.NoError(t, json.Unmarshal(data, &eb))
+			require.NotEmpty(t, eb.Error.Code, "undocumented routes still fail in the one error shape")
+		}
+		return
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
+		Body: io.NopCloser(bytes.NewReader(data)), Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+	require.NoError(t, err, "%s %s → %d does not match the OpenAPI document: %s", req.Method, req.URL.Path, resp.StatusCode, data)
+}
+
+// user creates an account and returns it with a valid access token.
+func (b *testBundle) user(t *testing.T, email string) (*store.User, string) {
+	t.Helper()
+	u, err := store.EnsureUser(context.Background(), b.pool, email)
+	require.NoError(t, err)
+	tok, err := b.tokens.Issue(u.ID, auth.AccessTokenTTL)
+	require.NoError(t, err)
+	return u, tok
+}
+
+// call sends body (nil, a string, or a value marshalled as JSON) with token (may be "").
+func (b *testBundle) call(t *testing.T, method, path, token string, body any, header http.Header) (*http.Response, []byte) {
+	t.Helper()
+	h := http.Header{}
+	for k, v := range header {
+		h[k] = v
+	}
+	if token != "" {
+		h.Set("Authorization", "Bearer "+token)
+	}
+	var r io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(v)
+		h.Set("Content-Type", "application/json")
+	default:
+		data, err := json.Marshal(v)
+		require.NoError(t, err)
+		r = bytes.NewReader(data)
+		h.Set("Content-Type", "application/json")
+	}
+	return b.do(t, method, path, r, h)
+}
+
+// decodeAs unmarshals data into a T.
+func decodeAs[T any](t *testing.T, data []byte) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(data, &v), string(data))
+	return v
 }
 
 func requireError(t *testing.T, resp *http.Response, data []byte, status int, code string) errorBody {
@@ -123,8 +222,9 @@ func requireError(t *testing.T, resp *http.Response, data []byte, status int, co
 
 func TestErrorShape(t *testing.T) {
 	t.Parallel()
-	b := setup(t, setupOpts{maxBodyBytes: 1024})
-	b.server.App().Get("/test/panic", func(*fiber.Ctx) error { panic("kaboom") })
+	b := setup(t, setupOpts{maxBodyBytes: 1024, extraRoutes: func(app *fiber.App) {
+		app.Get("/test/panic", func(*fiber.Ctx) error { panic("kaboom") })
+	}})
 
 	t.Run("NotFound", func(t *testing.T) {
 		resp, data := b.do(t, http.MethodGet, "/no/such/thing", nil, nil)
