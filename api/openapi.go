@@ -100,6 +100,9 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 		if r.body != nil {
 			errorStatuses = append(errorStatuses, 400, 413, 415, 422)
 		}
+		if len(r.query) > 0 {
+			errorStatuses = append(errorStatuses, 400, 422)
+		}
 		switch r.access {
 		case signedIn, signedInAny:
 			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}

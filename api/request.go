@@ -54,7 +54,11 @@ func (s *Server) decode(c *fiber.Ctx, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return badRequest(jsonProblem(err))
+		msg := jsonProblem(err)
+		if field := culprit(c.Body(), dst); field != "" && !strings.Contains(msg, field) {
+			msg = field + ": " + msg
+		}
+		return badRequest(msg)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return badRequest("the request body must be a single JSON value")
@@ -63,6 +67,9 @@ func (s *Server) decode(c *fiber.Ctx, dst any) error {
 }
 
 func (s *Server) validate(v any) error {
+	if t := reflect.TypeOf(v); t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return nil // free-form JSON (preferences): nothing to validate by tags
+	}
 	err := s.validator.Struct(v)
 	var verrs validator.ValidationErrors
 	if errors.As(err, &verrs) {
@@ -124,6 +131,28 @@ func fieldMessage(fe validator.FieldError) string {
 	return "is not valid (" + fe.Tag() + ")"
 }
 
+// culprit finds the top-level field whose value does not decode into dst's field (errors
+// from a type's own UnmarshalJSON, such as time.Time's, do not name the field).
+func culprit(body []byte, dst any) string {
+	var raw map[string]json.RawMessage
+	t := reflect.TypeOf(dst).Elem()
+	if t.Kind() != reflect.Struct || json.Unmarshal(body, &raw) != nil {
+		return ""
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		v, ok := raw[name]
+		if !ok || name == "" {
+			continue
+		}
+		if json.Unmarshal(v, reflect.New(f.Type).Interface()) != nil {
+			return name
+		}
+	}
+	return ""
+}
+
 // jsonProblem explains a JSON decoding error in terms of the request.
 func jsonProblem(err error) string {
 	var syn *json.SyntaxError
@@ -131,6 +160,8 @@ func jsonProblem(err error) string {
 	switch {
 	case errors.Is(err, io.EOF):
 		return "the request body is empty; send a JSON object"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the request body is not valid JSON (it ends too early)"
 	case errors.As(err, &syn):
 		return fmt.Sprintf("the request body is not valid JSON (at byte %d)", syn.Offset)
 	case errors.As(err, &typ):
@@ -140,6 +171,10 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("the request body must be a JSON %s, not a %s", jsonKind(typ.Type), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case errors.As(err, new(*time.ParseError)):
+		return "must be a timestamp such as 2026-11-23T18:30:00Z (RFC 3339)"
+	case strings.Contains(err.Error(), "UUID"):
+		return "must be an id such as 0b8e5c8a-3f0e-4c6b-9d3e-2a1f5e7c9b10 (UUID)"
 	}
 	return "the request body is not valid: " + err.Error()
 }

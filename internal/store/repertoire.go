@@ -92,7 +92,9 @@ func GetRepertoireItem(ctx context.Context, db DB, userID, id uuid.UUID) (*Reper
 func UpdateRepertoireItem(ctx context.Context, db DB, userID, id uuid.UUID, in *RepertoireInput, ifVersion *int) (*RepertoireItem, error) {
 	rows, err := db.Query(ctx, `
 		WITH old AS (
-			SELECT status FROM repertoire_items WHERE id = $1 AND user_id = $2 FOR UPDATE
+			-- The statement's snapshot: the status before this update. (No FOR UPDATE: locking
+			-- the row the same statement updates would make the update skip it.)
+			SELECT status FROM repertoire_items WHERE id = $1 AND user_id = $2
 		), upd AS (
 			UPDATE repertoire_items SET title = $3, composer = $4, score_id = $5, status = $6, difficulty = $7,
 				target_tempo = $8, current_tempo = $9, notes = $10, links = $11,
