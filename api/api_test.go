@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,6 +46,8 @@ type testBundle struct {
 	river   *river.Client[pgx.Tx]
 	server  *api.Server
 	now     time.Time
+	// stop ends the server as SIGTERM would and returns what Serve returned.
+	stop func() error
 }
 
 type setupOpts struct {
@@ -70,7 +73,7 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 		opts.maxBodyBytes = 4 << 20
 	}
 	cfg := &config.Config{
-		Env: config.EnvDevelopment, Port: 1, MaxBodyBytes: opts.maxBodyBytes, ShutdownTimeout: 5 * time.Second,
+		Env: config.EnvDevelopment, Port: 1, MaxBodyBytes: opts.maxBodyBytes, ShutdownTimeout: 20 * time.Second,
 		OpsUsername: opts.opsUser, OpsPassword: opts.opsPassword,
 	}
 	logger := dbtest.Logger(t)
@@ -98,9 +101,17 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
+	var once sync.Once
+	var serveErr error
+	b.stop = func() error {
+		once.Do(func() {
+			cancel()
+			serveErr = <-done
+		})
+		return serveErr
+	}
 	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
+		require.NoError(t, b.stop())
 		pool.Close()
 	})
 	b.baseURL, b.server = "http://"+ln.Addr().String(), srv
@@ -410,6 +421,35 @@ func basic(user, pass string) string {
 	req, _ := http.NewRequest(http.MethodGet, "/", http.NoBody)
 	req.SetBasicAuth(user, pass)
 	return req.Header.Get("Authorization")
+}
+
+// TestShutdownDoesNotWaitForQuietConnections: connections opened ahead of need (by clients
+// and load balancers) and idle keep-alive connections must not hold a deploy for the whole
+// shutdown timeout; a request in flight still completes.
+func TestShutdownDoesNotWaitForQuietConnections(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	addr := strings.TrimPrefix(b.baseURL, "http://")
+	var d net.Dialer
+	quiet, err := d.DialContext(context.Background(), "tcp", addr) // never sends a byte
+	require.NoError(t, err)
+	defer quiet.Close()
+	idle, err := d.DialContext(context.Background(), "tcp", addr) // one request, then idle
+	require.NoError(t, err)
+	defer idle.Close()
+	_, err = idle.Write([]byte("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n"))
+	require.NoError(t, err)
+	buf := make([]byte, 512)
+	n, err := idle.Read(buf)
+	require.NoError(t, err)
+	require.Contains(t, string(buf[:n]), "200 OK")
+	time.Sleep(1100 * time.Millisecond) // older than the grace a quiet connection gets
+
+	start := time.Now()
+	require.NoError(t, b.stop())
+	require.Less(t, time.Since(start), 10*time.Second, "shutdown waited for connections that had nothing to do")
+	_, err = quiet.Read(buf)
+	require.Error(t, err, "the quiet connection was closed")
 }
 
 func TestRouteLabelsStayBounded(t *testing.T) {

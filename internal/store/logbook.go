@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 )
 
 // Piece is one piece worked on in a logbook entry.
@@ -52,6 +53,15 @@ type LogbookEntry struct {
 
 const logbookColumns = `id, practiced_at, duration_minutes, type, instrument, pieces, techniques, mood, notes,
 	tags, goal_ids, version, created_at, updated_at`
+
+// scanLogbookEntry reads one row of logbookColumns. Lists are the hot path of the API:
+// an explicit scan costs a fraction of the reflection of RowToStructByName per row.
+func scanLogbookEntry(row pgx.CollectableRow) (LogbookEntry, error) {
+	var e LogbookEntry
+	err := row.Scan(&e.ID, &e.PracticedAt, &e.DurationMinutes, &e.Type, &e.Instrument, &e.Pieces, &e.Techniques,
+		&e.Mood, &e.Notes, &e.Tags, &e.GoalIDs, &e.Version, &e.CreatedAt, &e.UpdatedAt)
+	return e, err
+}
 
 func nonNil[T any](s []T) []T {
 	if s == nil {
@@ -155,5 +165,5 @@ func ListLogbookEntries(ctx context.Context, db DB, userID uuid.UUID, f LogbookF
 		f.Sort = "-practiced_at"
 	}
 	return page(ctx, db, `SELECT `+logbookColumns+` FROM logbook_entries`, q, logbookSorts, f.Sort, f.Cursor, f.Limit,
-		func(e *LogbookEntry) uuid.UUID { return e.ID })
+		scanLogbookEntry, func(e *LogbookEntry) uuid.UUID { return e.ID })
 }

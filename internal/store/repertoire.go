@@ -153,7 +153,7 @@ func ListRepertoireItems(ctx context.Context, db DB, userID uuid.UUID, f Reperto
 		f.Sort = "-updated_at"
 	}
 	return page(ctx, db, `SELECT `+repertoireColumns+` FROM repertoire_items`, q, repertoireSorts, f.Sort, f.Cursor, f.Limit,
-		func(e *RepertoireItem) uuid.UUID { return e.ID })
+		pgx.RowToStructByName[RepertoireItem], func(e *RepertoireItem) uuid.UUID { return e.ID })
 }
 
 // deleteOwned deletes userID's row id of table, honouring ifVersion.

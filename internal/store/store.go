@@ -86,7 +86,7 @@ func (q *listQuery) add(cond string, args ...any) {
 
 // page runs the list query and cuts the result into a page with its next cursor.
 func page[T any](ctx context.Context, db DB, selectFrom string, q *listQuery, sorts map[string]sortSpec,
-	sortName, after string, limit int, id func(*T) uuid.UUID,
+	sortName, after string, limit int, scan pgx.RowToFunc[T], id func(*T) uuid.UUID,
 ) (*Page[T], error) {
 	spec, ok := sorts[sortName]
 	if !ok {
@@ -114,7 +114,7 @@ func page[T any](ctx context.Context, db DB, selectFrom string, q *listQuery, so
 	if err != nil {
 		return nil, fmt.Errorf("error listing: %w", err)
 	}
-	items, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
+	items, err := pgx.CollectRows(rows, scan)
 	if err != nil {
 		return nil, fmt.Errorf("error listing: %w", err)
 	}

@@ -17,23 +17,18 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net/url"
 	"os"
 	"slices"
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/mirubato/mirubato/internal/config"
-	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/metrics"
-	"github.com/mirubato/mirubato/migrations"
+	"github.com/mirubato/mirubato/ops/bench/benchdb"
 	"github.com/mirubato/mirubato/workers"
 )
 
@@ -82,12 +77,12 @@ func main() {
 
 func run(ctx context.Context, jobs, rounds int, reference bool) error {
 	// The product's defaults: what "out of the box" means.
-	cfg, err := config.Load(append([]string{"MIRUBATO_ENV=development"}, append(os.Environ(), "LOG_LEVEL=warn")...))
+	cfg, err := benchdb.Config()
 	if err != nil {
 		return err
 	}
 	logger := logging.New(os.Stderr, cfg)
-	pool, cleanup, err := benchDatabase(ctx, cfg, logger)
+	pool, _, cleanup, err := benchdb.Fresh(ctx, cfg, "mirubato_bench_queue", logger)
 	if err != nil {
 		return err
 	}
@@ -205,39 +200,6 @@ func round(ctx context.Context, pool *pgxpool.Pool, inserter, client *workers.Cl
 		return 0, err
 	}
 	return float64(jobs) / elapsed.Seconds(), nil
-}
-
-// benchDatabase creates a fresh, migrated database beside DATABASE_URL's and opens it as the
-// product does (db.Open, DB_MAX_CONNS).
-func benchDatabase(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*pgxpool.Pool, func(), error) {
-	admin, err := pgx.Connect(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	const name = "mirubato_bench_queue"
-	if _, err := admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-		return nil, nil, err
-	}
-	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
-		return nil, nil, err
-	}
-	u, err := url.Parse(cfg.DatabaseURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	u.Path = "/" + name
-	pool, err := db.Open(ctx, u.String(), cfg.DBMaxConns)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := migrations.Up(ctx, pool, logger); err != nil {
-		return nil, nil, err
-	}
-	return pool, func() {
-		pool.Close()
-		_, _ = admin.Exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
-		_ = admin.Close(context.Background())
-	}, nil
 }
 
 func median(xs []float64) float64 {
