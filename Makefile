@@ -18,6 +18,7 @@ help:
 	@echo "make lint   gofmt, go vet and golangci-lint"
 	@echo "make build  build bin/mirubato"
 	@echo "make bench-queue  job throughput: our worker stack against bare River"
+	@echo "make bench-api    GET /api/logbook/entries latency at 1,000 req/s against a bare Fiber handler"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
 .PHONY: setup
@@ -55,6 +56,10 @@ $(GOLANGCI):
 .PHONY: bench-queue
 bench-queue: setup
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/queue
+
+.PHONY: bench-api
+bench-api: setup build
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/api -bin $(BIN)
 
 .PHONY: cluster
 cluster: setup build

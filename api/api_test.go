@@ -42,6 +42,7 @@ type testBundle struct {
 	mailbox *mail.Mailbox
 	baseURL string
 	pool    *pgxpool.Pool // straight to the database, for the test's own reads and writes
+	dbURL   string
 	proxy   *dbtest.Proxy // between the server and the database
 	river   *river.Client[pgx.Tx]
 	server  *api.Server
@@ -56,12 +57,20 @@ type setupOpts struct {
 	mailer               api.Mailer   // nil: the dev mailbox
 	google               *auth.Google // nil: Google sign-in disabled
 	extraRoutes          func(*fiber.App)
+	// database, when set, is shared with another bundle (two API processes, one database).
+	database *testBundle
 }
 
 func setup(t *testing.T, opts setupOpts) *testBundle {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	directPool, dbURL := dbtest.NewDatabase(t)
+	var directPool *pgxpool.Pool
+	var dbURL string
+	if opts.database != nil {
+		directPool, dbURL = opts.database.pool, opts.database.dbURL
+	} else {
+		directPool, dbURL = dbtest.NewDatabase(t)
+	}
 	proxy := dbtest.NewProxy(t, dbURL)
 	poolCfg, err := pgxpool.ParseConfig(proxy.URL(dbURL))
 	require.NoError(t, err)
@@ -81,7 +90,7 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 	require.NoError(t, err)
 	m := metrics.New()
 	require.NoError(t, m.RegisterQueueStats(pool, queues.All(), 0, logger))
-	b := &testBundle{pool: directPool, proxy: proxy, river: client, now: time.Now()}
+	b := &testBundle{pool: directPool, dbURL: dbURL, proxy: proxy, river: client, now: time.Now()}
 	tokens, err := auth.NewTokens(strings.Repeat("t", 32), func() time.Time { return b.now })
 	require.NoError(t, err)
 	b.tokens = tokens

@@ -172,6 +172,21 @@ func TestMagicLinkRules(t *testing.T) {
 		require.Equal(t, http.StatusAccepted, resp.StatusCode)
 	})
 
+	t.Run("RateLimitHoldsAcrossAPIProcesses", func(t *testing.T) {
+		t.Parallel()
+		a := setup(t, setupOpts{})
+		b := setup(t, setupOpts{database: a}) // a second API server on the same database
+		for i := range 5 {
+			srv := []*testBundle{a, b}[i%2]
+			resp, data := srv.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "both@example.com"}, nil)
+			require.Equal(t, http.StatusAccepted, resp.StatusCode, "request %d: %s", i, data)
+		}
+		for _, srv := range []*testBundle{a, b} {
+			resp, data := srv.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "both@example.com"}, nil)
+			requireError(t, resp, data, http.StatusTooManyRequests, "rate_limited")
+		}
+	})
+
 	t.Run("BadInput", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t, setupOpts{})
@@ -190,17 +205,23 @@ func TestMagicLinkRules(t *testing.T) {
 	})
 }
 
+// signInByMail signs in through the dev mailbox: request a link, use its token.
+func (b *testBundle) signInByMail(t *testing.T, email string) auth.Session {
+	t.Helper()
+	resp, data := b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": email}, nil)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+	token := tokenInLink.FindStringSubmatch(b.mailbox.Messages()[0].Text)[1]
+	resp, data = b.call(t, "POST", "/api/auth/magic-link/verify", "", map[string]string{"token": token}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	return decodeAs[auth.Session](t, data)
+}
+
 func TestRefreshRotation(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})
-	resp, _ := b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "rot@example.com"}, nil)
-	require.Equal(t, http.StatusAccepted, resp.StatusCode)
-	token := tokenInLink.FindStringSubmatch(b.mailbox.Messages()[0].Text)[1]
-	resp, data := b.call(t, "POST", "/api/auth/magic-link/verify", "", map[string]string{"token": token}, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	first := decodeAs[auth.Session](t, data)
+	first := b.signInByMail(t, "rot@example.com")
 
-	resp, data = b.call(t, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": first.RefreshToken}, nil)
+	resp, data := b.call(t, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": first.RefreshToken}, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 	second := decodeAs[auth.Session](t, data)
 	require.NotEqual(t, first.RefreshToken, second.RefreshToken)
@@ -213,24 +234,14 @@ func TestRefreshRotation(t *testing.T) {
 	requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
 
 	// A new sign-in is a new family; logout revokes it.
-	resp, _ = b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "rot@example.com"}, nil)
-	require.Equal(t, http.StatusAccepted, resp.StatusCode)
-	token = tokenInLink.FindStringSubmatch(b.mailbox.Messages()[0].Text)[1]
-	resp, data = b.call(t, "POST", "/api/auth/magic-link/verify", "", map[string]string{"token": token}, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	third := decodeAs[auth.Session](t, data)
+	third := b.signInByMail(t, "rot@example.com")
 	resp, _ = b.call(t, "POST", "/api/auth/logout", "", map[string]string{"refresh_token": third.RefreshToken}, nil)
 	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 	resp, data = b.call(t, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": third.RefreshToken}, nil)
 	requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
 
 	// The refresh cookie works like the body.
-	resp, _ = b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "rot@example.com"}, nil)
-	require.Equal(t, http.StatusAccepted, resp.StatusCode)
-	token = tokenInLink.FindStringSubmatch(b.mailbox.Messages()[0].Text)[1]
-	resp, data = b.call(t, "POST", "/api/auth/magic-link/verify", "", map[string]string{"token": token}, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	fourth := decodeAs[auth.Session](t, data)
+	fourth := b.signInByMail(t, "rot@example.com")
 	resp, data = b.do(t, "POST", "/api/auth/refresh", nil, http.Header{"Cookie": {"mirubato_refresh=" + fourth.RefreshToken}})
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 }

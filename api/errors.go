@@ -76,7 +76,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		code = codeFor(status)
 		msg = fiberMessage(c, fe)
 	}
-	if status >= 500 {
+	// fasthttp reports a broken or closed connection (no request was read: no request id)
+	// through the same handler; that is not a failed request.
+	connectionLevel := requestID(c) == "" && (errors.Is(err, fiber.ErrBadGateway) || errors.Is(err, fiber.ErrRequestTimeout))
+	if status >= 500 && !connectionLevel {
 		s.logger.ErrorContext(c.UserContext(), "request failed",
 			slog.String("request_id", requestID(c)), slog.String("method", c.Method()),
 			slog.String("path", c.Path()), slog.Any("error", err))

@@ -9,6 +9,8 @@
 //	{"rps":…, "p50_ms":…, "p99_ms":…, "baseline_p99_ms":…, "ratio_p99":…}
 //
 // Usage: make build && DATABASE_URL=… go run ./ops/bench/api [-rate 1000] [-seconds 10] [-entries 10000]
+// (or make bench-api). BENCH_SLOW_MS=8 also prints when each request slower than 8 ms was
+// due, which shows whether slow requests come alone or in bursts (pauses).
 package main
 
 import (
@@ -138,6 +140,15 @@ func run(ctx context.Context, bin string, rate, seconds, entries int) error {
 	warm(oursURL)
 	oursRun, errs := load(oursURL+path, token, rate, seconds)
 
+	if os.Getenv("BENCH_SLOW_MS") != "" { // diagnosis: when the slow requests were due
+		var limit float64
+		_, _ = fmt.Sscan(os.Getenv("BENCH_SLOW_MS"), &limit)
+		for i, l := range oursRun.lat {
+			if l > limit {
+				fmt.Fprintf(os.Stderr, "slow: due at %.3f s, %.1f ms\n", oursRun.at[i], l)
+			}
+		}
+	}
 	res := result{
 		RPS:           round(float64(len(oursRun.lat)) / oursRun.elapsed.Seconds()),
 		P50MS:         round(pct(oursRun.lat, 50)),
@@ -260,6 +271,7 @@ func fetch(u, token string) ([]byte, error) {
 
 type run1 struct {
 	lat     []float64 // milliseconds, from when each request was due
+	at      []float64 // seconds into the run each request was due (same order as lat)
 	elapsed time.Duration
 }
 
@@ -269,6 +281,7 @@ func load(u, token string, rate, seconds int) (run1, int) {
 	n := rate * seconds
 	interval := time.Second / time.Duration(rate)
 	lat := make([]float64, 0, n)
+	at := make([]float64, 0, n)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	errs := 0
@@ -289,6 +302,7 @@ func load(u, token string, rate, seconds int) (run1, int) {
 			mu.Lock()
 			if ok {
 				lat = append(lat, d)
+				at = append(at, due.Sub(start).Seconds())
 			} else {
 				errs++
 			}
@@ -296,7 +310,7 @@ func load(u, token string, rate, seconds int) (run1, int) {
 		})
 	}
 	wg.Wait()
-	return run1{lat: lat, elapsed: time.Since(start)}, errs
+	return run1{lat: lat, at: at, elapsed: time.Since(start)}, errs
 }
 
 func pct(xs []float64, p float64) float64 {
