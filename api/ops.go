@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
@@ -28,5 +29,15 @@ func newRiverUI(ctx context.Context, client *river.Client[pgx.Tx], logger *slog.
 	if err := h.Start(ctx); err != nil {
 		return nil, fmt.Errorf("error starting River UI: %w", err)
 	}
-	return adaptor.HTTPHandler(h), nil
+	return httpHandler(ctx, h), nil
+}
+
+// httpHandler mounts a net/http handler whose requests carry ctx (the server's lifetime) as
+// their context. Fiber's adaptor would pass fasthttp's RequestCtx instead, and a context
+// derived from it (River UI sets timeouts) reads a field of the server that fasthttp's
+// shutdown writes without a lock: a data race.
+func httpHandler(ctx context.Context, h http.Handler) fiber.Handler {
+	return adaptor.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(ctx))
+	}))
 }

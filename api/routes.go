@@ -2,7 +2,6 @@ package api
 
 import (
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
@@ -59,7 +58,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/livez", summary: "Liveness: the process runs", handler: s.livez, response: statusResponse{}, status: 200},
 		{method: "GET", path: "/readyz", summary: "Readiness: the database answers", handler: s.readyz, response: statusResponse{}, status: 200, extraStatus: []int{503}},
 		{method: "GET", path: "/health", summary: "Health of each component", handler: s.health, response: healthBody{}, status: 200, extraStatus: []int{503}},
-		{method: "GET", path: "/metrics", summary: "Prometheus metrics", handler: adaptor.HTTPHandler(s.metrics.Handler()), status: 200, contentType: "text/plain"},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics", handler: httpHandler(s.baseCtx, s.metrics.Handler()), status: 200, contentType: "text/plain"},
 		{method: "GET", path: "/api/openapi.json", summary: "This API's OpenAPI 3.1 document", handler: s.openapi, status: 200, response: map[string]any{}},
 
 		// Sign-in and sessions.

@@ -55,6 +55,7 @@ type Server struct {
 	validator *validator.Validate
 	now       func() time.Time
 	spec      []byte // the OpenAPI document, built once from the route table
+	baseCtx   context.Context
 }
 
 // New builds the Fiber app and its background parts (River UI caches), which live until ctx ends.
@@ -62,6 +63,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
 		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
+		baseCtx: ctx,
 	}
 	if s.now == nil {
 		s.now = time.Now
