@@ -19,6 +19,8 @@ commands:
   migrate             apply database migrations, then exit (Procfile: release)
   dev                 migrate, then api + worker in one process (local development)
   user token <email>  create the user if missing and print an access token
+  user role <email> <user|teacher|admin>
+                      set a user's role (admins reach /ops)
 
 Configuration comes from environment variables; README.md lists them`
 
@@ -51,10 +53,13 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "dev":
 		return runDev(ctx, environ, stdout, stderr)
 	case "user":
-		if len(args) == 3 && args[1] == "token" {
+		switch {
+		case len(args) == 3 && args[1] == "token":
 			return runUserToken(ctx, environ, args[2], stdout, stderr)
+		case len(args) == 4 && args[1] == "role":
+			return runUserRole(ctx, environ, args[2], args[3], stdout, stderr)
 		}
-		return errors.New("usage: mirubato user token <email>")
+		return errors.New("usage: mirubato user token <email> | mirubato user role <email> <user|teacher|admin>")
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -73,6 +73,12 @@ func TestRun(t *testing.T) {
 
 		err = run(ctx, []string{"user", "token", "not an email"}, environ, &bytes.Buffer{}, &bytes.Buffer{})
 		require.ErrorContains(t, err, "is not an email address")
+
+		var roleOut bytes.Buffer
+		require.NoError(t, run(ctx, []string{"user", "role", "nadia@example.com", "admin"}, environ, &roleOut, &bytes.Buffer{}))
+		require.Contains(t, roleOut.String(), "is now admin")
+		err = run(ctx, []string{"user", "role", "nadia@example.com", "emperor"}, environ, &bytes.Buffer{}, &bytes.Buffer{})
+		require.ErrorContains(t, err, "is not a role")
 	})
 
 	t.Run("DevServesAndWorksUntilCancelled", func(t *testing.T) {

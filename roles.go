@@ -159,7 +159,7 @@ func runWorker(ctx context.Context, environ []string, stderr io.Writer) error {
 	if err := migrations.Check(ctx, e.pool); err != nil {
 		return err
 	}
-	w, periodic := workers.Pipelines(e.pool)
+	w, periodic := workers.Pipelines(e.pool, e.logger)
 	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	if err := migrate(ctx, e); err != nil {
 		return err
 	}
-	w, periodic := workers.Pipelines(e.pool)
+	w, periodic := workers.Pipelines(e.pool, e.logger)
 	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
 	if err != nil {
 		return err
@@ -221,6 +221,35 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	apiErr := serveAPI(ctx, e, client, ln)
 	stopErr := workers.Shutdown(ctx, client, e.logger, e.cfg.ShutdownTimeout)
 	return errors.Join(apiErr, stopErr)
+}
+
+func runUserRole(ctx context.Context, environ []string, email, role string, stdout, stderr io.Writer) error {
+	switch role {
+	case store.RoleUser, store.RoleTeacher, store.RoleAdmin:
+	default:
+		return fmt.Errorf("%q is not a role: user, teacher or admin", role)
+	}
+	addr, err := netmail.ParseAddress(email)
+	if err != nil || addr.Name != "" {
+		return fmt.Errorf("%q is not an email address", email)
+	}
+	e, err := setup(ctx, environ, stderr, "cli")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	if err := migrations.Check(ctx, e.pool); err != nil {
+		return err
+	}
+	user, err := store.EnsureUser(ctx, e.pool, addr.Address)
+	if err != nil {
+		return err
+	}
+	if err := store.SetRole(ctx, e.pool, user.ID, role); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is now %s\n", user.Email, role)
+	return nil
 }
 
 func runUserToken(ctx context.Context, environ []string, email string, stdout, stderr io.Writer) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -32,6 +33,8 @@ const (
 	magicLinksPerIP    = 20
 	authPerIP          = 60
 	rateWindow         = 15 * time.Minute
+	writesPerUser      = 600 // per minute: generous for people, a brake for runaway clients
+	importsPerUser     = 10  // per hour
 )
 
 // Mailer sends one plain-text email.
@@ -51,6 +54,21 @@ func bearer(c *fiber.Ctx) string {
 	return c.Cookies(accessCookie)
 }
 
+// requireCSRFHeader refuses a write that is authenticated by cookie only and lacks the
+// X-Requested-With header. Browsers do not let another site's page set that header, so a
+// forged form or image cannot act for a signed-in user; SameSite=Strict is the first line.
+func requireCSRFHeader(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return nil
+	}
+	if c.Get(fiber.HeaderAuthorization) != "" || c.Get("X-Requested-With") != "" {
+		return nil
+	}
+	return &Error{Status: http.StatusForbidden, Code: "forbidden",
+		Message: "a write authenticated by cookie must send the X-Requested-With header"}
+}
+
 // currentUser reads the user that authenticate stored.
 func currentUser(c *fiber.Ctx) *store.User {
 	u, _ := c.Locals("user").(*store.User)
@@ -64,6 +82,9 @@ func (s *Server) authenticate(allowDeleted bool) fiber.Handler {
 		tok := bearer(c)
 		if tok == "" {
 			return unauthorized("sign in first: send an access token as Authorization: Bearer <token>")
+		}
+		if err := requireCSRFHeader(c); err != nil {
+			return err
 		}
 		id, err := s.sessions.Tokens().Verify(tok)
 		if err != nil {
@@ -96,9 +117,36 @@ func (s *Server) limit(c *fiber.Ctx, key string, maxHits int, window time.Durati
 	return nil
 }
 
+// clientKey is the client's address for rate limits: IPv6 clients by their /64 (one
+// subscriber's network), since a single host may use any address in it.
+func clientKey(c *fiber.Ctx) string {
+	ip := net.ParseIP(c.IP())
+	if ip == nil {
+		return c.IP()
+	}
+	if ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
+	}
+	return ip.String()
+}
+
+// limitWrites brakes a user's writes (all API processes together).
+func (s *Server) limitWrites(c *fiber.Ctx) error {
+	id := currentUser(c).ID.String()
+	if err := s.limit(c, "writes:"+id, writesPerUser, time.Minute); err != nil {
+		return err
+	}
+	if c.Path() == "/api/import" {
+		if err := s.limit(c, "imports:"+id, importsPerUser, time.Hour); err != nil {
+			return err
+		}
+	}
+	return c.Next()
+}
+
 // limitAuthByIP guards every sign-in endpoint.
 func (s *Server) limitAuthByIP(c *fiber.Ctx) error {
-	if err := s.limit(c, "auth-ip:"+c.IP(), authPerIP, rateWindow); err != nil {
+	if err := s.limit(c, "auth-ip:"+clientKey(c), authPerIP, rateWindow); err != nil {
 		return err
 	}
 	return c.Next()
@@ -124,7 +172,7 @@ func (s *Server) requestMagicLink(c *fiber.Ctx) error {
 		return invalid("email must be an email address", FieldError{Field: "email", Message: "must be an email address"})
 	}
 	email := strings.ToLower(addr.Address)
-	if err := s.limit(c, "magic-ip:"+c.IP(), magicLinksPerIP, rateWindow); err != nil {
+	if err := s.limit(c, "magic-ip:"+clientKey(c), magicLinksPerIP, rateWindow); err != nil {
 		return err
 	}
 	if err := s.limit(c, "magic-email:"+email, magicLinksPerEmail, rateWindow); err != nil {
@@ -202,6 +250,10 @@ func (s *Server) googleSignIn(c *fiber.Ctx) error {
 			if user, err = store.EnsureUser(ctx, tx, id.Email); err != nil {
 				return err
 			}
+			if user.GoogleSub != nil && *user.GoogleSub != id.Subject {
+				return &Error{Status: http.StatusConflict, Code: "conflict",
+					Message: "this email address belongs to an account linked to another Google account"}
+			}
 			err = store.LinkGoogle(ctx, tx, user.ID, id.Subject)
 		}
 		if err != nil {
@@ -233,6 +285,11 @@ func (s *Server) refreshToken(c *fiber.Ctx) (string, error) {
 	}
 	if req.RefreshToken == "" {
 		req.RefreshToken = c.Cookies(refreshCookie)
+		if req.RefreshToken != "" {
+			if err := requireCSRFHeader(c); err != nil {
+				return "", err
+			}
+		}
 	}
 	return strings.Clone(req.RefreshToken), nil
 }
@@ -247,6 +304,8 @@ func (s *Server) refresh(c *fiber.Ctx) error {
 	}
 	sess, userID, err := s.sessions.Refresh(c.UserContext(), tok)
 	switch {
+	case errors.Is(err, store.ErrRefreshRaced):
+		return unauthorized("this refresh token was exchanged a moment ago (another tab or a retry); use the newest one")
 	case errors.Is(err, store.ErrRefreshReused):
 		s.clearCookies(c)
 		return unauthorized("this refresh token was already used, so the session has been signed out everywhere; sign in again")

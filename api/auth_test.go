@@ -226,9 +226,19 @@ func TestRefreshRotation(t *testing.T) {
 	second := decodeAs[auth.Session](t, data)
 	require.NotEqual(t, first.RefreshToken, second.RefreshToken)
 
-	// The old token again: reuse. The whole family is revoked, the newer token too.
+	// The old token again at once: the same client twice (two tabs, a retry). Refused, but
+	// the session stays.
 	resp, data = b.call(t, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": first.RefreshToken}, nil)
 	eb := requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
+	require.Contains(t, eb.Error.Message, "a moment ago")
+	resp, data = b.call(t, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": second.RefreshToken}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	second = decodeAs[auth.Session](t, data)
+
+	// The old token a minute later: reuse. The whole family is revoked, the newer token too.
+	b.now = b.now.Add(time.Minute)
+	resp, data = b.call(t, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": first.RefreshToken}, nil)
+	eb = requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
 	require.Contains(t, eb.Error.Message, "already used")
 	resp, data = b.call(t, "POST", "/api/auth/refresh", "", map[string]string{"refresh_token": second.RefreshToken}, nil)
 	requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
@@ -242,7 +252,11 @@ func TestRefreshRotation(t *testing.T) {
 
 	// The refresh cookie works like the body.
 	fourth := b.signInByMail(t, "rot@example.com")
-	resp, data = b.do(t, "POST", "/api/auth/refresh", nil, http.Header{"Cookie": {"mirubato_refresh=" + fourth.RefreshToken}})
+	cookie := http.Header{"Cookie": {"mirubato_refresh=" + fourth.RefreshToken}}
+	resp, data = b.do(t, "POST", "/api/auth/refresh", nil, cookie)
+	requireError(t, resp, data, http.StatusForbidden, "forbidden") // a cross-site form could send that
+	cookie.Set("X-Requested-With", "mirubato")
+	resp, data = b.do(t, "POST", "/api/auth/refresh", nil, cookie)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 }
 
@@ -336,6 +350,11 @@ func TestGoogleSignIn(t *testing.T) {
 	var n int
 	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM users`).Scan(&n))
 	require.Equal(t, 2, n, "no account made from a bad token")
+
+	// A Google account cannot take over the Google link of an account with its email.
+	resp, data = b.call(t, "POST", "/api/auth/google", "", map[string]string{
+		"id_token": iss.idToken(t, iss.url, clientID, "g-other", "clara@example.com", true, hour)}, nil)
+	requireError(t, resp, data, http.StatusConflict, "conflict")
 
 	t.Run("NotConfigured", func(t *testing.T) {
 		t.Parallel()

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirubato/mirubato/internal/store"
@@ -44,8 +46,8 @@ func (s *Server) exportLogbookCSV(c *fiber.Ctx) error {
 			mood = *e.Mood
 		}
 		_ = w.Write([]string{e.ID.String(), e.PracticedAt.UTC().Format(time.RFC3339), strconv.Itoa(e.DurationMinutes),
-			e.Type, e.Instrument, strings.Join(titles, "; "), strings.Join(composers, "; "),
-			strings.Join(e.Techniques, "; "), mood, strings.Join(e.Tags, "; "), csvSafe(e.Notes)})
+			e.Type, csvSafe(e.Instrument), csvSafe(strings.Join(titles, "; ")), csvSafe(strings.Join(composers, "; ")),
+			csvSafe(strings.Join(e.Techniques, "; ")), mood, csvSafe(strings.Join(e.Tags, "; ")), csvSafe(e.Notes)})
 	}
 	w.Flush()
 	return w.Error()
@@ -81,8 +83,12 @@ func (s *Server) importAccount(c *fiber.Ctx) error {
 		logbook[i] = store.LogbookInput{PracticedAt: e.PracticedAt, DurationMinutes: e.DurationMinutes, Type: e.Type,
 			Instrument: e.Instrument, Pieces: e.Pieces, Techniques: e.Techniques, Mood: e.Mood, Notes: e.Notes,
 			Tags: e.Tags, GoalIDs: e.GoalIDs}
-		if err := s.checkImported(fmt.Sprintf("logbook[%d]", i), e.ID, &logbook[i]); err != nil {
+		where := fmt.Sprintf("logbook[%d]", i)
+		if err := s.checkImported(where, e.ID, &logbook[i]); err != nil {
 			return err
+		}
+		if err := s.checkPracticedAt(e.PracticedAt); err != nil {
+			return prefixed(where, err)
 		}
 	}
 	repertoire := make([]store.RepertoireInput, len(ex.Repertoire))
@@ -97,8 +103,22 @@ func (s *Server) importAccount(c *fiber.Ctx) error {
 	for i, g := range ex.Goals {
 		goals[i] = store.GoalInput{Title: g.Title, Description: g.Description, Type: g.Type, TargetValue: g.TargetValue,
 			CurrentValue: g.CurrentValue, Unit: g.Unit, DueDate: g.DueDate, Status: g.Status}
-		if err := s.checkImported(fmt.Sprintf("goals[%d]", i), g.ID, &goals[i]); err != nil {
+		where := fmt.Sprintf("goals[%d]", i)
+		if err := s.checkImported(where, g.ID, &goals[i]); err != nil {
 			return err
+		}
+		if err := s.goalResource().check(c.UserContext(), s, uuid.Nil, &goals[i]); err != nil {
+			return prefixed(where, err)
+		}
+		for j, p := range g.Progress {
+			if err := s.checkProgress(fmt.Sprintf("%s.progress[%d]", where, j), p); err != nil {
+				return err
+			}
+		}
+	}
+	if ex.Preferences != nil {
+		if b, err := json.Marshal(ex.Preferences); err != nil || len(b) > maxPreferencesBytes {
+			return invalid("preferences are limited to 16 KiB")
 		}
 	}
 
@@ -133,6 +153,13 @@ func (s *Server) importAccount(c *fiber.Ctx) error {
 			if err != nil {
 				return err
 			}
+			// A written entry may link only the user's goals (imported ones included): checked
+			// in the transaction, which a refusal rolls back whole.
+			if ok {
+				if err := checkGoalLinks(ctx, tx, userID, logbook[i].GoalIDs); err != nil {
+					return prefixed(fmt.Sprintf("logbook[%d]", i), err)
+				}
+			}
 			count(ok, &res.Logbook)
 		}
 		if ex.Preferences != nil {
@@ -149,20 +176,37 @@ func (s *Server) importAccount(c *fiber.Ctx) error {
 }
 
 // checkImported validates one imported row, naming where it is in the document.
-func (s *Server) checkImported(where string, id fmt.Stringer, in any) error {
-	if id.String() == "00000000-0000-0000-0000-000000000000" {
+func (s *Server) checkImported(where string, id uuid.UUID, in any) error {
+	if id == uuid.Nil {
 		return invalid(where + ".id is required")
 	}
-	if err := s.validate(in); err != nil {
-		if apiErr, ok := err.(*Error); ok { //nolint:errorlint // validate returns *Error itself
-			apiErr.Message = where + "." + apiErr.Message
-			for i := range apiErr.Details {
-				apiErr.Details[i].Field = where + "." + apiErr.Details[i].Field
-			}
-		}
-		return err
+	return prefixed(where, s.validate(in))
+}
+
+// checkProgress validates an imported progress entry as POST /api/goals/:id/progress would.
+func (s *Server) checkProgress(where string, p store.GoalProgress) error {
+	if p.ID == uuid.Nil {
+		return invalid(where + ".id is required")
+	}
+	in := store.ProgressInput{Value: p.Value, Note: p.Note, RecordedAt: &p.RecordedAt}
+	if err := s.validate(&in); err != nil {
+		return prefixed(where, err)
+	}
+	if p.RecordedAt.Before(earliest) || p.RecordedAt.After(s.now().Add(24*time.Hour)) {
+		return invalid(where + ".recorded_at must be between 1900 and tomorrow")
 	}
 	return nil
+}
+
+// prefixed names where in a document a validation error is.
+func prefixed(where string, err error) error {
+	if apiErr, ok := err.(*Error); ok { //nolint:errorlint // our validators return *Error itself
+		apiErr.Message = where + "." + apiErr.Message
+		for i := range apiErr.Details {
+			apiErr.Details[i].Field = where + "." + apiErr.Details[i].Field
+		}
+	}
+	return err
 }
 
 func (s *Server) devMailbox(c *fiber.Ctx) error {

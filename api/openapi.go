@@ -107,6 +107,9 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 		case signedIn, signedInAny:
 			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}}
 			errorStatuses = append(errorStatuses, 401)
+			if r.method != http.MethodGet {
+				errorStatuses = append(errorStatuses, 403, 429) // cookie writes need X-Requested-With; write limit
+			}
 		case operator:
 			op.Security = &openapi3.SecurityRequirements{{"bearer": {}}, {"basic": {}}}
 			errorStatuses = append(errorStatuses, 401, 403)
@@ -115,13 +118,13 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			errorStatuses = append(errorStatuses, 404)
 		}
 		if r.method == http.MethodPut || r.method == http.MethodDelete {
-			errorStatuses = append(errorStatuses, 412)
+			errorStatuses = append(errorStatuses, 409, 412)
 		}
 		if r.idempotent {
 			errorStatuses = append(errorStatuses, 409)
 		}
 		if strings.HasPrefix(r.path, "/api/auth/") && r.access == public {
-			errorStatuses = append(errorStatuses, 401, 429)
+			errorStatuses = append(errorStatuses, 401, 403, 429)
 		}
 		for _, st := range errorStatuses {
 			if op.Responses.Status(st) == nil {

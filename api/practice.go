@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -22,6 +24,8 @@ type resource[In, Out any] struct {
 	delete  func(ctx context.Context, db store.DB, userID, id uuid.UUID, ifVersion *int) error
 	id      func(*Out) uuid.UUID
 	version func(*Out) int
+	// bodyVersion is the version the client sent in the body, if any.
+	bodyVersion func(*In) *int
 	// check validates what the validate tags cannot (dates, references to other rows).
 	check func(ctx context.Context, s *Server, userID uuid.UUID, in *In) error
 }
@@ -84,7 +88,15 @@ func (r *resource[In, Out]) handleUpdate(s *Server) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		fromBody := false
+		if v == nil && r.bodyVersion != nil && r.bodyVersion(in) != nil {
+			v, fromBody = r.bodyVersion(in), true
+		}
 		out, err := r.update(c.UserContext(), s.pool, currentUser(c).ID, id, in, v)
+		if errors.Is(err, store.ErrVersionConflict) && fromBody {
+			return &Error{Status: http.StatusConflict, Code: "version_conflict",
+				Message: fmt.Sprintf("it was changed since version %d that you edited; reload it and apply your change again", *v)}
+		}
 		if err != nil {
 			return r.notFound(err)
 		}
@@ -126,26 +138,14 @@ func (s *Server) logbookResource() *resource[store.LogbookInput, store.LogbookEn
 		what: "logbook entry", path: "/api/logbook/entries",
 		create: store.CreateLogbookEntry, get: store.GetLogbookEntry,
 		update: store.UpdateLogbookEntry, delete: store.DeleteLogbookEntry,
-		id:      func(e *store.LogbookEntry) uuid.UUID { return e.ID },
-		version: func(e *store.LogbookEntry) int { return e.Version },
+		id:          func(e *store.LogbookEntry) uuid.UUID { return e.ID },
+		version:     func(e *store.LogbookEntry) int { return e.Version },
+		bodyVersion: func(in *store.LogbookInput) *int { return in.Version },
 		check: func(ctx context.Context, s *Server, userID uuid.UUID, in *store.LogbookInput) error {
-			if in.PracticedAt.After(s.now().Add(24 * time.Hour)) {
-				return invalid("practiced_at cannot be more than a day in the future",
-					FieldError{Field: "practiced_at", Message: "is in the future"})
+			if err := s.checkPracticedAt(in.PracticedAt); err != nil {
+				return err
 			}
-			if in.PracticedAt.Before(earliest) {
-				return invalid("practiced_at must be after 1900", FieldError{Field: "practiced_at", Message: "is too early"})
-			}
-			if len(in.GoalIDs) > 0 {
-				n, err := store.CountOwnedGoals(ctx, s.pool, userID, in.GoalIDs)
-				if err != nil {
-					return err
-				}
-				if n != len(uniq(in.GoalIDs)) {
-					return invalid("goal_ids names a goal you do not have", FieldError{Field: "goal_ids", Message: "unknown goal"})
-				}
-			}
-			return nil
+			return checkGoalLinks(ctx, s.pool, userID, in.GoalIDs)
 		},
 	}
 }
@@ -155,8 +155,9 @@ func (s *Server) repertoireResource() *resource[store.RepertoireInput, store.Rep
 		what: "repertoire item", path: "/api/repertoire",
 		create: store.CreateRepertoireItem, get: store.GetRepertoireItem,
 		update: store.UpdateRepertoireItem, delete: store.DeleteRepertoireItem,
-		id:      func(e *store.RepertoireItem) uuid.UUID { return e.ID },
-		version: func(e *store.RepertoireItem) int { return e.Version },
+		id:          func(e *store.RepertoireItem) uuid.UUID { return e.ID },
+		version:     func(e *store.RepertoireItem) int { return e.Version },
+		bodyVersion: func(in *store.RepertoireInput) *int { return in.Version },
 	}
 }
 
@@ -164,8 +165,9 @@ func (s *Server) goalResource() *resource[store.GoalInput, store.Goal] {
 	return &resource[store.GoalInput, store.Goal]{
 		what: "goal", path: "/api/goals",
 		create: store.CreateGoal, get: store.GetGoal, update: store.UpdateGoal, delete: store.DeleteGoal,
-		id:      func(e *store.Goal) uuid.UUID { return e.ID },
-		version: func(e *store.Goal) int { return e.Version },
+		id:          func(e *store.Goal) uuid.UUID { return e.ID },
+		version:     func(e *store.Goal) int { return e.Version },
+		bodyVersion: func(in *store.GoalInput) *int { return in.Version },
 		check: func(_ context.Context, s *Server, _ uuid.UUID, in *store.GoalInput) error {
 			if in.DueDate != nil && (in.DueDate.Before(earliest) || in.DueDate.After(s.now().AddDate(100, 0, 0))) {
 				return invalid("due_date must be between 1900 and a hundred years from now",
@@ -174,6 +176,32 @@ func (s *Server) goalResource() *resource[store.GoalInput, store.Goal] {
 			return nil
 		},
 	}
+}
+
+func (s *Server) checkPracticedAt(at time.Time) error {
+	if at.After(s.now().Add(24 * time.Hour)) {
+		return invalid("practiced_at cannot be more than a day in the future",
+			FieldError{Field: "practiced_at", Message: "is in the future"})
+	}
+	if at.Before(earliest) {
+		return invalid("practiced_at must be after 1900", FieldError{Field: "practiced_at", Message: "is too early"})
+	}
+	return nil
+}
+
+// checkGoalLinks refuses links to goals that are not the user's.
+func checkGoalLinks(ctx context.Context, db store.DB, userID uuid.UUID, ids []uuid.UUID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	n, err := store.CountOwnedGoals(ctx, db, userID, ids)
+	if err != nil {
+		return err
+	}
+	if n != len(uniq(ids)) {
+		return invalid("goal_ids names a goal you do not have", FieldError{Field: "goal_ids", Message: "unknown goal"})
+	}
+	return nil
 }
 
 func uniq(ids []uuid.UUID) map[uuid.UUID]struct{} {
@@ -254,7 +282,7 @@ func (s *Server) addGoalProgress(c *fiber.Ctx) error {
 	if in.RecordedAt != nil && (in.RecordedAt.After(s.now().Add(24*time.Hour)) || in.RecordedAt.Before(earliest)) {
 		return invalid("recorded_at must be between 1900 and tomorrow", FieldError{Field: "recorded_at", Message: "out of range"})
 	}
-	g, err := store.AddGoalProgress(c.UserContext(), s.pool, currentUser(c).ID, id, &in)
+	g, err := store.AddGoalProgress(c.UserContext(), s.pool, currentUser(c).ID, id, &in, s.now())
 	if err == store.ErrNotFound { //nolint:errorlint // store returns the sentinel itself
 		return notFound("goal")
 	}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -569,4 +570,79 @@ func openapiPath(p string) string {
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+func TestReviewFindings(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, ownerTok := b.user(t, "owner2@example.com")
+	_, otherTok := b.user(t, "other2@example.com")
+	ctx := context.Background()
+
+	t.Run("CookieWritesNeedTheHeader", func(t *testing.T) {
+		cookie := http.Header{"Cookie": {"mirubato_access=" + otherTok}}
+		resp, data := b.call(t, "POST", "/api/logbook/entries", "", entry(b.now.Add(-time.Hour), 5, "practice", nil), cookie)
+		requireError(t, resp, data, http.StatusForbidden, "forbidden")
+		cookie.Set("X-Requested-With", "mirubato-web")
+		resp, data = b.call(t, "POST", "/api/logbook/entries", "", entry(b.now.Add(-time.Hour), 5, "practice", nil), cookie)
+		require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+	})
+
+	t.Run("ImportCannotLinkAnotherUsersGoal", func(t *testing.T) {
+		resp, data := b.call(t, "POST", "/api/goals", ownerTok, map[string]any{"title": "Owner's", "type": "custom", "target_value": 3}, nil)
+		require.Equal(t, http.StatusCreated, resp.StatusCode)
+		goal := decodeAs[store.Goal](t, data)
+		doc := map[string]any{"format": "mirubato-export", "version": 1, "repertoire": []any{}, "goals": []any{},
+			"logbook": []any{map[string]any{"id": "3f1f0a59-9f8e-4c57-8d1b-4a0f5f2b9c11", "practiced_at": b.now.Add(-time.Hour).Format(time.RFC3339),
+				"duration_minutes": 5, "type": "practice", "goal_ids": []string{goal.ID.String()}}}}
+		resp, data = b.call(t, "POST", "/api/import", otherTok, doc, nil)
+		eb := requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+		require.Contains(t, eb.Error.Message, "logbook[0].goal_ids")
+		var n int
+		require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM logbook_entries WHERE id = '3f1f0a59-9f8e-4c57-8d1b-4a0f5f2b9c11'`).Scan(&n))
+		require.Zero(t, n)
+
+		// Deleting the goal unlinks it from the owner's entries.
+		resp, data = b.call(t, "POST", "/api/logbook/entries", ownerTok, entry(b.now.Add(-time.Hour), 5, "practice",
+			map[string]any{"goal_ids": []string{goal.ID.String()}}), nil)
+		require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+		e := decodeAs[store.LogbookEntry](t, data)
+		resp, _ = b.call(t, "DELETE", "/api/goals/"+goal.ID.String(), ownerTok, nil, nil)
+		require.Equal(t, http.StatusNoContent, resp.StatusCode)
+		_, data = b.call(t, "GET", "/api/logbook/entries/"+e.ID.String(), ownerTok, nil, nil)
+		require.Empty(t, decodeAs[store.LogbookEntry](t, data).GoalIDs)
+	})
+
+	t.Run("ForgedCursor", func(t *testing.T) {
+		for _, v := range []string{`{"s":"-practiced_at","v":"yesterday","id":"3f1f0a59-9f8e-4c57-8d1b-4a0f5f2b9c11"}`,
+			`{"s":"duration_minutes","v":"lots","id":"3f1f0a59-9f8e-4c57-8d1b-4a0f5f2b9c11"}`} {
+			var sortName string
+			if strings.Contains(v, "duration") {
+				sortName = "&sort=duration_minutes"
+			}
+			cur := base64.RawURLEncoding.EncodeToString([]byte(v))
+			resp, data := b.call(t, "GET", "/api/logbook/entries?cursor="+cur+sortName, ownerTok, nil, nil)
+			requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+		}
+	})
+
+	t.Run("VersionInBody", func(t *testing.T) {
+		resp, data := b.call(t, "POST", "/api/repertoire", ownerTok, map[string]any{"title": "Sonata", "status": "planned"}, nil)
+		require.Equal(t, http.StatusCreated, resp.StatusCode)
+		item := decodeAs[store.RepertoireItem](t, data)
+		resp, data = b.call(t, "PUT", "/api/repertoire/"+item.ID.String(), ownerTok, map[string]any{"title": "Sonata", "status": "learning", "version": 1}, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+		resp, data = b.call(t, "PUT", "/api/repertoire/"+item.ID.String(), ownerTok, map[string]any{"title": "Sonata", "status": "dropped", "version": 1}, nil)
+		requireError(t, resp, data, http.StatusConflict, "version_conflict")
+	})
+
+	t.Run("WildcardsAreLiteral", func(t *testing.T) {
+		resp, data := b.call(t, "POST", "/api/logbook/entries", ownerTok, entry(b.now.Add(-time.Hour), 5, "practice",
+			map[string]any{"pieces": []map[string]any{{"title": "100% scales"}}}), nil)
+		require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+		_, data = b.call(t, "GET", "/api/logbook/entries?piece=%25", ownerTok, nil, nil)
+		require.Len(t, decodeAs[store.Page[store.LogbookEntry]](t, data).Items, 1, "only the title with a literal %")
+		_, data = b.call(t, "GET", "/api/logbook/entries?piece=_", ownerTok, nil, nil)
+		require.Empty(t, decodeAs[store.Page[store.LogbookEntry]](t, data).Items)
+	})
 }

@@ -64,7 +64,7 @@ func (s *Server) table() []route {
 		// Sign-in and sessions.
 		{method: "POST", path: "/api/auth/magic-link", summary: "Email a single-use sign-in link (15 minutes)", handler: s.requestMagicLink, body: magicLinkRequest{}, response: messageResponse{}, status: 202, extraStatus: []int{429, 503}},
 		{method: "POST", path: "/api/auth/magic-link/verify", summary: "Sign in with the token of a sign-in link", handler: s.verifyMagicLink, body: verifyMagicLinkRequest{}, response: sessionResponse{}, status: 200},
-		{method: "POST", path: "/api/auth/google", summary: "Sign in with a Google ID token", handler: s.googleSignIn, body: googleRequest{}, response: sessionResponse{}, status: 200, extraStatus: []int{404, 503}},
+		{method: "POST", path: "/api/auth/google", summary: "Sign in with a Google ID token", handler: s.googleSignIn, body: googleRequest{}, response: sessionResponse{}, status: 200, extraStatus: []int{404, 409, 503}},
 		{method: "POST", path: "/api/auth/refresh", summary: "Exchange a refresh token (body or cookie) for a new session; reuse revokes the session", handler: s.refresh, body: refreshRequest{}, response: sessionResponse{}, status: 200},
 		{method: "POST", path: "/api/auth/logout", summary: "Revoke the session of a refresh token (body or cookie)", handler: s.logout, body: refreshRequest{}, status: 204},
 		{method: "GET", path: "/api/auth/verify", summary: "Check an access token", access: signedIn, handler: s.verify, response: verifyResponse{}, status: 200},
@@ -144,6 +144,9 @@ func (s *Server) routes(riverUI fiber.Handler) {
 		}
 		if len(r.path) > len("/api/auth/") && r.path[:len("/api/auth/")] == "/api/auth/" && r.access == public {
 			chain = append(chain, s.limitAuthByIP)
+		}
+		if (r.access == signedIn || r.access == signedInAny) && r.method != fiber.MethodGet {
+			chain = append(chain, s.limitWrites)
 		}
 		if r.idempotent {
 			chain = append(chain, s.idempotent)

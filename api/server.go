@@ -74,11 +74,14 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		ErrorHandler: s.handleError,
 		// go-json encodes the same output as encoding/json at a fraction of the CPU; list
 		// responses are the API's hot path (docs/performance.md).
-		JSONEncoder:           gojson.Marshal,
-		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		JSONEncoder:             gojson.Marshal,
+		DisableStartupMessage:   true,
+		ProxyHeader:             d.Config.ProxyHeader,
+		EnableTrustedProxyCheck: len(d.Config.TrustedProxies) > 0,
+		TrustedProxies:          d.Config.TrustedProxies,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             120 * time.Second,
 	})
 	riverUI, err := newRiverUI(ctx, d.River, d.Logger)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/account"
 	"github.com/mirubato/mirubato/pipelines/canary"
+	"github.com/mirubato/mirubato/pipelines/housekeeping"
 )
 
 // Client is the River client used by every process: insert-only in the API, working in workers.
@@ -41,11 +42,12 @@ type Config struct {
 }
 
 // Pipelines returns the workers and periodic jobs of every pipeline.
-func Pipelines(pool *pgxpool.Pool) (*river.Workers, []*river.PeriodicJob) {
+func Pipelines(pool *pgxpool.Pool, logger *slog.Logger) (*river.Workers, []*river.PeriodicJob) {
 	w := river.NewWorkers()
 	river.AddWorker(w, canary.NewWorker(pool))
 	river.AddWorker(w, account.NewDeleteWorker(pool))
-	return w, []*river.PeriodicJob{canary.PeriodicJob()}
+	river.AddWorker(w, housekeeping.NewPruneWorker(pool, logger, nil))
+	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob()}
 }
 
 // New returns a River client that works every queue of cfg with workers, with our logging,

@@ -87,8 +87,8 @@ func (s *Sessions) Refresh(ctx context.Context, refreshToken string) (*Session, 
 	var userID uuid.UUID
 	var reused bool
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rt, err := store.UseRefreshToken(ctx, tx, Hash(refreshToken), s.tokens.now())
-		if err == store.ErrRefreshReused { //nolint:errorlint // sentinel returned as is
+		rt, err := store.UseRefreshToken(ctx, tx, Hash(refreshToken), s.tokens.now()) // ErrRefreshRaced passes through
+		if err == store.ErrRefreshReused {                                            //nolint:errorlint // sentinel returned as is
 			reused = true
 			return nil // commit the revocation
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"reflect"
 	"sort"
@@ -54,6 +55,11 @@ type Config struct {
 	// point it at a local one).
 	GoogleClientID  string `env:"GOOGLE_CLIENT_ID"`
 	GoogleIssuerURL string `env:"GOOGLE_ISSUER_URL" envDefault:"https://accounts.google.com"`
+
+	// ProxyHeader names the header that carries the client address when the API runs behind
+	// a load balancer (X-Forwarded-For); it is believed only from TrustedProxies (IPs or CIDRs).
+	ProxyHeader    string   `env:"PROXY_HEADER"`
+	TrustedProxies []string `env:"TRUSTED_PROXIES"`
 
 	// OpsUsername and OpsPassword guard /ops/* (River UI). Empty means /ops is closed.
 	OpsUsername string `env:"OPS_USERNAME"`
@@ -164,6 +170,14 @@ func (c *Config) validate() error {
 	}
 	if c.SMTPURL == "" && c.Env == EnvProduction {
 		bad("SMTP_URL", "must be set in production (sign-in links are sent by email)")
+	}
+	if c.ProxyHeader != "" && len(c.TrustedProxies) == 0 {
+		bad("TRUSTED_PROXIES", "must list the load balancers' addresses when PROXY_HEADER is set (else any client could choose its own address)")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			bad("TRUSTED_PROXIES", "%q is not an IP address or CIDR range", p)
+		}
 	}
 	if (c.OpsUsername == "") != (c.OpsPassword == "") {
 		bad("OPS_USERNAME/OPS_PASSWORD", "set both or neither")

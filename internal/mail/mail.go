@@ -23,7 +23,7 @@ type Message struct {
 }
 
 // SMTP sends mail through an SMTP server given as a URL:
-// smtp://user:pass@host:587 (STARTTLS when offered), smtps://… (implicit TLS), or
+// smtp://user:pass@host:587 (STARTTLS required), smtps://… (implicit TLS), or
 // smtp+insecure://host:port (no TLS: local relays and tests).
 type SMTP struct {
 	from   string
@@ -42,10 +42,10 @@ func NewSMTP(rawURL, from string, logger *slog.Logger) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SMTP_URL: %w", err)
 	}
-	s := &SMTP{from: from, host: u.Hostname(), logger: logger, tls: gomail.TLSOpportunistic}
+	s := &SMTP{from: from, host: u.Hostname(), logger: logger, tls: gomail.TLSMandatory}
 	switch u.Scheme {
 	case "smtp":
-		s.port = 587
+		s.port = 587 // STARTTLS, required: a sign-in link must not travel in the clear
 	case "smtps":
 		s.port, s.ssl, s.tls = 465, true, gomail.TLSMandatory
 	case "smtp+insecure":

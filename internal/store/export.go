@@ -103,8 +103,11 @@ func ImportLogbookEntry(ctx context.Context, db DB, userID, id uuid.UUID, in *Lo
 			pieces = excluded.pieces, techniques = excluded.techniques, mood = excluded.mood, notes = excluded.notes,
 			tags = excluded.tags, goal_ids = excluded.goal_ids, updated_at = now(),
 			version = logbook_entries.version + (CASE WHEN (logbook_entries.practiced_at, logbook_entries.duration_minutes,
-				logbook_entries.type, logbook_entries.notes) IS DISTINCT FROM (excluded.practiced_at,
-				excluded.duration_minutes, excluded.type, excluded.notes) THEN 1 ELSE 0 END)
+				logbook_entries.type, logbook_entries.instrument, logbook_entries.pieces, logbook_entries.techniques,
+				logbook_entries.mood, logbook_entries.notes, logbook_entries.tags, logbook_entries.goal_ids)
+				IS DISTINCT FROM (excluded.practiced_at, excluded.duration_minutes, excluded.type, excluded.instrument,
+				excluded.pieces, excluded.techniques, excluded.mood, excluded.notes, excluded.tags, excluded.goal_ids)
+				THEN 1 ELSE 0 END)
 		WHERE logbook_entries.user_id = excluded.user_id
 		RETURNING id`,
 		id, userID, in.PracticedAt, in.DurationMinutes, in.Type, in.Instrument, nonNil(in.Pieces),
@@ -120,7 +123,12 @@ func ImportRepertoireItem(ctx context.Context, db DB, userID, id uuid.UUID, in *
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, composer = excluded.composer,
 			score_id = excluded.score_id, status = excluded.status, difficulty = excluded.difficulty,
 			target_tempo = excluded.target_tempo, current_tempo = excluded.current_tempo, notes = excluded.notes,
-			links = excluded.links, updated_at = now()
+			links = excluded.links, updated_at = now(),
+			version = repertoire_items.version + (CASE WHEN (repertoire_items.title, repertoire_items.composer,
+				repertoire_items.score_id, repertoire_items.status, repertoire_items.difficulty, repertoire_items.target_tempo,
+				repertoire_items.current_tempo, repertoire_items.notes, repertoire_items.links)
+				IS DISTINCT FROM (excluded.title, excluded.composer, excluded.score_id, excluded.status, excluded.difficulty,
+				excluded.target_tempo, excluded.current_tempo, excluded.notes, excluded.links) THEN 1 ELSE 0 END)
 		WHERE repertoire_items.user_id = excluded.user_id
 		RETURNING id`,
 		id, userID, in.Title, in.Composer, in.ScoreID, in.Status, in.Difficulty, in.TargetTempo,
@@ -134,7 +142,11 @@ func ImportGoal(ctx context.Context, db DB, userID, id uuid.UUID, in *GoalInput,
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
 			type = excluded.type, target_value = excluded.target_value, current_value = excluded.current_value,
-			unit = excluded.unit, due_date = excluded.due_date, status = excluded.status, updated_at = now()
+			unit = excluded.unit, due_date = excluded.due_date, status = excluded.status, updated_at = now(),
+			version = goals.version + (CASE WHEN (goals.title, goals.description, goals.type, goals.target_value,
+				goals.current_value, goals.unit, goals.due_date, goals.status)
+				IS DISTINCT FROM (excluded.title, excluded.description, excluded.type, excluded.target_value,
+				excluded.current_value, excluded.unit, excluded.due_date, excluded.status) THEN 1 ELSE 0 END)
 		WHERE goals.user_id = excluded.user_id
 		RETURNING id`,
 		id, userID, in.Title, in.Description, in.Type, in.TargetValue, in.CurrentValue, in.Unit, in.DueDate, goalStatus(in.Status)))

@@ -19,6 +19,9 @@ type GoalInput struct {
 	Unit         string  `json:"unit,omitempty" validate:"max=30"`
 	DueDate      *Date   `json:"due_date,omitempty"`
 	Status       string  `json:"status,omitempty" validate:"omitempty,oneof=active completed abandoned"`
+	// Version, on a replace, is the version the client edited (like If-Match; a stale one is
+	// a 409). Ignored on create.
+	Version *int `json:"version,omitempty" validate:"omitempty,min=1"`
 }
 
 // Goal is a stored goal.
@@ -109,15 +112,22 @@ func UpdateGoal(ctx context.Context, db DB, userID, id uuid.UUID, in *GoalInput,
 	return g, err
 }
 
-// DeleteGoal deletes the goal and its progress.
+// DeleteGoal deletes the goal and its progress, and unlinks it from logbook entries.
 func DeleteGoal(ctx context.Context, db DB, userID, id uuid.UUID, ifVersion *int) error {
-	return deleteOwned(ctx, db, "goals", userID, id, ifVersion)
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if err := deleteOwned(ctx, tx, "goals", userID, id, ifVersion); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE logbook_entries SET goal_ids = array_remove(goal_ids, $2),
+			version = version + 1, updated_at = now() WHERE user_id = $1 AND $2 = ANY(goal_ids)`, userID, id)
+		return err
+	})
 }
 
 // AddGoalProgress records progress and adds it to the goal's current value; an active goal
 // that reaches its target becomes completed. One statement, so concurrent additions all count.
-func AddGoalProgress(ctx context.Context, db DB, userID, goalID uuid.UUID, in *ProgressInput) (*Goal, error) {
-	at := time.Now()
+func AddGoalProgress(ctx context.Context, db DB, userID, goalID uuid.UUID, in *ProgressInput, now time.Time) (*Goal, error) {
+	at := now
 	if in.RecordedAt != nil {
 		at = *in.RecordedAt
 	}

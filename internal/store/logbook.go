@@ -31,6 +31,9 @@ type LogbookInput struct {
 	Notes           string      `json:"notes,omitempty" validate:"max=10000"`
 	Tags            []string    `json:"tags,omitempty" validate:"max=30,dive,min=1,max=50"`
 	GoalIDs         []uuid.UUID `json:"goal_ids,omitempty" validate:"max=20"`
+	// Version, on a replace, is the version the client edited (like If-Match; a stale one is
+	// a 409). Ignored on create.
+	Version *int `json:"version,omitempty" validate:"omitempty,min=1"`
 }
 
 // LogbookEntry is a stored logbook entry.
@@ -159,7 +162,7 @@ func ListLogbookEntries(ctx context.Context, db DB, userID uuid.UUID, f LogbookF
 	}
 	if f.Piece != "" {
 		q.add(`EXISTS (SELECT 1 FROM jsonb_array_elements(pieces) p
-			WHERE p->>'title' ILIKE '%' || ? || '%' OR p->>'composer' ILIKE '%' || ? || '%')`, f.Piece, f.Piece)
+			WHERE p->>'title' ILIKE '%' || ? || '%' OR p->>'composer' ILIKE '%' || ? || '%')`, likeEscape(f.Piece), likeEscape(f.Piece))
 	}
 	if f.Sort == "" {
 		f.Sort = "-practiced_at"

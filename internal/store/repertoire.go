@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,6 +21,9 @@ type RepertoireInput struct {
 	CurrentTempo *int       `json:"current_tempo,omitempty" validate:"omitempty,min=1,max=400"`
 	Notes        string     `json:"notes,omitempty" validate:"max=10000"`
 	Links        []string   `json:"links,omitempty" validate:"max=20,dive,url,max=2000"`
+	// Version, on a replace, is the version the client edited (like If-Match; a stale one is
+	// a 409). Ignored on create.
+	Version *int `json:"version,omitempty" validate:"omitempty,min=1"`
 }
 
 // RepertoireItem is a stored piece in a user's repertoire.
@@ -90,28 +94,40 @@ func GetRepertoireItem(ctx context.Context, db DB, userID, id uuid.UUID) (*Reper
 
 // UpdateRepertoireItem replaces the item's fields, recording a status change in its history.
 func UpdateRepertoireItem(ctx context.Context, db DB, userID, id uuid.UUID, in *RepertoireInput, ifVersion *int) (*RepertoireItem, error) {
-	rows, err := db.Query(ctx, `
-		WITH old AS (
-			-- The statement's snapshot: the status before this update. (No FOR UPDATE: locking
-			-- the row the same statement updates would make the update skip it.)
-			SELECT status FROM repertoire_items WHERE id = $1 AND user_id = $2
-		), upd AS (
+	var item *RepertoireItem
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		// The status before this change, read under the row lock so that concurrent
+		// updates each record the status they really changed from.
+		var old string
+		err := tx.QueryRow(ctx, `SELECT status FROM repertoire_items WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, userID).Scan(&old)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("error updating repertoire item: %w", err)
+		}
+		rows, err := tx.Query(ctx, `
 			UPDATE repertoire_items SET title = $3, composer = $4, score_id = $5, status = $6, difficulty = $7,
 				target_tempo = $8, current_tempo = $9, notes = $10, links = $11,
 				version = version + 1, updated_at = now()
 			WHERE id = $1 AND user_id = $2 AND ($12::int IS NULL OR version = $12)
-			RETURNING *
-		), hist AS (
-			INSERT INTO repertoire_status_history (item_id, from_status, to_status)
-			SELECT upd.id, old.status, upd.status FROM upd, old WHERE old.status <> upd.status
-		)
-		SELECT `+repertoireColumns+` FROM upd`,
-		id, userID, in.Title, in.Composer, in.ScoreID, in.Status, in.Difficulty, in.TargetTempo,
-		in.CurrentTempo, in.Notes, nonNil(in.Links), ifVersion)
-	item, err := one[RepertoireItem](rows, err, "updating repertoire item")
-	if err == ErrNotFound { //nolint:errorlint // one returns the sentinel itself
-		return nil, versionCheck(ctx, db, "repertoire_items", id, userID)
-	}
+			RETURNING `+repertoireColumns,
+			id, userID, in.Title, in.Composer, in.ScoreID, in.Status, in.Difficulty, in.TargetTempo,
+			in.CurrentTempo, in.Notes, nonNil(in.Links), ifVersion)
+		if item, err = one[RepertoireItem](rows, err, "updating repertoire item"); err != nil {
+			if err == ErrNotFound { //nolint:errorlint // one returns the sentinel itself
+				return ErrVersionConflict // the row exists (it is locked): the version did not match
+			}
+			return err
+		}
+		if old != item.Status {
+			if _, err := tx.Exec(ctx, `INSERT INTO repertoire_status_history (item_id, from_status, to_status) VALUES ($1, $2, $3)`,
+				id, old, item.Status); err != nil {
+				return fmt.Errorf("error recording status change: %w", err)
+			}
+		}
+		return nil
+	})
 	return item, err
 }
 
@@ -147,7 +163,7 @@ func ListRepertoireItems(ctx context.Context, db DB, userID uuid.UUID, f Reperto
 		q.add("status = ?", f.Status)
 	}
 	if f.Composer != "" {
-		q.add("composer ILIKE '%' || ? || '%'", f.Composer)
+		q.add(`composer ILIKE '%' || ? || '%'`, likeEscape(f.Composer))
 	}
 	if f.Sort == "" {
 		f.Sort = "-updated_at"

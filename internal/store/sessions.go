@@ -14,6 +14,14 @@ import (
 // again: its whole family has been revoked.
 var ErrRefreshReused = errors.New("refresh token reused: the session has been revoked")
 
+// ErrRefreshRaced is returned for a token that was exchanged less than RefreshGrace ago:
+// most likely the same client twice (two tabs, a retry after a lost answer), so the
+// session is kept; the client should use the newer token it already has.
+var ErrRefreshRaced = errors.New("refresh token was just exchanged")
+
+// RefreshGrace is how long after its exchange a refresh token is a race, not a reuse.
+const RefreshGrace = 30 * time.Second
+
 // CreateMagicLink stores the hash of a sign-in token for email.
 func CreateMagicLink(ctx context.Context, db DB, tokenHash []byte, email string, expiresAt time.Time) error {
 	rows, err := db.Query(ctx, `INSERT INTO magic_links (token_hash, email, expires_at) VALUES ($1, $2, $3)`,
@@ -75,6 +83,8 @@ func UseRefreshToken(ctx context.Context, tx pgx.Tx, tokenHash []byte, now time.
 	switch {
 	case rt.RevokedAt != nil || !rt.ExpiresAt.After(now):
 		return nil, ErrNotFound
+	case rt.ReplacedAt != nil && now.Sub(*rt.ReplacedAt) < RefreshGrace:
+		return nil, ErrRefreshRaced
 	case rt.ReplacedAt != nil:
 		if err := RevokeFamily(ctx, tx, rt.FamilyID, now); err != nil {
 			return nil, err
@@ -137,19 +147,28 @@ type IdempotentResponse struct {
 // ClaimIdempotencyKey records that a request with key is in flight. When the key was seen
 // before it returns the stored record (Status nil: still in flight) and false.
 func ClaimIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string, requestHash []byte) (*IdempotentResponse, bool, error) {
-	rows, err := db.Query(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-		ON CONFLICT DO NOTHING RETURNING request_hash, status, body`, userID, key, requestHash)
-	if _, err := one[IdempotentResponse](rows, err, "claiming idempotency key"); err == nil {
-		return nil, true, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return nil, false, err
+	for range 3 {
+		// Insert, or take over a claim left in flight for a minute (its request died).
+		rows, err := db.Query(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now()
+				WHERE idempotency_keys.status IS NULL AND idempotency_keys.created_at < now() - interval '1 minute'
+			RETURNING request_hash, status, body`, userID, key, requestHash)
+		if _, err := one[IdempotentResponse](rows, err, "claiming idempotency key"); err == nil {
+			return nil, true, nil
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, false, err
+		}
+		rows, err = db.Query(ctx, `SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key)
+		prev, err := one[IdempotentResponse](rows, err, "reading idempotency key")
+		if errors.Is(err, ErrNotFound) {
+			continue // released between the two statements: claim it again
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return prev, false, nil
 	}
-	rows, err = db.Query(ctx, `SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key)
-	prev, err := one[IdempotentResponse](rows, err, "reading idempotency key")
-	if err != nil {
-		return nil, false, err
-	}
-	return prev, false, nil
+	return nil, false, errors.New("error claiming idempotency key: it keeps changing")
 }
 
 // CompleteIdempotencyKey stores the response to replay.

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -55,7 +57,7 @@ func encodeCursor(c cursor) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s, sort string) (*cursor, error) {
+func decodeCursor(s, sort string, spec sortSpec) (*cursor, error) {
 	if s == "" {
 		return nil, nil //nolint:nilnil // no cursor: the first page
 	}
@@ -66,6 +68,16 @@ func decodeCursor(s, sort string) (*cursor, error) {
 	var c cursor
 	if err := json.Unmarshal(b, &c); err != nil || c.Sort != sort {
 		return nil, ErrBadCursor
+	}
+	switch spec.cast {
+	case "timestamptz":
+		if _, err := time.Parse(time.RFC3339Nano, c.Value); err != nil {
+			return nil, ErrBadCursor
+		}
+	case "int":
+		if _, err := strconv.Atoi(c.Value); err != nil {
+			return nil, ErrBadCursor
+		}
 	}
 	return &c, nil
 }
@@ -92,7 +104,7 @@ func page[T any](ctx context.Context, db DB, selectFrom string, q *listQuery, so
 	if !ok {
 		return nil, fmt.Errorf("unknown sort %q", sortName)
 	}
-	c, err := decodeCursor(after, sortName)
+	c, err := decodeCursor(after, sortName, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +167,11 @@ func one[T any](rows pgx.Rows, err error, what string) (*T, error) {
 		return nil, fmt.Errorf("error %s: %w", what, err)
 	}
 	return v, nil
+}
+
+// likeEscape makes s match itself in a LIKE pattern (backslash is the default escape).
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 func sortNames(m map[string]sortSpec) []string {

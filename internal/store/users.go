@@ -3,6 +3,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,10 +12,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// DB is what store functions need: a pool, a connection or a transaction.
+// DB is what store functions need: a pool, a connection or a transaction. Begin on a
+// transaction makes a savepoint, so functions that need atomicity work inside callers' too.
 type DB interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
 // User is an account.
@@ -30,6 +33,7 @@ type User struct {
 	CreatedAt         time.Time  `db:"created_at" json:"created_at"`
 	UpdatedAt         time.Time  `db:"updated_at" json:"updated_at"`
 	DeletedAt         *time.Time `db:"deleted_at" json:"-"`
+	GoogleSub         *string    `db:"google_sub" json:"-"`
 }
 
 // Roles.
@@ -40,7 +44,7 @@ const (
 )
 
 const userColumns = `id, email, display_name, primary_instrument, timezone, locale, role, version,
-	created_at, updated_at, deleted_at`
+	created_at, updated_at, deleted_at, google_sub`
 
 // ProfileInput is what a user may change of their account.
 type ProfileInput struct {
@@ -150,12 +154,48 @@ func MarkUserDeleted(ctx context.Context, db DB, id uuid.UUID) (already bool, er
 	return already, nil
 }
 
-// DeleteUser removes the account and, by cascade, everything it owns.
+// DeleteUser removes the account and, by cascade, everything it owns, and the sign-in
+// links and rate-limit counters that name its address.
 func DeleteUser(ctx context.Context, db DB, id uuid.UUID) error {
-	rows, err := db.Query(ctx, `DELETE FROM users WHERE id = $1`, id)
-	if err != nil {
-		return fmt.Errorf("error deleting user: %w", err)
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var email string
+		err := tx.QueryRow(ctx, `DELETE FROM users WHERE id = $1 RETURNING lower(email)`, id).Scan(&email)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // already gone
+		}
+		if err != nil {
+			return fmt.Errorf("error deleting user: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM magic_links WHERE lower(email) = $1`, email); err != nil {
+			return fmt.Errorf("error deleting sign-in links: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM rate_limits WHERE key = 'magic-email:' || $1`, email); err != nil {
+			return fmt.Errorf("error deleting rate limits: %w", err)
+		}
+		return nil
+	})
+}
+
+// Prune deletes what has expired: sign-in links and refresh tokens a day past expiry,
+// idempotency keys older than a day, rate-limit windows older than a day. It returns the
+// number of rows deleted.
+func Prune(ctx context.Context, db DB, now time.Time) (int64, error) {
+	var total int64
+	for _, q := range []string{
+		`DELETE FROM magic_links WHERE expires_at < $1::timestamptz - interval '1 day'`,
+		`DELETE FROM refresh_tokens WHERE expires_at < $1::timestamptz - interval '1 day'`,
+		`DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - interval '1 day'`,
+		`DELETE FROM rate_limits WHERE window_start < $1::timestamptz - interval '1 day'`,
+	} {
+		rows, err := db.Query(ctx, q, now)
+		if err != nil {
+			return total, fmt.Errorf("error pruning: %w", err)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return total, fmt.Errorf("error pruning: %w", err)
+		}
+		total += rows.CommandTag().RowsAffected()
 	}
-	rows.Close()
-	return rows.Err()
+	return total, nil
 }
