@@ -9,8 +9,9 @@
 //	{"rps":…, "p50_ms":…, "p99_ms":…, "baseline_p99_ms":…, "ratio_p99":…}
 //
 // Usage: make build && DATABASE_URL=… go run ./ops/bench/api [-rate 1000] [-seconds 10] [-entries 10000]
-// (or make bench-api). BENCH_SLOW_MS=8 also prints when each request slower than 8 ms was
-// due, which shows whether slow requests come alone or in bursts (pauses).
+// (or make bench-api). For diagnosis: BENCH_SLOW_MS=8 also prints when each request slower
+// than 8 ms was due (alone, or in bursts: pauses); BENCH_PATH=/livez loads another path of
+// ours (the baseline serves only the list, so there is no ratio then).
 package main
 
 import (
@@ -36,7 +37,14 @@ import (
 	"github.com/mirubato/mirubato/ops/bench/benchdb"
 )
 
-const path = "/api/logbook/entries?limit=50"
+var path = envOr("BENCH_PATH", "/api/logbook/entries?limit=50")
+
+func envOr(k, d string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return d
+}
 
 type result struct {
 	RPS           float64 `json:"rps"`
@@ -159,7 +167,9 @@ func run(ctx context.Context, bin string, rate, seconds, entries int) error {
 		Errors:        errs,
 		Entries:       entries,
 	}
-	res.RatioP99 = round(res.P99MS / res.BaselineP99MS)
+	if res.BaselineP99MS > 0 { // BENCH_PATH other than the list: the baseline does not serve it
+		res.RatioP99 = round(res.P99MS / res.BaselineP99MS)
+	}
 	out, err := json.Marshal(res)
 	if err != nil {
 		return err
