@@ -223,60 +223,53 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	return errors.Join(apiErr, stopErr)
 }
 
+// withUser runs fn for the user with email (created if missing) on a migrated database.
+func withUser(ctx context.Context, environ []string, email string, stderr io.Writer, fn func(*env, *store.User) error) error {
+	addr, err := netmail.ParseAddress(email)
+	if err != nil || addr.Name != "" {
+		return fmt.Errorf("%q is not an email address", email)
+	}
+	e, err := setup(ctx, environ, stderr, "cli")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	if err := migrations.Check(ctx, e.pool); err != nil {
+		return err
+	}
+	user, err := store.EnsureUser(ctx, e.pool, addr.Address)
+	if err != nil {
+		return err
+	}
+	return fn(e, user)
+}
+
 func runUserRole(ctx context.Context, environ []string, email, role string, stdout, stderr io.Writer) error {
 	switch role {
 	case store.RoleUser, store.RoleTeacher, store.RoleAdmin:
 	default:
 		return fmt.Errorf("%q is not a role: user, teacher or admin", role)
 	}
-	addr, err := netmail.ParseAddress(email)
-	if err != nil || addr.Name != "" {
-		return fmt.Errorf("%q is not an email address", email)
-	}
-	e, err := setup(ctx, environ, stderr, "cli")
-	if err != nil {
-		return err
-	}
-	defer e.pool.Close()
-	if err := migrations.Check(ctx, e.pool); err != nil {
-		return err
-	}
-	user, err := store.EnsureUser(ctx, e.pool, addr.Address)
-	if err != nil {
-		return err
-	}
-	if err := store.SetRole(ctx, e.pool, user.ID, role); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s is now %s\n", user.Email, role)
-	return nil
+	return withUser(ctx, environ, email, stderr, func(e *env, user *store.User) error {
+		if err := store.SetRole(ctx, e.pool, user.ID, role); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s is now %s\n", user.Email, role)
+		return nil
+	})
 }
 
 func runUserToken(ctx context.Context, environ []string, email string, stdout, stderr io.Writer) error {
-	addr, err := netmail.ParseAddress(email)
-	if err != nil || addr.Name != "" {
-		return fmt.Errorf("%q is not an email address", email)
-	}
-	e, err := setup(ctx, environ, stderr, "cli")
-	if err != nil {
-		return err
-	}
-	defer e.pool.Close()
-	if err := migrations.Check(ctx, e.pool); err != nil {
-		return err
-	}
-	user, err := store.EnsureUser(ctx, e.pool, addr.Address)
-	if err != nil {
-		return err
-	}
-	tokens, err := auth.NewTokens(e.cfg.AuthSecret, nil)
-	if err != nil {
-		return err
-	}
-	tok, err := tokens.Issue(user.ID, auth.AccessTokenTTL)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, tok)
-	return nil
+	return withUser(ctx, environ, email, stderr, func(e *env, user *store.User) error {
+		tokens, err := auth.NewTokens(e.cfg.AuthSecret, nil)
+		if err != nil {
+			return err
+		}
+		tok, err := tokens.Issue(user.ID, auth.AccessTokenTTL)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, tok)
+		return nil
+	})
 }

@@ -74,13 +74,19 @@ func (r *resource[In, Out]) handleGet(s *Server) fiber.Handler {
 	}
 }
 
+// target reads the object's id from the path and the version from If-Match.
+func (r *resource[In, Out]) target(c *fiber.Ctx) (uuid.UUID, *int, error) {
+	id, err := pathID(c, r.what)
+	if err != nil {
+		return uuid.Nil, nil, err
+	}
+	v, err := ifMatch(c)
+	return id, v, err
+}
+
 func (r *resource[In, Out]) handleUpdate(s *Server) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, r.what)
-		if err != nil {
-			return err
-		}
-		v, err := ifMatch(c)
+		id, v, err := r.target(c)
 		if err != nil {
 			return err
 		}
@@ -107,11 +113,7 @@ func (r *resource[In, Out]) handleUpdate(s *Server) fiber.Handler {
 
 func (r *resource[In, Out]) handleDelete(s *Server) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := pathID(c, r.what)
-		if err != nil {
-			return err
-		}
-		v, err := ifMatch(c)
+		id, v, err := r.target(c)
 		if err != nil {
 			return err
 		}
