@@ -59,6 +59,8 @@ type setupOpts struct {
 	extraRoutes          func(*fiber.App)
 	// database, when set, is shared with another bundle (two API processes, one database).
 	database *testBundle
+	// behindProxy: the server trusts X-Forwarded-For from loopback, as behind a load balancer.
+	behindProxy bool
 }
 
 func setup(t *testing.T, opts setupOpts) *testBundle {
@@ -84,6 +86,9 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 	cfg := &config.Config{
 		Env: config.EnvDevelopment, Port: 1, MaxBodyBytes: opts.maxBodyBytes, ShutdownTimeout: 20 * time.Second,
 		OpsUsername: opts.opsUser, OpsPassword: opts.opsPassword,
+	}
+	if opts.behindProxy {
+		cfg.ProxyHeader, cfg.TrustedProxies = "X-Forwarded-For", []string{"127.0.0.1"}
 	}
 	logger := dbtest.Logger(t)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})

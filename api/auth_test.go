@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/quotedprintable"
 	"net"
@@ -185,6 +186,28 @@ func TestMagicLinkRules(t *testing.T) {
 			resp, data := srv.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "both@example.com"}, nil)
 			requireError(t, resp, data, http.StatusTooManyRequests, "rate_limited")
 		}
+	})
+
+	t.Run("ClientsBehindALoadBalancer", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, setupOpts{behindProxy: true})
+		from := func(ip string) http.Header { return http.Header{"X-Forwarded-For": {ip}} }
+		// 20 links per client address; each request names another address, so only the
+		// address limit can stop them.
+		for i := range 20 {
+			resp, data := b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": fmt.Sprintf("p%d@example.com", i)},
+				from(fmt.Sprintf("2001:db8:1:2::%x", i+1)))
+			require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+		}
+		// Another address in the same IPv6 /64 is the same client.
+		resp, data := b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "p99@example.com"},
+			from("2001:db8:1:2:ffff::1"))
+		requireError(t, resp, data, http.StatusTooManyRequests, "rate_limited")
+		// Other clients behind the same load balancer are not.
+		resp, _ = b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "p99@example.com"}, from("2001:db8:1:3::1"))
+		require.Equal(t, http.StatusAccepted, resp.StatusCode)
+		resp, _ = b.call(t, "POST", "/api/auth/magic-link", "", map[string]string{"email": "p98@example.com"}, from("203.0.113.7"))
+		require.Equal(t, http.StatusAccepted, resp.StatusCode)
 	})
 
 	t.Run("BadInput", func(t *testing.T) {

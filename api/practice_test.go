@@ -636,6 +636,23 @@ func TestReviewFindings(t *testing.T) {
 		requireError(t, resp, data, http.StatusConflict, "version_conflict")
 	})
 
+	t.Run("WritesAreLimitedPerUser", func(t *testing.T) {
+		_, tok := b.user(t, "busy@example.com")
+		var last *http.Response
+		for range 601 {
+			last, _ = b.call(t, "PUT", "/api/user/preferences", tok, map[string]any{"n": 1}, nil)
+			if last.StatusCode != http.StatusOK {
+				break
+			}
+		}
+		require.Equal(t, http.StatusTooManyRequests, last.StatusCode, "the 601st write in a minute is refused")
+		// Reads are not limited, and other users are not affected.
+		resp, _ := b.call(t, "GET", "/api/user/preferences", tok, nil, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		resp, _ = b.call(t, "PUT", "/api/user/preferences", otherTok, map[string]any{"n": 1}, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	})
+
 	t.Run("WildcardsAreLiteral", func(t *testing.T) {
 		resp, data := b.call(t, "POST", "/api/logbook/entries", ownerTok, entry(b.now.Add(-time.Hour), 5, "practice",
 			map[string]any{"pieces": []map[string]any{{"title": "100% scales"}}}), nil)
