@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ExportFormat names the export document; ExportVersion is its version.
@@ -94,7 +95,7 @@ func all[T any](ctx context.Context, db DB, sql string, args ...any) ([]T, error
 // ImportLogbookEntry writes the entry with its id for userID: inserted, or replacing the
 // user's own row with that id. It reports false when the id belongs to someone else.
 func ImportLogbookEntry(ctx context.Context, db DB, userID, id uuid.UUID, in *LogbookInput) (bool, error) {
-	return upserted(db.Query(ctx, `
+	return upserted(db.Exec(ctx, `
 		INSERT INTO logbook_entries (id, user_id, practiced_at, duration_minutes, type, instrument, pieces,
 			techniques, mood, notes, tags, goal_ids)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -108,15 +109,14 @@ func ImportLogbookEntry(ctx context.Context, db DB, userID, id uuid.UUID, in *Lo
 				IS DISTINCT FROM (excluded.practiced_at, excluded.duration_minutes, excluded.type, excluded.instrument,
 				excluded.pieces, excluded.techniques, excluded.mood, excluded.notes, excluded.tags, excluded.goal_ids)
 				THEN 1 ELSE 0 END)
-		WHERE logbook_entries.user_id = excluded.user_id
-		RETURNING id`,
+		WHERE logbook_entries.user_id = excluded.user_id`,
 		id, userID, in.PracticedAt, in.DurationMinutes, in.Type, in.Instrument, nonNil(in.Pieces),
 		nonNil(in.Techniques), in.Mood, in.Notes, nonNil(in.Tags), nonNil(in.GoalIDs)))
 }
 
 // ImportRepertoireItem is ImportLogbookEntry for repertoire items.
 func ImportRepertoireItem(ctx context.Context, db DB, userID, id uuid.UUID, in *RepertoireInput) (bool, error) {
-	return upserted(db.Query(ctx, `
+	return upserted(db.Exec(ctx, `
 		INSERT INTO repertoire_items (id, user_id, title, composer, score_id, status, difficulty,
 			target_tempo, current_tempo, notes, links)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -129,15 +129,14 @@ func ImportRepertoireItem(ctx context.Context, db DB, userID, id uuid.UUID, in *
 				repertoire_items.current_tempo, repertoire_items.notes, repertoire_items.links)
 				IS DISTINCT FROM (excluded.title, excluded.composer, excluded.score_id, excluded.status, excluded.difficulty,
 				excluded.target_tempo, excluded.current_tempo, excluded.notes, excluded.links) THEN 1 ELSE 0 END)
-		WHERE repertoire_items.user_id = excluded.user_id
-		RETURNING id`,
+		WHERE repertoire_items.user_id = excluded.user_id`,
 		id, userID, in.Title, in.Composer, in.ScoreID, in.Status, in.Difficulty, in.TargetTempo,
 		in.CurrentTempo, in.Notes, nonNil(in.Links)))
 }
 
 // ImportGoal is ImportLogbookEntry for goals; progress entries are added once (by id).
 func ImportGoal(ctx context.Context, db DB, userID, id uuid.UUID, in *GoalInput, progress []GoalProgress) (bool, error) {
-	ok, err := upserted(db.Query(ctx, `
+	ok, err := upserted(db.Exec(ctx, `
 		INSERT INTO goals (id, user_id, title, description, type, target_value, current_value, unit, due_date, status)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description,
@@ -147,34 +146,24 @@ func ImportGoal(ctx context.Context, db DB, userID, id uuid.UUID, in *GoalInput,
 				goals.current_value, goals.unit, goals.due_date, goals.status)
 				IS DISTINCT FROM (excluded.title, excluded.description, excluded.type, excluded.target_value,
 				excluded.current_value, excluded.unit, excluded.due_date, excluded.status) THEN 1 ELSE 0 END)
-		WHERE goals.user_id = excluded.user_id
-		RETURNING id`,
+		WHERE goals.user_id = excluded.user_id`,
 		id, userID, in.Title, in.Description, in.Type, in.TargetValue, in.CurrentValue, in.Unit, in.DueDate, goalStatus(in.Status)))
 	if err != nil || !ok {
 		return ok, err
 	}
 	for _, p := range progress {
-		rows, err := db.Query(ctx, `INSERT INTO goal_progress (id, goal_id, value, note, recorded_at)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, p.ID, id, p.Value, p.Note, p.RecordedAt)
-		if err != nil {
-			return false, fmt.Errorf("error importing goal progress: %w", err)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if _, err := db.Exec(ctx, `INSERT INTO goal_progress (id, goal_id, value, note, recorded_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`, p.ID, id, p.Value, p.Note, p.RecordedAt); err != nil {
 			return false, fmt.Errorf("error importing goal progress: %w", err)
 		}
 	}
 	return true, nil
 }
 
-func upserted(rows pgx.Rows, err error) (bool, error) {
+// upserted reports whether an upsert wrote its row (its WHERE skips other users' rows).
+func upserted(tag pgconn.CommandTag, err error) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("error importing: %w", err)
 	}
-	wrote := rows.Next()
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return false, fmt.Errorf("error importing: %w", err)
-	}
-	return wrote, nil
+	return tag.RowsAffected() == 1, nil
 }

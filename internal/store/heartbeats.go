@@ -17,15 +17,10 @@ type Heartbeat struct {
 
 // RecordHeartbeat notes that workerID worked a canary job on queue just now.
 func RecordHeartbeat(ctx context.Context, db DB, queue, workerID string) error {
-	rows, err := db.Query(ctx, `
+	if _, err := db.Exec(ctx, `
 		INSERT INTO queue_heartbeats (queue, worked_at, worker_id) VALUES ($1, now(), $2)
 		ON CONFLICT (queue) DO UPDATE SET worked_at = excluded.worked_at, worker_id = excluded.worker_id`,
-		queue, workerID)
-	if err != nil {
-		return fmt.Errorf("error recording heartbeat: %w", err)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		queue, workerID); err != nil {
 		return fmt.Errorf("error recording heartbeat: %w", err)
 	}
 	return nil

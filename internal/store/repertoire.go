@@ -174,17 +174,12 @@ func ListRepertoireItems(ctx context.Context, db DB, userID uuid.UUID, f Reperto
 
 // deleteOwned deletes userID's row id of table, honouring ifVersion.
 func deleteOwned(ctx context.Context, db DB, table string, userID, id uuid.UUID, ifVersion *int) error {
-	rows, err := db.Query(ctx, `DELETE FROM `+table+` WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR version = $3) RETURNING id`,
+	tag, err := db.Exec(ctx, `DELETE FROM `+table+` WHERE id = $1 AND user_id = $2 AND ($3::int IS NULL OR version = $3)`,
 		id, userID, ifVersion)
 	if err != nil {
 		return fmt.Errorf("error deleting: %w", err)
 	}
-	deleted := rows.Next()
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("error deleting: %w", err)
-	}
-	if !deleted {
+	if tag.RowsAffected() == 0 {
 		return versionCheck(ctx, db, table, id, userID)
 	}
 	return nil

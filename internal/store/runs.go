@@ -115,12 +115,7 @@ func FailRun(ctx context.Context, db DB, runID uuid.UUID, step, reason string, n
 }
 
 func execRun(ctx context.Context, db DB, sql string, args ...any) error {
-	rows, err := db.Query(ctx, sql, args...)
-	if err != nil {
-		return fmt.Errorf("error updating run: %w", err)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if _, err := db.Exec(ctx, sql, args...); err != nil {
 		return fmt.Errorf("error updating run: %w", err)
 	}
 	return nil

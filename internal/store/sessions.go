@@ -24,13 +24,11 @@ const RefreshGrace = 30 * time.Second
 
 // CreateMagicLink stores the hash of a sign-in token for email.
 func CreateMagicLink(ctx context.Context, db DB, tokenHash []byte, email string, expiresAt time.Time) error {
-	rows, err := db.Query(ctx, `INSERT INTO magic_links (token_hash, email, expires_at) VALUES ($1, $2, $3)`,
-		tokenHash, email, expiresAt)
-	if err != nil {
+	if _, err := db.Exec(ctx, `INSERT INTO magic_links (token_hash, email, expires_at) VALUES ($1, $2, $3)`,
+		tokenHash, email, expiresAt); err != nil {
 		return fmt.Errorf("error storing magic link: %w", err)
 	}
-	rows.Close()
-	return rows.Err()
+	return nil
 }
 
 // ConsumeMagicLink marks the token used and returns its email; a token that is unknown,
@@ -52,13 +50,11 @@ func ConsumeMagicLink(ctx context.Context, db DB, tokenHash []byte, now time.Tim
 
 // CreateRefreshToken stores the hash of a new refresh token of family for userID.
 func CreateRefreshToken(ctx context.Context, db DB, tokenHash []byte, family, userID uuid.UUID, expiresAt time.Time) error {
-	rows, err := db.Query(ctx, `INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash, family, userID, expiresAt)
-	if err != nil {
+	if _, err := db.Exec(ctx, `INSERT INTO refresh_tokens (token_hash, family_id, user_id, expires_at) VALUES ($1, $2, $3, $4)`,
+		tokenHash, family, userID, expiresAt); err != nil {
 		return fmt.Errorf("error storing refresh token: %w", err)
 	}
-	rows.Close()
-	return rows.Err()
+	return nil
 }
 
 // RefreshToken is a stored refresh token.
@@ -99,12 +95,10 @@ func UseRefreshToken(ctx context.Context, tx pgx.Tx, tokenHash []byte, now time.
 
 // RevokeFamily revokes every token of a sign-in.
 func RevokeFamily(ctx context.Context, db DB, family uuid.UUID, now time.Time) error {
-	rows, err := db.Query(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, family, now)
-	if err != nil {
+	if _, err := db.Exec(ctx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL`, family, now); err != nil {
 		return fmt.Errorf("error revoking session: %w", err)
 	}
-	rows.Close()
-	return rows.Err()
+	return nil
 }
 
 // RefreshFamily returns the family of a token (for logout), or ErrNotFound.
@@ -173,21 +167,17 @@ func ClaimIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key strin
 
 // CompleteIdempotencyKey stores the response to replay.
 func CompleteIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string, status int, body []byte) error {
-	rows, err := db.Query(ctx, `UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`,
-		userID, key, status, body)
-	if err != nil {
+	if _, err := db.Exec(ctx, `UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`,
+		userID, key, status, body); err != nil {
 		return fmt.Errorf("error storing idempotent response: %w", err)
 	}
-	rows.Close()
-	return rows.Err()
+	return nil
 }
 
 // ReleaseIdempotencyKey forgets a key whose request failed, so that a retry runs again.
 func ReleaseIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string) error {
-	rows, err := db.Query(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key)
-	if err != nil {
+	if _, err := db.Exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key); err != nil {
 		return fmt.Errorf("error releasing idempotency key: %w", err)
 	}
-	rows.Close()
-	return rows.Err()
+	return nil
 }

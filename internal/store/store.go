@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Errors callers branch on. The API maps them to HTTP statuses in one place.
@@ -25,12 +24,6 @@ var (
 	// ErrBadCursor: a pagination cursor that this server did not issue for this list.
 	ErrBadCursor = errors.New("invalid cursor")
 )
-
-// Execer is what store writes need beyond DB: a pool, a connection or a transaction.
-type Execer interface {
-	DB
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
 
 // Page is one page of a list and the cursor of the next one ("" at the end).
 type Page[T any] struct {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // DB is what store functions need: a pool, a connection or a transaction. Begin on a
@@ -17,6 +18,7 @@ import (
 type DB interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
@@ -98,11 +100,14 @@ func UpdateProfile(ctx context.Context, db DB, id uuid.UUID, in *ProfileInput, i
 
 // SetRole changes a user's role (operators, tests).
 func SetRole(ctx context.Context, db DB, id uuid.UUID, role string) error {
-	rows, err := db.Query(ctx, `UPDATE users SET role = $2, version = version + 1, updated_at = now() WHERE id = $1 RETURNING id`, id, role)
-	_, err = one[struct {
-		ID uuid.UUID `db:"id"`
-	}](rows, err, "setting role")
-	return err
+	tag, err := db.Exec(ctx, `UPDATE users SET role = $2, version = version + 1, updated_at = now() WHERE id = $1`, id, role)
+	if err != nil {
+		return fmt.Errorf("error setting role: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // Preferences returns the user's preferences document.
@@ -132,11 +137,14 @@ func UserByGoogleSub(ctx context.Context, db DB, sub string) (*User, error) {
 
 // LinkGoogle links an account to a Google subject.
 func LinkGoogle(ctx context.Context, db DB, id uuid.UUID, sub string) error {
-	rows, err := db.Query(ctx, `UPDATE users SET google_sub = $2, updated_at = now() WHERE id = $1 RETURNING id`, id, sub)
-	_, err = one[struct {
-		ID uuid.UUID `db:"id"`
-	}](rows, err, "linking Google account")
-	return err
+	tag, err := db.Exec(ctx, `UPDATE users SET google_sub = $2, updated_at = now() WHERE id = $1`, id, sub)
+	if err != nil {
+		return fmt.Errorf("error linking Google account: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // MarkUserDeleted hides the account at once and revokes its sessions; the deletion job
@@ -187,15 +195,11 @@ func Prune(ctx context.Context, db DB, now time.Time) (int64, error) {
 		`DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - interval '1 day'`,
 		`DELETE FROM rate_limits WHERE window_start < $1::timestamptz - interval '1 day'`,
 	} {
-		rows, err := db.Query(ctx, q, now)
+		tag, err := db.Exec(ctx, q, now)
 		if err != nil {
 			return total, fmt.Errorf("error pruning: %w", err)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return total, fmt.Errorf("error pruning: %w", err)
-		}
-		total += rows.CommandTag().RowsAffected()
+		total += tag.RowsAffected()
 	}
 	return total, nil
 }
