@@ -86,20 +86,27 @@ func (s *Server) authenticate(allowDeleted bool) fiber.Handler {
 		if err := requireCSRFHeader(c); err != nil {
 			return err
 		}
-		id, err := s.sessions.Tokens().Verify(tok)
-		if err != nil {
-			return unauthorized("the access token is invalid or expired; refresh it or sign in again")
-		}
-		u, err := store.GetUser(c.UserContext(), s.pool, id)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && u.DeletedAt != nil && !allowDeleted) {
-			return unauthorized("this account no longer exists")
-		}
+		u, err := s.tokenUser(c.UserContext(), tok, allowDeleted)
 		if err != nil {
 			return err
 		}
 		c.Locals("user", u)
 		return c.Next()
 	}
+}
+
+// tokenUser returns the account an access token is for: a 401 *Error when the token is
+// invalid or expired or the account is gone (or, unless allowDeleted, being deleted).
+func (s *Server) tokenUser(ctx context.Context, tok string, allowDeleted bool) (*store.User, error) {
+	id, err := s.sessions.Tokens().Verify(tok)
+	if err != nil {
+		return nil, unauthorized("the access token is invalid or expired; refresh it or sign in again")
+	}
+	u, err := store.GetUser(ctx, s.pool, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.DeletedAt != nil && !allowDeleted) {
+		return nil, unauthorized("this account no longer exists")
+	}
+	return u, err
 }
 
 // limit counts a hit on key and refuses the request past max hits per window.

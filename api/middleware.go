@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -77,13 +78,13 @@ func (s *Server) requireOperator(c *fiber.Ctx) error {
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
 	}
 	if tok := bearer(c); tok != "" {
-		id, err := s.sessions.Tokens().Verify(tok)
-		if err != nil {
-			return deny("the access token is invalid or expired")
+		u, err := s.tokenUser(c.UserContext(), tok, false)
+		var apiErr *Error
+		if errors.As(err, &apiErr) {
+			return deny(apiErr.Message)
 		}
-		u, err := store.GetUser(c.UserContext(), s.pool, id)
-		if err != nil || u.DeletedAt != nil {
-			return deny("this account no longer exists")
+		if err != nil {
+			return err
 		}
 		if u.Role != store.RoleAdmin {
 			return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "operator pages are for admins"}
