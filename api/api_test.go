@@ -26,6 +26,7 @@ import (
 	"github.com/mirubato/mirubato/api"
 	"github.com/mirubato/mirubato/internal/auth"
 	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/dbtest"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
@@ -63,7 +64,7 @@ type setupOpts struct {
 	behindProxy bool
 }
 
-func setup(t *testing.T, opts setupOpts) *testBundle {
+func setup(t testing.TB, opts setupOpts) *testBundle {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var directPool *pgxpool.Pool
@@ -77,6 +78,7 @@ func setup(t *testing.T, opts setupOpts) *testBundle {
 	poolCfg, err := pgxpool.ParseConfig(proxy.URL(dbURL))
 	require.NoError(t, err)
 	poolCfg.ConnConfig.ConnectTimeout = time.Second
+	db.Configure(poolCfg)
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	require.NoError(t, err)
 
@@ -153,7 +155,7 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-func (b *testBundle) do(t *testing.T, method, path string, body io.Reader, header http.Header) (*http.Response, []byte) {
+func (b *testBundle) do(t testing.TB, method, path string, body io.Reader, header http.Header) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, b.baseURL+path, body)
 	require.NoError(t, err)
@@ -172,7 +174,7 @@ func (b *testBundle) do(t *testing.T, method, path string, body io.Reader, heade
 // conforms checks a response against the OpenAPI document: a documented route and status,
 // and a body that matches its schema. Routes the document leaves out (River UI, unknown
 // paths) are only checked for the error shape when they fail.
-func (b *testBundle) conforms(t *testing.T, req *http.Request, resp *http.Response, data []byte) {
+func (b *testBundle) conforms(t testing.TB, req *http.Request, resp *http.Response, data []byte) {
 	t.Helper()
 	if b.router == nil {
 		return
@@ -196,7 +198,7 @@ func (b *testBundle) conforms(t *testing.T, req *http.Request, resp *http.Respon
 }
 
 // user creates an account and returns it with a valid access token.
-func (b *testBundle) user(t *testing.T, email string) (*store.User, string) {
+func (b *testBundle) user(t testing.TB, email string) (*store.User, string) {
 	t.Helper()
 	u, err := store.EnsureUser(context.Background(), b.pool, email)
 	require.NoError(t, err)

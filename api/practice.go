@@ -234,7 +234,7 @@ func (s *Server) listLogbook(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(p)
+	return streamJSON(c, p)
 }
 
 func (s *Server) listRepertoire(c *fiber.Ctx) error {
@@ -250,7 +250,7 @@ func (s *Server) listRepertoire(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(p)
+	return streamJSON(c, p)
 }
 
 func (s *Server) listGoals(c *fiber.Ctx) error {
@@ -269,7 +269,7 @@ func (s *Server) listGoals(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(p)
+	return streamJSON(c, p)
 }
 
 func (s *Server) addGoalProgress(c *fiber.Ctx) error {

@@ -127,3 +127,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}
 }
+
+// streamJSON answers with v encoded straight into the response's (reused) body buffer.
+// c.JSON allocates the whole encoded body for every request first; on the list endpoints,
+// with pages of tens of kilobytes, that was a fifth of what a request allocated.
+func streamJSON(c *fiber.Ctx, v any) error {
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON)
+	c.Response().ResetBody()
+	if err := gojson.NewEncoder(c.Response().BodyWriter()).Encode(v); err != nil {
+		return fmt.Errorf("error encoding the response: %w", err)
+	}
+	return nil
+}

@@ -30,6 +30,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"go.uber.org/goleak"
 
+	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/migrations"
 )
 
@@ -154,6 +155,7 @@ func openPool(tb testing.TB, dbURL string) *pgxpool.Pool {
 		tb.Fatalf("bad database URL: %v", err)
 	}
 	cfg.MaxConns = 20
+	db.Configure(cfg)
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		tb.Fatalf("error opening pool: %v", err)
@@ -203,6 +205,7 @@ func sharedPool(tb testing.TB) *pgxpool.Pool {
 		tb.Fatalf("bad database URL: %v", err)
 	}
 	cfg.MaxConns = 20
+	db.Configure(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		tb.Fatalf("error opening shared pool: %v", err)

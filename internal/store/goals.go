@@ -181,7 +181,7 @@ func ListGoals(ctx context.Context, db DB, userID uuid.UUID, f GoalFilter) (*Pag
 		f.Sort = "-updated_at"
 	}
 	return page(ctx, db, `SELECT `+goalColumns+` FROM goals`, q, goalSorts, f.Sort, f.Cursor, f.Limit,
-		pgx.RowToStructByName[Goal], func(e *Goal) uuid.UUID { return e.ID })
+		byName[Goal], func(e *Goal) uuid.UUID { return e.ID })
 }
 
 // CountOwnedGoals returns how many of ids are userID's goals (to check links from entries).

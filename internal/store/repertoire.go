@@ -169,7 +169,7 @@ func ListRepertoireItems(ctx context.Context, db DB, userID uuid.UUID, f Reperto
 		f.Sort = "-updated_at"
 	}
 	return page(ctx, db, `SELECT `+repertoireColumns+` FROM repertoire_items`, q, repertoireSorts, f.Sort, f.Cursor, f.Limit,
-		pgx.RowToStructByName[RepertoireItem], func(e *RepertoireItem) uuid.UUID { return e.ID })
+		byName[RepertoireItem], func(e *RepertoireItem) uuid.UUID { return e.ID })
 }
 
 // deleteOwned deletes userID's row id of table, honouring ifVersion.
