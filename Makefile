@@ -35,6 +35,9 @@ run: setup build
 	MIRUBATO_ENV=development DATABASE_URL="$$url" exec $(BIN) dev
 
 .PHONY: test
+# The upload validation is fuzzed briefly on every run (seeded from its malformed corpus).
+FUZZ_TIME ?= 10s
+
 test: setup
 	@if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
 	  url=$$(ops/devdb start | tail -n1); \
@@ -42,7 +45,8 @@ test: setup
 	  else TEST_DATABASE_URL=$$(echo "$$url" | sed -E 's#/([^/?]+)(\?|$$)#/\1_test\2#'); fi; \
 	fi; \
 	go vet ./... && \
-	TEST_DATABASE_URL="$$TEST_DATABASE_URL" go test $(TEST_FLAGS) ./...
+	TEST_DATABASE_URL="$$TEST_DATABASE_URL" go test $(TEST_FLAGS) ./... && \
+	go test -run '^$$' -fuzz FuzzOpen -fuzztime $(FUZZ_TIME) ./internal/pdf
 
 .PHONY: lint
 lint: setup $(GOLANGCI)

@@ -1,0 +1,222 @@
+// Package pdf checks untrusted PDF files and takes them apart: validation with size, page
+// and time limits (pdfcpu), single-page extraction (pdfcpu), and page images and text
+// (poppler's pdftoppm and pdftotext, run as subprocesses with a timeout).
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/validate"
+)
+
+// Limits bound the work an untrusted file can cause.
+type Limits struct {
+	MaxBytes int64         // larger files are refused before anything is parsed
+	MaxPages int           // checked against the page tree's declared count before it is walked
+	Timeout  time.Duration // for reading and validating the file
+}
+
+// Refused is the error for a file we do not accept; Reason is for the person who sent it.
+type Refused struct {
+	Reason string
+	Err    error // the parser's error, for logs; may be nil
+}
+
+func (e *Refused) Error() string {
+	if e.Err != nil {
+		return e.Reason + ": " + e.Err.Error()
+	}
+	return e.Reason
+}
+
+func (e *Refused) Unwrap() error { return e.Err }
+
+func refuse(err error, format string, args ...any) *Refused {
+	return &Refused{Reason: fmt.Sprintf(format, args...), Err: err}
+}
+
+// Document is a parsed, validated PDF.
+type Document struct {
+	ctx *model.Context
+	// Pages is the number of pages.
+	Pages int
+	// Info is the document information dictionary: the standard keys (Title, Author,
+	// Subject, Keywords, Creator, Producer) and any others engraving programs write, such as
+	// Composer, Subtitle, Arranger or Opus. Empty values are left out.
+	Info map[string]string
+}
+
+var configOnce sync.Once
+
+// configuration is pdfcpu's configuration for untrusted input. pdfcpu would otherwise
+// read and write a configuration directory in the user's home on first use.
+func configuration() *model.Configuration {
+	configOnce.Do(api.DisableConfigDir)
+	conf := model.NewDefaultConfiguration()
+	conf.ValidationMode = model.ValidationRelaxed
+	return conf
+}
+
+// Open checks data against lim and parses it. The size limit and the %PDF- signature are
+// checked first; the declared page count is checked before the page tree is walked, so a
+// file claiming billions of pages costs no more than a small one; reading and validating
+// stop at lim.Timeout. Every refusal is a *Refused.
+func Open(ctx context.Context, data []byte, lim Limits) (*Document, error) {
+	if len(data) == 0 {
+		return nil, refuse(nil, "the file is empty")
+	}
+	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
+		return nil, refuse(nil, "the file is %s; the limit is %s", Size(int64(len(data))), Size(lim.MaxBytes))
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-")) {
+		return nil, refuse(nil, "this is not a PDF file (it does not start with %%PDF-)")
+	}
+	if lim.Timeout <= 0 {
+		lim.Timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	defer cancel()
+
+	type result struct {
+		doc *Document
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		doc, err := parse(ctx, data, lim)
+		done <- result{doc, err}
+	}()
+	select {
+	case r := <-done:
+		return r.doc, r.err
+	case <-ctx.Done():
+		// pdfcpu's reader stops at the cancellation; its validation does not, and finishes
+		// in the background (the declared page count bounds it).
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, refuse(ctx.Err(), "the PDF could not be read within %s; it may be damaged or unusually complex", lim.Timeout)
+		}
+		return nil, ctx.Err()
+	}
+}
+
+func parse(ctx context.Context, data []byte, lim Limits) (doc *Document, err error) {
+	defer func() {
+		// pdfcpu panics on some malformed input; a panic is a refusal, not a crash.
+		if r := recover(); r != nil {
+			doc, err = nil, refuse(fmt.Errorf("panic: %v", r), "the PDF is damaged and could not be read")
+		}
+	}()
+	pc, err := pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), configuration())
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, pdfcpu.ErrWrongPassword) {
+			return nil, refuse(err, "the PDF is password-protected; remove the password and upload it again")
+		}
+		return nil, refuse(err, "the PDF is damaged and could not be read")
+	}
+	if pc.Encrypt != nil || pc.E != nil {
+		return nil, refuse(nil, "the PDF is encrypted; save an unencrypted copy and upload that")
+	}
+	if err := pc.EnsurePageCount(); err != nil {
+		return nil, refuse(err, "the PDF has no readable page tree")
+	}
+	if err := checkPages(pc.PageCount, lim); err != nil {
+		return nil, err
+	}
+	if err := validate.XRefTable(pc); err != nil {
+		return nil, refuse(err, "the PDF is damaged and could not be read")
+	}
+	// Validation counts the pages it actually finds.
+	if err := checkPages(pc.PageCount, lim); err != nil {
+		return nil, err
+	}
+	return &Document{ctx: pc, Pages: pc.PageCount, Info: info(pc)}, nil
+}
+
+func checkPages(n int, lim Limits) error {
+	if n < 1 {
+		return refuse(nil, "the PDF has no pages")
+	}
+	if lim.MaxPages > 0 && n > lim.MaxPages {
+		return refuse(nil, "the PDF has %d pages; the limit is %d", n, lim.MaxPages)
+	}
+	return nil
+}
+
+// info reads the document information dictionary, standard and custom keys alike.
+func info(pc *model.Context) map[string]string {
+	out := map[string]string{}
+	if pc.Info == nil {
+		return out
+	}
+	d, err := pc.DereferenceDict(*pc.Info)
+	if err != nil || d == nil {
+		return out
+	}
+	keys := make([]string, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		obj, err := pc.Dereference(d[k])
+		if err != nil || obj == nil {
+			continue
+		}
+		s, err := types.StringOrHexLiteral(obj)
+		if err != nil || s == nil {
+			continue
+		}
+		if v := strings.TrimSpace(strings.ToValidUTF8(*s, "")); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// Page returns page n (1-based) as a PDF of its own. Pages of one Document are extracted one
+// at a time.
+func (d *Document) Page(n int) (data []byte, err error) {
+	if n < 1 || n > d.Pages {
+		return nil, fmt.Errorf("page %d out of 1..%d", n, d.Pages)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = refuse(fmt.Errorf("panic: %v", r), "page %d is damaged and could not be extracted", n)
+		}
+	}()
+	one, err := pdfcpu.ExtractPages(d.ctx, []int{n}, false)
+	if err != nil {
+		return nil, refuse(err, "page %d is damaged and could not be extracted", n)
+	}
+	var buf bytes.Buffer
+	if err := api.WriteContext(one, &buf); err != nil {
+		return nil, fmt.Errorf("error writing page %d: %w", n, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Size formats a byte count for people: "50 MB", "1.5 MB", "900 KB".
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/(1<<20)), ".0") + " MB"
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}

@@ -1,0 +1,191 @@
+package pdf_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/pdf"
+	"github.com/mirubato/mirubato/internal/pdf/pdftest"
+)
+
+var update = flag.Bool("update", false, "rewrite the malformed-file corpus in testdata/malformed")
+
+var limits = pdf.Limits{MaxBytes: 1 << 20, MaxPages: 100, Timeout: 10 * time.Second}
+
+// Corpus is the malformed files every intake path must refuse, with the reason a person
+// reads. The files are in testdata/malformed (the API's tests send them too); -update
+// writes them again from these recipes.
+var corpus = map[string]struct {
+	make   func(t *testing.T) []byte
+	reason string
+}{
+	"empty.pdf":           {func(*testing.T) []byte { return nil }, "the file is empty"},
+	"wrong-magic.pdf":     {func(*testing.T) []byte { return []byte("<html><body>not a score</body></html>\n") }, "not a PDF file"},
+	"truncated.pdf":       {truncated, "damaged"},
+	"corrupted-xref.pdf":  {corruptedXref, "damaged"},
+	"encrypted.pdf":       {encrypted, "password-protected"},
+	"huge-page-count.pdf": {hugePageCount, "the PDF has 2000000000 pages; the limit is 100"},
+	"zero-pages.pdf":      {zeroPages, "the PDF has no pages"},
+}
+
+func valid() []byte {
+	return pdftest.Build(pdftest.Doc{Pages: [][]string{{"Sonata"}, {"page two"}, {"page three"}}})
+}
+
+func truncated(*testing.T) []byte { v := valid(); return v[:len(v)/2] }
+
+// corruptedXref: offsets and startxref point into nowhere and the objects are damaged, so
+// no repair by scanning can find a page tree.
+func corruptedXref(*testing.T) []byte {
+	v := string(valid())
+	i := strings.Index(v, "xref\n")
+	body := strings.ReplaceAll(v[:i], " obj", " obx")
+	return []byte(body + "xref\n0 3\n0000000000 65535 f \n9999999999 00000 n \n0000000abc 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n99999999\n%%EOF\n")
+}
+
+func encrypted(t *testing.T) []byte {
+	conf := model.NewAESConfiguration("user-secret", "owner-secret", 256)
+	var out bytes.Buffer
+	require.NoError(t, api.Encrypt(bytes.NewReader(valid()), &out, conf))
+	return out.Bytes()
+}
+
+func hugePageCount(*testing.T) []byte {
+	return bytes.Replace(valid(), []byte("/Count 3"), []byte("/Count 2000000000"), 1)
+}
+
+func zeroPages(*testing.T) []byte {
+	v := valid()
+	v = bytes.Replace(v, []byte("/Count 3"), []byte("/Count 0"), 1)
+	// Kids emptied with the same length, so the cross-reference offsets stay right.
+	i := bytes.Index(v, []byte("/Kids ["))
+	j := bytes.IndexByte(v[i:], ']') + i
+	for k := i + len("/Kids ["); k < j; k++ {
+		v[k] = ' '
+	}
+	return v
+}
+
+func TestMalformedCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "malformed")
+	if *update {
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		for name, c := range corpus {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name), c.make(t), 0o644))
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, len(corpus), "every file in %s has a recipe here, and every recipe a file", dir)
+	for name, c := range corpus {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			require.NoError(t, err)
+			doc, err := pdf.Open(context.Background(), data, limits)
+			require.Nil(t, doc)
+			var refused *pdf.Refused
+			require.ErrorAs(t, err, &refused)
+			require.Contains(t, refused.Reason, c.reason)
+		})
+	}
+}
+
+func TestOpenValid(t *testing.T) {
+	data := pdftest.Build(pdftest.Doc{
+		Pages: [][]string{{"Nocturne"}, {"two"}},
+		Info: map[string]string{"Title": "Nocturne in E-flat major", "Composer": "Frédéric Chopin",
+			"Subtitle": "Op. 9 No. 2", "Author": "F. Chopin"},
+	})
+	doc, err := pdf.Open(context.Background(), data, limits)
+	require.NoError(t, err)
+	require.Equal(t, 2, doc.Pages)
+	require.Equal(t, map[string]string{"Title": "Nocturne in E-flat major", "Composer": "Frédéric Chopin",
+		"Subtitle": "Op. 9 No. 2", "Author": "F. Chopin"}, doc.Info, "standard and engraver-specific keys, in UTF-16")
+
+	page, err := doc.Page(2)
+	require.NoError(t, err)
+	one, err := pdf.Open(context.Background(), page, limits)
+	require.NoError(t, err)
+	require.Equal(t, 1, one.Pages)
+
+	tools := pdf.Tools{Timeout: 20 * time.Second}
+	text, err := tools.Text(context.Background(), page)
+	require.NoError(t, err)
+	require.Equal(t, "two", strings.TrimSpace(text), "page 2 holds page 2's text")
+
+	png, err := tools.Render(context.Background(), page, 50, 0)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")))
+	thumb, err := tools.Render(context.Background(), page, 0, 64)
+	require.NoError(t, err)
+	require.Less(t, len(thumb), len(png)+1)
+}
+
+func TestLimits(t *testing.T) {
+	data := valid()
+	_, err := pdf.Open(context.Background(), data, pdf.Limits{MaxBytes: int64(len(data) - 1)})
+	var refused *pdf.Refused
+	require.ErrorAs(t, err, &refused)
+	require.Contains(t, refused.Reason, "the limit is")
+
+	_, err = pdf.Open(context.Background(), data, pdf.Limits{MaxPages: 2})
+	require.ErrorAs(t, err, &refused)
+	require.Equal(t, "the PDF has 3 pages; the limit is 2", refused.Reason)
+
+	// A time limit too short for any parse: a refusal with a reason, not a hang.
+	_, err = pdf.Open(context.Background(), bytes.Repeat(data, 1), pdf.Limits{Timeout: time.Nanosecond})
+	require.ErrorAs(t, err, &refused)
+	require.Contains(t, refused.Reason, "could not be read within")
+}
+
+func TestToolsTimeoutAndBadInput(t *testing.T) {
+	_, err := pdf.Tools{}.Text(context.Background(), []byte("not a pdf"))
+	require.True(t, errors.Is(err, pdf.ErrTool), "%v", err)
+	big := pdftest.Build(pdftest.Doc{Pages: [][]string{{"x"}}})
+	_, err = pdf.Tools{Timeout: time.Nanosecond}.Render(context.Background(), big, 300, 0)
+	require.ErrorIs(t, err, pdf.ErrTool)
+}
+
+// FuzzOpen: whatever the bytes, Open returns a document or a refusal, never panics, and a
+// document it returns has pages within the limits that can be extracted.
+func FuzzOpen(f *testing.F) {
+	f.Add(valid())
+	entries, _ := os.ReadDir(filepath.Join("testdata", "malformed"))
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("testdata", "malformed", e.Name()))
+		if err == nil {
+			f.Add(data)
+		}
+	}
+	lim := pdf.Limits{MaxBytes: 1 << 20, MaxPages: 20, Timeout: 2 * time.Second}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := pdf.Open(context.Background(), data, lim)
+		if err != nil {
+			var refused *pdf.Refused
+			if !errors.As(err, &refused) || refused.Reason == "" {
+				t.Fatalf("not a refusal with a reason: %v", err)
+			}
+			return
+		}
+		if doc.Pages < 1 || doc.Pages > lim.MaxPages {
+			t.Fatalf("accepted %d pages", doc.Pages)
+		}
+		if _, err := doc.Page(1); err != nil {
+			var refused *pdf.Refused
+			if !errors.As(err, &refused) {
+				t.Fatalf("page 1 of an accepted PDF: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,90 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Tools runs poppler's command-line programs on single-page PDFs, each with a timeout and
+// with the PDF on standard input and the result on standard output (no temporary files).
+type Tools struct {
+	Timeout time.Duration // per call; 0 means 60 s
+	MaxOut  int           // bytes of output accepted per call; 0 means 64 MB
+}
+
+// ErrTool is wrapped by errors of a tool that ran and failed (bad input, timeout), as
+// opposed to a tool that is missing.
+var ErrTool = errors.New("poppler tool failed")
+
+// Render returns page 1 of pdf as a PNG: at dpi dots per inch, or, with fit > 0, scaled to
+// fit in a fit×fit pixel box (thumbnails).
+func (t Tools) Render(ctx context.Context, pdf []byte, dpi, fit int) ([]byte, error) {
+	args := []string{"-png", "-singlefile", "-f", "1", "-l", "1"}
+	if fit > 0 {
+		args = append(args, "-scale-to", strconv.Itoa(fit))
+	} else {
+		args = append(args, "-r", strconv.Itoa(dpi))
+	}
+	return t.run(ctx, "pdftoppm", pdf, append(args, "-")...)
+}
+
+// Text returns the text of pdf's pages, in reading order; pages are separated by form feeds.
+func (t Tools) Text(ctx context.Context, pdf []byte) (string, error) {
+	out, err := t.run(ctx, "pdftotext", pdf, "-enc", "UTF-8", "-", "-")
+	if err != nil {
+		return "", err
+	}
+	return strings.ToValidUTF8(string(out), ""), nil
+}
+
+func (t Tools) run(ctx context.Context, name string, in []byte, args ...string) ([]byte, error) {
+	timeout := t.Timeout
+	if timeout <= 0 {
+		timeout = time.Minute
+	}
+	maxOut := t.MaxOut
+	if maxOut <= 0 {
+		maxOut = 64 << 20
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stdin = bytes.NewReader(in)
+	out := &limitedBuffer{max: maxOut}
+	var stderr limitedBuffer
+	stderr.max = 4 << 10
+	cmd.Stdout, cmd.Stderr = out, &stderr
+	err := cmd.Run()
+	switch {
+	case errors.Is(err, exec.ErrNotFound):
+		return nil, fmt.Errorf("%s is not installed (poppler-utils; ops/setup installs it): %w", name, err)
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("%w: %s took longer than %s", ErrTool, name, timeout)
+	case out.overflow:
+		return nil, fmt.Errorf("%w: %s wrote more than %d bytes", ErrTool, name, maxOut)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %s: %v: %s", ErrTool, name, err, strings.TrimSpace(stderr.String()))
+	}
+	return out.Bytes(), nil
+}
+
+// limitedBuffer keeps at most max bytes and notes when more came.
+type limitedBuffer struct {
+	bytes.Buffer
+	max      int
+	overflow bool
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		b.overflow = true
+		return 0, errors.New("output limit reached")
+	}
+	return b.Buffer.Write(p)
+}
