@@ -12,17 +12,22 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/mirubato/mirubato/api"
 	"github.com/mirubato/mirubato/internal/auth"
+	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/mail"
+	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/migrations"
+	"github.com/mirubato/mirubato/pipelines/scores"
 	"github.com/mirubato/mirubato/workers"
 )
 
@@ -36,6 +41,7 @@ type env struct {
 	logger  *slog.Logger
 	pool    *pgxpool.Pool
 	metrics *metrics.Metrics
+	blobs   blob.Store
 }
 
 func setup(ctx context.Context, environ []string, stderr io.Writer, role string) (*env, error) {
@@ -57,7 +63,25 @@ func setup(ctx context.Context, environ []string, stderr io.Writer, role string)
 	if err != nil {
 		return nil, err
 	}
-	return &env{cfg: cfg, logger: logger, pool: pool, metrics: metrics.New()}, nil
+	blobs, err := blob.NewFS(cfg.BlobDir)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("BLOB_DIR: %w", err)
+	}
+	return &env{cfg: cfg, logger: logger, pool: pool, metrics: metrics.New(), blobs: blobs}, nil
+}
+
+func (e *env) pdfLimits() pdf.Limits {
+	return pdf.Limits{MaxBytes: e.cfg.ScoreMaxBytes, MaxPages: e.cfg.ScoreMaxPages, Timeout: e.cfg.PDFParseTimeout}
+}
+
+// pipelines returns the workers and periodic jobs of every pipeline.
+func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
+	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Scores: &scores.Deps{
+		Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
+		Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
+		Metadata: metadata.NewLocal(),
+	}})
 }
 
 func (e *env) workerConfig() workers.Config {
@@ -129,7 +153,8 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 	}
 	deps := api.Deps{
 		Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics,
-		Sessions: auth.NewSessions(e.pool, tokens),
+		Sessions: auth.NewSessions(e.pool, tokens), Blobs: e.blobs,
+		Scores: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
 	}
 	if e.cfg.GoogleClientID != "" {
 		deps.Google = auth.NewGoogle(e.cfg.GoogleIssuerURL, e.cfg.GoogleClientID)
@@ -159,7 +184,7 @@ func runWorker(ctx context.Context, environ []string, stderr io.Writer) error {
 	if err := migrations.Check(ctx, e.pool); err != nil {
 		return err
 	}
-	w, periodic := workers.Pipelines(e.pool, e.logger)
+	w, periodic := e.pipelines()
 	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
 	if err != nil {
 		return err
@@ -204,7 +229,7 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	if err := migrate(ctx, e); err != nil {
 		return err
 	}
-	w, periodic := workers.Pipelines(e.pool, e.logger)
+	w, periodic := e.pipelines()
 	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
 	if err != nil {
 		return err

@@ -25,13 +25,16 @@ import (
 
 	"github.com/mirubato/mirubato/api"
 	"github.com/mirubato/mirubato/internal/auth"
+	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/dbtest"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -47,6 +50,7 @@ type testBundle struct {
 	proxy   *dbtest.Proxy // between the server and the database
 	river   *river.Client[pgx.Tx]
 	server  *api.Server
+	blobs   blob.Store
 	now     time.Time
 	// stop ends the server as SIGTERM would and returns what Serve returned.
 	stop func() error
@@ -62,7 +66,12 @@ type setupOpts struct {
 	database *testBundle
 	// behindProxy: the server trusts X-Forwarded-For from loopback, as behind a load balancer.
 	behindProxy bool
+	// blobs: the blob store (nil: a new one in a temporary directory).
+	blobs blob.Store
 }
+
+// scoreLimits are the PDF limits of the tests' servers.
+var scoreLimits = pdf.Limits{MaxBytes: 2 << 20, MaxPages: 50, Timeout: 10 * time.Second}
 
 func setup(t testing.TB, opts setupOpts) *testBundle {
 	t.Helper()
@@ -106,9 +115,16 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	if opts.mailer != nil {
 		mailer = opts.mailer
 	}
+	blobs := opts.blobs
+	if blobs == nil {
+		blobs, err = blob.NewFS(t.TempDir())
+		require.NoError(t, err)
+	}
+	b.blobs = blobs
 	srv, err := api.New(ctx, api.Deps{Config: cfg, Logger: logger, Pool: pool, River: client, Metrics: m,
 		Sessions: auth.NewSessions(pool, tokens), Mailer: mailer, Mailbox: b.mailbox, Google: opts.google,
-		Now: func() time.Time { return b.now }})
+		Now: func() time.Time { return b.now }, Blobs: blobs,
+		Scores: &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits}})
 	require.NoError(t, err)
 	if opts.extraRoutes != nil {
 		opts.extraRoutes(srv.App())

@@ -56,9 +56,19 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 		op.Responses.Delete("default")
 		path := fiberToOpenAPIPath(r.path)
 
-		if strings.Contains(r.path, ":id") {
-			op.AddParameter(&openapi3.Parameter{Name: "id", In: "path", Required: true,
-				Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid"}}})
+		for _, segment := range strings.Split(r.path, "/") {
+			name, _, ok := pathParam(segment)
+			switch {
+			case !ok:
+			case name == "id":
+				op.AddParameter(&openapi3.Parameter{Name: "id", In: "path", Required: true,
+					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid"}}})
+			case name == "page": // a page number, with .png for the image
+				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true, Description: "page number, 3 or 3.png",
+					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Pattern: `^[1-9][0-9]*(\.png)?$`}}})
+			default:
+				return nil, fmt.Errorf("route %s: undocumented path parameter %q", r.path, name)
+			}
 		}
 		for _, q := range r.query {
 			sch := &openapi3.Schema{Type: &openapi3.Types{"string"}}
@@ -72,6 +82,16 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			op.AddParameter(&openapi3.Parameter{Name: "Idempotency-Key", In: "header",
 				Description: "a retried request with the same key and body is answered with the first response",
 				Schema:      &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: ptr[uint64](200)}}})
+		}
+		errorStatuses := append([]int{}, r.extraStatus...)
+		if r.form != nil {
+			ref, err := schemaOf(r.form)
+			if err != nil {
+				return nil, fmt.Errorf("error documenting %s %s: %w", r.method, r.path, err)
+			}
+			op.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
+				WithContent(openapi3.NewContentWithSchemaRef(ref, []string{"multipart/form-data"}))}
+			errorStatuses = append(errorStatuses, 400, 413, 415, 422)
 		}
 		if r.body != nil {
 			ref, err := schemaOf(r.body)
@@ -92,11 +112,10 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			}
 			ok.WithJSONSchemaRef(ref)
 		case r.contentType != "":
-			ok.WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), []string{r.contentType}))
+			ok.WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), strings.Split(r.contentType, ", ")))
 		}
 		op.AddResponse(r.status, ok)
 
-		errorStatuses := append([]int{}, r.extraStatus...)
 		if r.body != nil {
 			errorStatuses = append(errorStatuses, 400, 413, 415, 422)
 		}
@@ -138,7 +157,10 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 }
 
 // customizeSchema maps our types to their JSON form and turns pointers into 3.1 null unions.
-func customizeSchema(_ string, t reflect.Type, _ reflect.StructTag, schema *openapi3.Schema) error {
+func customizeSchema(_ string, t reflect.Type, tag reflect.StructTag, schema *openapi3.Schema) error {
+	if tag.Get("openapi") == "binary" {
+		schema.Format = "binary"
+	}
 	switch t {
 	case reflect.TypeFor[uuid.UUID]():
 		*schema = openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid", Nullable: schema.Nullable}
@@ -165,11 +187,24 @@ func (s *Server) openapi(c *fiber.Ctx) error {
 func fiberToOpenAPIPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, part := range parts {
-		if strings.HasPrefix(part, ":") {
-			parts[i] = "{" + part[1:] + "}"
+		if name, suffix, ok := pathParam(part); ok {
+			parts[i] = "{" + name + "}" + suffix
 		}
 	}
 	return strings.Join(parts, "/")
+}
+
+// pathParam splits a Fiber path segment such as ":n.png" into its parameter name and the
+// literal text after it.
+func pathParam(segment string) (name, suffix string, ok bool) {
+	if !strings.HasPrefix(segment, ":") {
+		return "", "", false
+	}
+	name = segment[1:]
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		name, suffix = name[:i], name[i:]
+	}
+	return name, suffix, true
 }
 
 // operationID is a stable name for an operation: get_api_goals_id.

@@ -214,12 +214,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 			ID string `json:"id"`
 		}](t, data).ID
 	}
+	score := b.upload(t, ownerTok, "mine.pdf", scorePDF(2), nil)
+	ids["/api/scores"], ids["/api/import/status"] = score.ID.String(), score.ID.String()
 	snapshot := func() string {
 		var s string
 		require.NoError(t, b.pool.QueryRow(ctx, `SELECT
 			(SELECT string_agg(id::text || version || duration_minutes || notes, ',') FROM logbook_entries WHERE user_id = $1) ||
 			(SELECT string_agg(id::text || version || title || status, ',') FROM repertoire_items WHERE user_id = $1) ||
-			(SELECT string_agg(id::text || version || current_value, ',') FROM goals WHERE user_id = $1)`, owner.ID).Scan(&s))
+			(SELECT string_agg(id::text || version || current_value, ',') FROM goals WHERE user_id = $1) ||
+			(SELECT string_agg(id::text || version || visibility || corrections::text || coalesce(run_id::text, ''), ',') FROM scores WHERE owner_id = $1)`, owner.ID).Scan(&s))
 		return s
 	}
 	before := snapshot()
@@ -248,6 +251,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				collection := strings.TrimSuffix(strings.Split(path, "/{id}")[0], "")
 				concrete = strings.ReplaceAll(path, "{id}", ids[collection])
 			}
+			concrete = strings.ReplaceAll(concrete, "{page}", "1.png")
 			for name, tok := range map[string]string{"NoToken": "", "Tampered": tamperedTok, "Expired": expiredTok, "NotAToken": "abc"} {
 				resp, data := b.call(t, method, concrete, tok, "{}", nil)
 				require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s %s %s: %s", name, method, concrete, data)
@@ -264,6 +268,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 					body = map[string]any{"title": "Stolen", "status": "dropped"}
 				case strings.HasPrefix(path, "/api/goals"):
 					body = map[string]any{"title": "Stolen", "type": "custom", "target_value": 1}
+				case strings.HasPrefix(path, "/api/scores"):
+					body = map[string]any{"visibility": "public", "metadata": map[string]any{"title": "Stolen"}}
 				}
 				if method == "GET" || method == "DELETE" {
 					body = nil
@@ -523,7 +529,7 @@ func TestDeleteAccount(t *testing.T) {
 
 	// A worker runs the job.
 	w := river.NewWorkers()
-	river.AddWorker(w, account.NewDeleteWorker(b.pool))
+	river.AddWorker(w, account.NewDeleteWorker(b.pool, b.blobs))
 	client, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Logger: dbtest.Logger(t), Workers: w,
 		Queues: map[string]river.QueueConfig{queues.Default: {MaxWorkers: 2}}, FetchCooldown: time.Millisecond, FetchPollInterval: 20 * time.Millisecond})
 	require.NoError(t, err)
@@ -565,8 +571,12 @@ func TestRouteTableMatchesDocument(t *testing.T) {
 func openapiPath(p string) string {
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
-		if strings.HasPrefix(s, ":") {
-			parts[i] = "{" + s[1:] + "}"
+		if name, ok := strings.CutPrefix(s, ":"); ok {
+			name, suffix, _ := strings.Cut(name, ".")
+			if suffix != "" {
+				suffix = "." + suffix
+			}
+			parts[i] = "{" + name + "}" + suffix
 		}
 	}
 	return strings.Join(parts, "/")

@@ -33,6 +33,7 @@ type route struct {
 	access       access
 	handler      fiber.Handler
 	body         any // request body type (zero value), nil for none
+	form         any // multipart/form-data body, documented by a struct (zero value)
 	response     any // success response type (zero value), nil for none
 	status       int // success status
 	contentType  string
@@ -116,6 +117,24 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/export/logbook.csv", summary: "The logbook as CSV", access: signedIn, handler: s.exportLogbookCSV, status: 200, contentType: "text/csv"},
 		{method: "POST", path: "/api/import", summary: "Import an export (idempotent: rows are matched by id)", access: signedIn, handler: s.importAccount, body: store.Export{}, response: store.ImportResult{}, status: 200},
 
+		// Scores: intake, the library, the pipeline's results.
+		{method: "POST", path: "/api/scores", summary: "Upload a PDF score (multipart/form-data); processed by the pipeline", access: signedIn, handler: s.uploadScore, form: uploadForm{}, response: scoreResponse{}, status: 202, idempotent: true},
+		{method: "GET", path: "/api/scores", summary: "List scores: mine and public ones, newest first", access: signedIn, handler: s.listScores, response: store.Page[store.Score]{}, status: 200,
+			query: []param{
+				{name: "limit", description: "items per page, 1–100 (default 20)"},
+				{name: "cursor", description: "next_cursor of the previous page"},
+				{name: "scope", description: "mine, or public (default: both)", enum: []string{"mine", "public"}},
+				{name: "status", description: "pipeline status", enum: []string{store.ScoreProcessing, store.ScoreReady, store.ScoreFailed}},
+			}},
+		{method: "GET", path: "/api/scores/:id", summary: "A score (own, public or unlisted) and its pipeline", access: signedIn, handler: s.getScore, response: scoreResponse{}, status: 200},
+		{method: "PUT", path: "/api/scores/:id", summary: "Set visibility and metadata corrections (If-Match: version)", access: signedIn, handler: s.updateScore, body: scoreUpdate{}, response: scoreResponse{}, status: 200},
+		{method: "DELETE", path: "/api/scores/:id", summary: "Delete a score: its pending jobs are cancelled, its files deleted by a job", access: signedIn, handler: s.deleteScore, status: 204},
+		{method: "POST", path: "/api/scores/:id/reprocess", summary: "Run the pipeline again (corrections are kept)", access: signedIn, handler: s.reprocessScore, response: scoreResponse{}, status: 202},
+		{method: "GET", path: "/api/scores/:id/pages/:page", summary: "A page: /pages/3 as a PDF, /pages/3.png as an image", access: signedIn, handler: s.scorePage, status: 200, contentType: "application/pdf, image/png"},
+		{method: "GET", path: "/api/scores/:id/thumbnail.png", summary: "The first page as a small image", access: signedIn, handler: s.scoreThumbnail, status: 200, contentType: "image/png"},
+		{method: "GET", path: "/api/scores/:id/download", summary: "The original PDF", access: signedIn, handler: s.downloadScore, status: 200, contentType: "application/pdf"},
+		{method: "GET", path: "/api/import/status/:id", summary: "The pipeline status of an import (the score's id)", access: signedIn, handler: s.importStatus, response: pipelineStatus{}, status: 200},
+
 		// Development.
 		{method: "GET", path: "/dev/mailbox", summary: "Emails the dev mailbox kept (development without SMTP)", access: developerOnly, handler: s.devMailbox, response: []mail.Message{}, status: 200},
 	}
@@ -127,6 +146,7 @@ func (s *Server) routes(riverUI fiber.Handler) {
 	app.Use(requestid.New())
 	app.Use(s.accessLog) // outside recover, so a panic is logged as the 500 it becomes
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(s.limitBody)
 
 	for _, r := range s.table() {
 		var chain []fiber.Handler
@@ -161,4 +181,13 @@ func (s *Server) routes(riverUI fiber.Handler) {
 // statusResponse is the body of the probes.
 type statusResponse struct {
 	Status string `json:"status"`
+}
+
+// limitBody holds every request body but a score upload's to HTTP_MAX_BODY_BYTES (the
+// server's own limit is raised to SCORE_MAX_BYTES for uploads).
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	if len(c.Request().Body()) > s.cfg.MaxBodyBytes && (c.Method() != fiber.MethodPost || c.Path() != "/api/scores") {
+		return fiber.ErrRequestEntityTooLarge
+	}
+	return c.Next()
 }

@@ -4,6 +4,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,9 +18,11 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/mirubato/mirubato/internal/auth"
+	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
 // Deps is everything the API needs, wired by the caller.
@@ -38,6 +41,9 @@ type Deps struct {
 	Mailbox *mail.Mailbox
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Blobs holds score files; Scores accepts uploads (its Limits bound them).
+	Blobs  blob.Store
+	Scores *scores.Intake
 }
 
 // Server is the API. Create it with New, serve it with Serve.
@@ -54,6 +60,8 @@ type Server struct {
 	mailbox   *mail.Mailbox
 	validator *validator.Validate
 	now       func() time.Time
+	blobs     blob.Store
+	scores    *scores.Intake
 	spec      []byte // the OpenAPI document, built once from the route table
 	baseCtx   context.Context
 }
@@ -63,14 +71,19 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
 		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
-		baseCtx: ctx,
+		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores,
+	}
+	if s.blobs == nil || s.scores == nil {
+		return nil, errors.New("api: Deps.Blobs and Deps.Scores are required")
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	s.app = fiber.New(fiber.Config{
-		AppName:      "mirubato",
-		BodyLimit:    d.Config.MaxBodyBytes,
+		AppName: "mirubato",
+		// Score uploads may be larger than other bodies; decode holds JSON bodies to
+		// MaxBodyBytes.
+		BodyLimit:    max(d.Config.MaxBodyBytes, int(d.Scores.Limits.MaxBytes)+1<<20),
 		ErrorHandler: s.handleError,
 		// go-json encodes the same output as encoding/json at a fraction of the CPU; list
 		// responses are the API's hot path (docs/performance.md).

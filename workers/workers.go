@@ -16,10 +16,12 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/account"
 	"github.com/mirubato/mirubato/pipelines/canary"
 	"github.com/mirubato/mirubato/pipelines/housekeeping"
+	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
 // Client is the River client used by every process: insert-only in the API, working in workers.
@@ -41,12 +43,21 @@ type Config struct {
 	RescueStuckJobsAfter time.Duration
 }
 
+// Deps is what the pipelines' workers use.
+type Deps struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+	Blobs  blob.Store
+	Scores *scores.Deps
+}
+
 // Pipelines returns the workers and periodic jobs of every pipeline.
-func Pipelines(pool *pgxpool.Pool, logger *slog.Logger) (*river.Workers, []*river.PeriodicJob) {
+func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	w := river.NewWorkers()
-	river.AddWorker(w, canary.NewWorker(pool))
-	river.AddWorker(w, account.NewDeleteWorker(pool))
-	river.AddWorker(w, housekeeping.NewPruneWorker(pool, logger, nil))
+	river.AddWorker(w, canary.NewWorker(d.Pool))
+	river.AddWorker(w, account.NewDeleteWorker(d.Pool, d.Blobs))
+	river.AddWorker(w, housekeeping.NewPruneWorker(d.Pool, d.Logger, nil))
+	scores.AddWorkers(w, d.Scores)
 	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob()}
 }
 

@@ -34,6 +34,39 @@ func CheckKey(key string) error {
 	return nil
 }
 
+// Store is where blobs live. Put replaces atomically: a reader sees the old object or the
+// new one, never part of one, so a retried job can write the same key again.
+type Store interface {
+	Put(ctx context.Context, key string, r io.Reader, limit int64) (int64, error)
+	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	Delete(ctx context.Context, key string) error
+	// DeletePrefix deletes every object whose key starts with prefix + "/".
+	DeletePrefix(ctx context.Context, prefix string) error
+}
+
+var _ Store = (*FS)(nil)
+
+// Get reads a whole object (at most limit bytes; 0: no limit).
+func Get(ctx context.Context, s Store, key string, limit int64) ([]byte, error) {
+	rc, err := s.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var r io.Reader = rc
+	if limit > 0 {
+		r = io.LimitReader(rc, limit+1)
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("error reading blob %s: %w", key, err)
+	}
+	if limit > 0 && int64(len(data)) > limit {
+		return nil, fmt.Errorf("blob %s is larger than %d bytes", key, limit)
+	}
+	return data, nil
+}
+
 // FS stores objects as files under a root directory. Writes go to a temporary file that is
 // renamed into place, so a reader never sees half an object and a crash leaves none.
 type FS struct {
@@ -159,3 +192,6 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// Root is the directory the store keeps its files in.
+func (s *FS) Root() string { return s.root }

@@ -77,6 +77,18 @@ type Config struct {
 	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
 	// WorkerMetricsAddr, when set, makes `mirubato worker` serve /metrics on that address.
 	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR"`
+
+	// Blobs (score PDFs, page images). BLOB_DIR is the filesystem store's root.
+	BlobDir string `env:"BLOB_DIR" envDefault:"data/blobs"`
+
+	// Scores: limits on untrusted PDFs, and the pipeline's tools.
+	ScoreMaxBytes   int64         `env:"SCORE_MAX_BYTES" envDefault:"52428800"`
+	ScoreMaxPages   int           `env:"SCORE_MAX_PAGES" envDefault:"1000"`
+	PDFParseTimeout time.Duration `env:"PDF_PARSE_TIMEOUT" envDefault:"30s"`
+	PDFToolTimeout  time.Duration `env:"PDF_TOOL_TIMEOUT" envDefault:"60s"`
+	PageImageDPI    int           `env:"PAGE_IMAGE_DPI" envDefault:"110"`
+	// METADATA_PROVIDER: local (no network).
+	MetadataProvider string `env:"METADATA_PROVIDER" envDefault:"local"`
 }
 
 // Load reads the configuration from environ (os.Environ form: "KEY=value") and validates it.
@@ -146,6 +158,24 @@ func (c *Config) validate() error {
 	}
 	if c.Port < 0 || c.Port > 65535 { // 0: any free port (tests)
 		bad("PORT", "must be between 0 and 65535, got %d", c.Port)
+	}
+	if c.ScoreMaxBytes < 1024 {
+		bad("SCORE_MAX_BYTES", "must be at least 1024, got %d", c.ScoreMaxBytes)
+	}
+	if c.ScoreMaxPages < 1 {
+		bad("SCORE_MAX_PAGES", "must be at least 1, got %d", c.ScoreMaxPages)
+	}
+	if c.PDFParseTimeout <= 0 || c.PDFToolTimeout <= 0 {
+		bad("PDF_PARSE_TIMEOUT/PDF_TOOL_TIMEOUT", "must be positive durations such as 30s")
+	}
+	if c.PageImageDPI < 30 || c.PageImageDPI > 600 {
+		bad("PAGE_IMAGE_DPI", "must be between 30 and 600, got %d", c.PageImageDPI)
+	}
+	if c.MetadataProvider != "local" {
+		bad("METADATA_PROVIDER", "%q is not one of local", c.MetadataProvider)
+	}
+	if c.BlobDir == "" {
+		bad("BLOB_DIR", "must name a directory")
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("HTTP_MAX_BODY_BYTES", "must be at least 1024, got %d", c.MaxBodyBytes)

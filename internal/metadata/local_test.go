@@ -29,7 +29,7 @@ func TestLocal(t *testing.T) {
 		},
 		{
 			name: "first page text, diacritics missing, catalogue number",
-			in: metadata.Input{Filename: "scan0001.pdf", FirstPageText: "Humoreske\n\nAntonin Dvorak\nOp. 101 No. 7\n\nPoco lento e grazioso\n"},
+			in:   metadata.Input{Filename: "scan0001.pdf", FirstPageText: "Humoreske\n\nAntonin Dvorak\nOp. 101 No. 7\n\nPoco lento e grazioso\n"},
 			want: map[string]any{"title": "Humoreske", "composer": "Antonín Dvořák", "opus": "Op. 101 No. 7"},
 			from: map[string]string{"title": metadata.SourcePageText, "composer": metadata.SourcePageText},
 		},
@@ -41,7 +41,7 @@ func TestLocal(t *testing.T) {
 		},
 		{
 			name: "Mozart's Köchel and Haydn's Hoboken numbers, tempo and instrumentation",
-			in: metadata.Input{Filename: "x.pdf", FirstPageText: "Sonata in A major\nK. 331\nfor piano\nAndante grazioso\nW. A. Mozart"},
+			in:   metadata.Input{Filename: "x.pdf", FirstPageText: "Sonata in A major\nK. 331\nfor piano\nAndante grazioso\nW. A. Mozart"},
 			want: map[string]any{"opus": "K. 331", "key": "A major", "instrumentation": "piano", "tempo": "Andante",
 				"composer": "Wolfgang Amadeus Mozart", "period": "Classical"},
 		},

@@ -69,7 +69,7 @@ func (t Tools) run(ctx context.Context, name string, in []byte, args ...string) 
 	case out.overflow:
 		return nil, fmt.Errorf("%w: %s wrote more than %d bytes", ErrTool, name, maxOut)
 	case err != nil:
-		return nil, fmt.Errorf("%w: %s: %v: %s", ErrTool, name, err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("%w: %s: %w: %s", ErrTool, name, err, strings.TrimSpace(stderr.String()))
 	}
 	return out.Bytes(), nil
 }

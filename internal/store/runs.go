@@ -120,3 +120,18 @@ func execRun(ctx context.Context, db DB, sql string, args ...any) error {
 	}
 	return nil
 }
+
+// CancelRun marks a running run cancelled (its score was deleted or is processed anew) and
+// returns the ids of its jobs that have not run yet, for the caller to cancel in River.
+func CancelRun(ctx context.Context, db DB, runID uuid.UUID, now time.Time) ([]int64, error) {
+	if err := execRun(ctx, db, `UPDATE pipeline_runs SET state = 'cancelled', finished_at = $2, updated_at = $2
+		WHERE id = $1 AND state = 'running'`, runID, now); err != nil {
+		return nil, err
+	}
+	rows, err := db.Query(ctx, `SELECT id FROM river_job WHERE metadata->>'pipeline_run_id' = $1
+		AND state IN ('available', 'scheduled', 'retryable', 'pending', 'running')`, runID.String())
+	if err != nil {
+		return nil, fmt.Errorf("error listing the run's jobs: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

@@ -57,11 +57,12 @@ type Score struct {
 	Extracted    map[string]MetaValue `json:"extracted" db:"extracted"`
 	Corrections  map[string]any       `json:"corrections" db:"corrections"`
 	ThumbnailKey *string              `json:"-" db:"thumbnail_key"`
+	PDFInfo      map[string]string    `json:"-" db:"pdf_info"`
 }
 
 const scoreColumns = `id, owner_id, status, failure, source, source_url, filename, size_bytes, sha256, page_count,
 	visibility, title, composer, opus, difficulty, version, created_at, updated_at, run_id, blob_key, extracted,
-	corrections, thumbnail_key`
+	corrections, thumbnail_key, pdf_info`
 
 // NewScore is a score accepted at intake.
 type NewScore struct {
@@ -74,6 +75,7 @@ type NewScore struct {
 	SHA256     string
 	PageCount  int
 	BlobKey    string
+	PDFInfo    map[string]string
 	Visibility string
 	// Corrections are values the uploader gave with the file (a title, say).
 	Corrections map[string]any
@@ -89,10 +91,10 @@ func CreateScore(ctx context.Context, db DB, s NewScore) (*Score, error) {
 	}
 	if _, err := db.Exec(ctx, `
 		INSERT INTO scores (id, owner_id, source, source_url, filename, size_bytes, sha256, page_count, blob_key,
-			visibility, corrections)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			visibility, corrections, pdf_info)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		s.ID, s.OwnerID, s.Source, s.SourceURL, s.Filename, s.SizeBytes, s.SHA256, s.PageCount, s.BlobKey,
-		s.Visibility, s.Corrections); err != nil {
+		s.Visibility, s.Corrections, nonNilMap(s.PDFInfo)); err != nil {
 		return nil, fmt.Errorf("error creating score: %w", err)
 	}
 	if err := RefreshScore(ctx, db, s.ID); err != nil {
@@ -253,10 +255,10 @@ func RefreshScore(ctx context.Context, db DB, id uuid.UUID) error {
 				|| setweight(to_tsvector('simple', unaccent(e.instrumentation || ' ' || e.subtitle || ' ' || e.arranger || ' ' || e.period)), 'B')
 				|| setweight(to_tsvector('simple', unaccent(left(coalesce(t.text, ''), 500000))), 'D')
 		FROM (
-			SELECT ` + effective("title") + ` AS title, ` + effective("composer") + ` AS composer,
-				` + effective("opus") + ` AS opus, ` + effective("instrumentation") + ` AS instrumentation,
-				` + effective("period") + ` AS period, ` + effective("subtitle") + ` AS subtitle,
-				` + effective("arranger") + ` AS arranger,
+			SELECT `+effective("title")+` AS title, `+effective("composer")+` AS composer,
+				`+effective("opus")+` AS opus, `+effective("instrumentation")+` AS instrumentation,
+				`+effective("period")+` AS period, `+effective("subtitle")+` AS subtitle,
+				`+effective("arranger")+` AS arranger,
 				CASE WHEN jsonb_typeof(coalesce(corrections->'difficulty', extracted->'difficulty'->'value')) = 'number'
 					THEN coalesce(corrections->'difficulty', extracted->'difficulty'->'value')::int END AS difficulty
 			FROM scores WHERE id = $1
@@ -319,4 +321,17 @@ func ScorePages(ctx context.Context, db DB, scoreID uuid.UUID, from, to int) ([]
 		return nil, fmt.Errorf("error reading pages: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[ScorePage])
+}
+
+func nonNilMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// OwnedScoreForUpdate is OwnedScore with the row locked until tx ends.
+func OwnedScoreForUpdate(ctx context.Context, tx pgx.Tx, userID, id uuid.UUID) (*Score, error) {
+	rows, err := tx.Query(ctx, `SELECT `+scoreColumns+` FROM scores WHERE id = $1 AND owner_id = $2 FOR UPDATE`, id, userID)
+	return one[Score](rows, err, "reading score")
 }

@@ -16,6 +16,7 @@ CREATE TABLE scores (
     sha256        text NOT NULL,
     page_count    integer NOT NULL CHECK (page_count > 0),
     blob_key      text NOT NULL,
+    pdf_info      jsonb NOT NULL DEFAULT '{}', -- the PDF's information dictionary, read at intake
     thumbnail_key text,
     visibility    text NOT NULL DEFAULT 'private' CHECK (visibility IN ('private', 'unlisted', 'public')),
     -- Extracted metadata: per field {value, confidence, source}. Written by the pipeline only.

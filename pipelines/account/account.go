@@ -10,8 +10,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
 // DeleteArgs deletes one account. Unique per user: asking twice makes one job.
@@ -27,17 +29,24 @@ func (DeleteArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: queues.Default, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
-// DeleteWorker deletes the account row; every table the user owns cascades from it.
-// Blob deletion joins here when accounts own blobs (scores).
+// DeleteWorker deletes the user's blobs (their scores' files), then the account row; every
+// table the user owns cascades from it. Blobs go first: a crash in between leaves the rows
+// that lead to the remaining blobs, and the retry finishes the work.
 type DeleteWorker struct {
 	river.WorkerDefaults[DeleteArgs]
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	blobs blob.Store
 }
 
 // NewDeleteWorker returns the worker.
-func NewDeleteWorker(pool *pgxpool.Pool) *DeleteWorker { return &DeleteWorker{pool: pool} }
+func NewDeleteWorker(pool *pgxpool.Pool, blobs blob.Store) *DeleteWorker {
+	return &DeleteWorker{pool: pool, blobs: blobs}
+}
 
 // Work implements river.Worker. Deleting an account that is already gone is done.
 func (w *DeleteWorker) Work(ctx context.Context, job *river.Job[DeleteArgs]) error {
+	if err := scores.DeleteOwnerBlobs(ctx, w.pool, w.blobs, job.Args.UserID); err != nil {
+		return err
+	}
 	return store.DeleteUser(ctx, w.pool, job.Args.UserID)
 }

@@ -131,3 +131,23 @@ func insert(ctx context.Context, tx pgx.Tx, ins Inserter, runID uuid.UUID, jobs 
 	}
 	return nil
 }
+
+// Canceller cancels River jobs in a transaction: a River client.
+type Canceller interface {
+	JobCancelTx(ctx context.Context, tx pgx.Tx, jobID int64) (*rivertype.JobRow, error)
+}
+
+// Cancel marks the run cancelled and cancels its jobs that have not finished, in tx. A job
+// already running finishes its work and then finds the run no longer running (ErrNotRunning).
+func Cancel(ctx context.Context, tx pgx.Tx, c Canceller, runID uuid.UUID) error {
+	ids, err := store.CancelRun(ctx, tx, runID, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := c.JobCancelTx(ctx, tx, id); err != nil && !errors.Is(err, river.ErrNotFound) {
+			return fmt.Errorf("error cancelling job %d: %w", id, err)
+		}
+	}
+	return nil
+}

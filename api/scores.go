@@ -1,0 +1,431 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/pdf"
+	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/scores"
+)
+
+// uploadForm documents POST /api/scores.
+type uploadForm struct {
+	File       string `json:"file" openapi:"binary"` // the PDF
+	Title      string `json:"title,omitempty"`
+	Composer   string `json:"composer,omitempty"`
+	Visibility string `json:"visibility,omitempty"` // private (default), unlisted, public
+}
+
+// scoreResponse is a score with the state of its pipeline.
+type scoreResponse struct {
+	store.Score
+	Pipeline *pipelineStatus `json:"pipeline"`
+}
+
+// pipelineStatus is the latest run of a score's pipeline: its state, the step it is at,
+// each step's progress, and why it failed.
+type pipelineStatus struct {
+	RunID  uuid.UUID                `json:"run_id"`
+	State  string                   `json:"state"`
+	Step   string                   `json:"step"`
+	Steps  map[string]store.RunStep `json:"steps"`
+	Error  *string                  `json:"error,omitempty"`
+	Status string                   `json:"score_status"`
+}
+
+// scoreUpdate is the body of PUT /api/scores/:id: the visibility and the owner's metadata
+// corrections, all of them (a field left out is no longer corrected and shows the
+// extracted value again).
+type scoreUpdate struct {
+	Visibility string         `json:"visibility" validate:"required,oneof=private unlisted public"`
+	Metadata   map[string]any `json:"metadata" validate:"max=20"`
+	Version    *int           `json:"version,omitempty" validate:"omitempty,min=1"`
+}
+
+func (s *Server) scoreResponse(ctx context.Context, sc *store.Score) (*scoreResponse, error) {
+	out := &scoreResponse{Score: *sc}
+	if sc.RunID != nil {
+		run, err := store.GetRun(ctx, s.pool, *sc.RunID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+		if run != nil {
+			out.Pipeline = &pipelineStatus{RunID: run.ID, State: run.State, Step: run.Step, Steps: run.Steps,
+				Error: run.Error, Status: sc.Status}
+		}
+	}
+	return out, nil
+}
+
+func tooLarge(size, limit int64) *Error {
+	return &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
+		Message: fmt.Sprintf("the file is %s; the limit is %s", pdf.Size(size), pdf.Size(limit))}
+}
+
+func refused(reason string) *Error {
+	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_pdf", Message: reason}
+}
+
+// uploadScore accepts a PDF as multipart/form-data: validated before anything is stored,
+// then stored, recorded and queued in one transaction; 202 with the score and its pipeline.
+func (s *Server) uploadScore(c *fiber.Ctx) error {
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "send the score as multipart/form-data with the PDF in the field \"file\""}
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return badRequest("the multipart form could not be read: " + err.Error())
+	}
+	files := form.File["file"]
+	if len(files) != 1 {
+		return invalid("send exactly one PDF in the field \"file\"", FieldError{Field: "file", Message: "required"})
+	}
+	fh := files[0]
+	limit := s.scores.Limits.MaxBytes
+	if fh.Size > limit {
+		return tooLarge(fh.Size, limit)
+	}
+	data, err := readPart(fh, limit)
+	if err != nil {
+		return err
+	}
+	value := func(k string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+		return ""
+	}
+	visibility := value("visibility")
+	switch visibility {
+	case "", "private", "unlisted", "public":
+	default:
+		return invalid("visibility must be one of: private, unlisted, public", FieldError{Field: "visibility", Message: "unknown visibility"})
+	}
+	meta := map[string]string{}
+	for _, k := range []string{"title", "composer"} {
+		v := value(k)
+		if len(v) > 300 {
+			return invalid(k+" must be at most 300 characters", FieldError{Field: k, Message: "too long"})
+		}
+		if v != "" {
+			meta[k] = v
+		}
+	}
+	for k := range form.Value {
+		if k != "title" && k != "composer" && k != "visibility" {
+			return invalid("unknown form field "+strconv.Quote(k), FieldError{Field: k, Message: "unknown field"})
+		}
+	}
+	sc, _, err := s.scores.Accept(c.UserContext(), s.river, scores.Upload{
+		OwnerID: currentUser(c).ID, Filename: fh.Filename, Data: data, Source: "upload", Visibility: visibility, Metadata: meta,
+	})
+	if reason, ok := scores.IsRefused(err); ok {
+		return refused(reason)
+	}
+	if err != nil {
+		return err
+	}
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	c.Location("/api/scores/" + sc.ID.String())
+	setETag(c, sc.Version)
+	return c.Status(http.StatusAccepted).JSON(out)
+}
+
+func readPart(fh *multipart.FileHeader, limit int64) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, badRequest("the uploaded file could not be read")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, badRequest("the uploaded file could not be read")
+	}
+	if int64(len(data)) > limit {
+		return nil, tooLarge(int64(len(data)), limit)
+	}
+	return data, nil
+}
+
+func (s *Server) listScores(c *fiber.Ctx) error {
+	limit, cursor, _, err := listParams(c, nil)
+	if err != nil {
+		return err
+	}
+	f := store.ScoreFilter{Limit: limit, Cursor: cursor}
+	if f.Scope, err = enumQuery(c, "scope", "mine", "public"); err != nil {
+		return err
+	}
+	if f.Status, err = enumQuery(c, "status", store.ScoreProcessing, store.ScoreReady, store.ScoreFailed); err != nil {
+		return err
+	}
+	p, err := store.ListScores(c.UserContext(), s.pool, currentUser(c).ID, f)
+	if err != nil {
+		return err
+	}
+	return streamJSON(c, p)
+}
+
+// viewable returns the score the current user may see (own, public or unlisted).
+func (s *Server) viewable(c *fiber.Ctx) (*store.Score, error) {
+	id, err := pathID(c, "score")
+	if err != nil {
+		return nil, err
+	}
+	sc, err := store.GetScore(c.UserContext(), s.pool, currentUser(c).ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound("score")
+	}
+	return sc, err
+}
+
+func (s *Server) getScore(c *fiber.Ctx) error {
+	sc, err := s.viewable(c)
+	if err != nil {
+		return err
+	}
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	setETag(c, sc.Version)
+	return c.JSON(out)
+}
+
+// importStatus is the pipeline status of one of the user's imports (an upload, a URL, IMSLP).
+func (s *Server) importStatus(c *fiber.Ctx) error {
+	id, err := pathID(c, "import")
+	if err != nil {
+		return err
+	}
+	sc, err := store.OwnedScore(c.UserContext(), s.pool, currentUser(c).ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("import")
+	}
+	if err != nil {
+		return err
+	}
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	if out.Pipeline == nil {
+		return notFound("import")
+	}
+	return c.JSON(out.Pipeline)
+}
+
+func (s *Server) updateScore(c *fiber.Ctx) error {
+	id, err := pathID(c, "score")
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var in scoreUpdate
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	if err := checkCorrections(in.Metadata); err != nil {
+		return err
+	}
+	fromBody := false
+	if v == nil && in.Version != nil {
+		v, fromBody = in.Version, true
+	}
+	sc, err := store.UpdateScore(c.UserContext(), s.pool, currentUser(c).ID, id, in.Visibility, in.Metadata, v)
+	switch {
+	case errors.Is(err, store.ErrVersionConflict) && fromBody:
+		return &Error{Status: http.StatusConflict, Code: "version_conflict",
+			Message: fmt.Sprintf("it was changed since version %d that you edited; reload it and apply your change again", *v)}
+	case errors.Is(err, store.ErrNotFound):
+		return notFound("score")
+	case err != nil:
+		return err
+	}
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	setETag(c, sc.Version)
+	return c.JSON(out)
+}
+
+// checkCorrections accepts the metadata fields with values of their type: difficulty 1–10
+// and year as whole numbers, tags as a list of strings, the others as strings.
+func checkCorrections(m map[string]any) error {
+	known := map[string]bool{}
+	for _, f := range store.MetadataFields() {
+		known[f] = true
+	}
+	for k, v := range m {
+		field := "metadata." + k
+		if !known[k] {
+			return invalid(fmt.Sprintf("%s is not a metadata field; the fields are: %s", k, strings.Join(store.MetadataFields(), ", ")),
+				FieldError{Field: field, Message: "unknown field"})
+		}
+		switch k {
+		case "difficulty", "year":
+			n, ok := v.(float64)
+			lo, hi := 1.0, 10.0
+			if k == "year" {
+				lo, hi = 1000, 2100
+			}
+			if !ok || n != float64(int(n)) || n < lo || n > hi {
+				return invalid(fmt.Sprintf("%s must be a whole number from %d to %d", field, int(lo), int(hi)),
+					FieldError{Field: field, Message: "out of range"})
+			}
+		case "tags":
+			list, ok := v.([]any)
+			if !ok || len(list) > 30 {
+				return invalid(field+" must be a list of at most 30 strings", FieldError{Field: field, Message: "not a list of strings"})
+			}
+			for _, t := range list {
+				if s, ok := t.(string); !ok || s == "" || len(s) > 50 {
+					return invalid(field+" must hold strings of 1 to 50 characters", FieldError{Field: field, Message: "bad tag"})
+				}
+			}
+		default:
+			if s, ok := v.(string); !ok || len(s) > 300 {
+				return invalid(field+" must be a string of at most 300 characters", FieldError{Field: field, Message: "not a string"})
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) deleteScore(c *fiber.Ctx) error {
+	id, err := pathID(c, "score")
+	if err != nil {
+		return err
+	}
+	v, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(c.UserContext(), s.pool, func(tx pgx.Tx) error {
+		return scores.Delete(c.UserContext(), tx, s.river, currentUser(c).ID, id, v)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("score")
+	}
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+func (s *Server) reprocessScore(c *fiber.Ctx) error {
+	id, err := pathID(c, "score")
+	if err != nil {
+		return err
+	}
+	var sc *store.Score
+	err = pgx.BeginFunc(c.UserContext(), s.pool, func(tx pgx.Tx) error {
+		// Locked, so two reprocess requests at once start one run after the other.
+		old, err := store.OwnedScoreForUpdate(c.UserContext(), tx, currentUser(c).ID, id)
+		if err != nil {
+			return err
+		}
+		if _, err := scores.Reprocess(c.UserContext(), tx, s.river, old); err != nil {
+			return err
+		}
+		sc, err = store.ScoreByID(c.UserContext(), tx, id)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("score")
+	}
+	if err != nil {
+		return err
+	}
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusAccepted).JSON(out)
+}
+
+// sendBlob answers with a stored object.
+func (s *Server) sendBlob(c *fiber.Ctx, key, contentType, filename string) error {
+	data, err := blob.Get(c.UserContext(), s.blobs, key, 0)
+	if errors.Is(err, blob.ErrNotFound) {
+		return &Error{Status: http.StatusNotFound, Code: "not_ready", Message: "this file is not there yet; the score is still being processed"}
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	c.Set("X-Content-Type-Options", "nosniff")
+	if filename != "" {
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", strings.ReplaceAll(filename, `"`, "")))
+	}
+	return c.Send(data)
+}
+
+// scorePage answers /pages/3 with the page's PDF and /pages/3.png with its image.
+func (s *Server) scorePage(c *fiber.Ctx) error {
+	sc, err := s.viewable(c)
+	if err != nil {
+		return err
+	}
+	param, png := strings.CutSuffix(c.Params("page"), ".png")
+	n, err := strconv.Atoi(param)
+	if err != nil || n < 1 || n > sc.PageCount {
+		return &Error{Status: http.StatusNotFound, Code: "not_found",
+			Message: fmt.Sprintf("page not found; this score has pages 1 to %d", sc.PageCount)}
+	}
+	pages, err := store.ScorePages(c.UserContext(), s.pool, sc.ID, n, n)
+	if err != nil {
+		return err
+	}
+	notReady := &Error{Status: http.StatusNotFound, Code: "not_ready", Message: "this page is not there yet; the score is still being processed"}
+	if len(pages) == 0 {
+		return notReady
+	}
+	if png {
+		if pages[0].PNGKey == nil {
+			return notReady
+		}
+		return s.sendBlob(c, *pages[0].PNGKey, "image/png", "")
+	}
+	return s.sendBlob(c, pages[0].PDFKey, "application/pdf", "")
+}
+
+func (s *Server) scoreThumbnail(c *fiber.Ctx) error {
+	sc, err := s.viewable(c)
+	if err != nil {
+		return err
+	}
+	if sc.ThumbnailKey == nil {
+		return &Error{Status: http.StatusNotFound, Code: "not_ready", Message: "the thumbnail is not there yet; the score is still being processed"}
+	}
+	return s.sendBlob(c, *sc.ThumbnailKey, "image/png", "")
+}
+
+func (s *Server) downloadScore(c *fiber.Ctx) error {
+	sc, err := s.viewable(c)
+	if err != nil {
+		return err
+	}
+	return s.sendBlob(c, sc.BlobKey, "application/pdf", sc.Filename)
+}

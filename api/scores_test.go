@@ -1,0 +1,316 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/metadata"
+	"github.com/mirubato/mirubato/internal/pdf"
+	"github.com/mirubato/mirubato/internal/pdf/pdftest"
+	"github.com/mirubato/mirubato/internal/queues"
+	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/scores"
+	"github.com/mirubato/mirubato/workers"
+)
+
+func init() {
+	// Binary responses are checked against the document like the others.
+	openapi3filter.RegisterBodyDecoder("application/pdf", openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("image/png", openapi3filter.FileBodyDecoder)
+}
+
+// scorePDF is a PDF of n pages with page numbers as their text.
+func scorePDF(n int) []byte {
+	pages := make([][]string, n)
+	for i := range pages {
+		pages[i] = []string{fmt.Sprintf("page %d", i+1)}
+	}
+	return pdftest.Build(pdftest.Doc{Pages: pages})
+}
+
+// multipartBody is a form with a file field "file" and the given fields.
+func multipartBody(t testing.TB, filename string, data []byte, fields map[string]string) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if filename != "" {
+		fw, err := w.CreateFormFile("file", filename)
+		require.NoError(t, err)
+		_, err = fw.Write(data)
+		require.NoError(t, err)
+	}
+	for k, v := range fields {
+		require.NoError(t, w.WriteField(k, v))
+	}
+	require.NoError(t, w.Close())
+	return &buf, w.FormDataContentType()
+}
+
+func (b *testBundle) uploadRaw(t testing.TB, tok, filename string, data []byte, fields map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	body, ct := multipartBody(t, filename, data, fields)
+	return b.do(t, http.MethodPost, "/api/scores", body, http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {ct}})
+}
+
+type scoreBody struct {
+	store.Score
+	Pipeline *struct {
+		RunID  string                   `json:"run_id"`
+		State  string                   `json:"state"`
+		Step   string                   `json:"step"`
+		Steps  map[string]store.RunStep `json:"steps"`
+		Error  *string                  `json:"error"`
+		Status string                   `json:"score_status"`
+	} `json:"pipeline"`
+}
+
+// upload posts a score and requires a 202.
+func (b *testBundle) upload(t *testing.T, tok, filename string, data []byte, fields map[string]string) scoreBody {
+	t.Helper()
+	resp, out := b.uploadRaw(t, tok, filename, data, fields)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(out))
+	return decodeAs[scoreBody](t, out)
+}
+
+// startWorkers runs the pipelines' workers on the bundle's database until the test ends.
+func (b *testBundle) startWorkers(t *testing.T) {
+	t.Helper()
+	logger := dbtest.Logger(t)
+	w, _ := workers.Pipelines(workers.Deps{Pool: b.pool, Logger: logger, Blobs: b.blobs, Scores: &scores.Deps{
+		Pool: b.pool, Blobs: b.blobs, Logger: logger, Limits: scoreLimits, DPI: 40,
+		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(),
+	}})
+	client, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Logger: logger, Workers: w,
+		Queues:        map[string]river.QueueConfig{queues.Default: {MaxWorkers: 2}, queues.Scores: {MaxWorkers: 2}},
+		FetchCooldown: time.Millisecond, FetchPollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, client.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, client.Stop(ctx)) })
+}
+
+func (b *testBundle) waitScore(t *testing.T, tok, id, status string) scoreBody {
+	t.Helper()
+	var last scoreBody
+	require.Eventually(t, func() bool {
+		resp, data := b.call(t, "GET", "/api/scores/"+id, tok, nil, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+		last = decodeAs[scoreBody](t, data)
+		return last.Status == status
+	}, 60*time.Second, 50*time.Millisecond, "score %s never became %s", id, status)
+	return last
+}
+
+// blobFiles lists the files in the bundle's blob store.
+func blobFiles(t *testing.T, b *testBundle) []string {
+	t.Helper()
+	fs, ok := b.blobs.(*blob.FS)
+	require.True(t, ok)
+	var out []string
+	require.NoError(t, filepath.WalkDir(fs.Root(), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, path)
+		}
+		return err
+	}))
+	return out
+}
+
+func TestScoreUploadToReady(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	b.startWorkers(t)
+	owner, tok := b.user(t, "pianist@example.com")
+	_, otherTok := b.user(t, "other@example.com")
+	ctx := context.Background()
+
+	data := pdftest.Build(pdftest.Doc{
+		Pages: [][]string{{"Nocturne", "Frederic Chopin", "Op. 9 No. 2", "Andante"}, {"page 2"}, {"page 3"},
+			{"page 4"}, {"page 5"}, {"page 6"}, {"page 7"}, {"page 8"}, {"page 9"}, {"page 10"}},
+		Info: map[string]string{"Title": "Nocturne in E-flat major", "Composer": "F. Chopin", "Subtitle": "Op. 9, No. 2"},
+	})
+	sc := b.upload(t, tok, "chopin-nocturne.pdf", data, map[string]string{"visibility": "private"})
+	require.Equal(t, store.ScoreProcessing, sc.Status)
+	require.Equal(t, 10, sc.PageCount)
+	require.Equal(t, owner.ID, sc.OwnerID)
+	require.NotNil(t, sc.Pipeline)
+	require.Equal(t, "running", sc.Pipeline.State)
+
+	ready := b.waitScore(t, tok, sc.ID.String(), store.ScoreReady)
+	require.Equal(t, "done", ready.Pipeline.State)
+	for _, step := range []string{scores.StepSplit, scores.StepRender, scores.StepText, scores.StepMetadata, scores.StepIndex} {
+		require.Equal(t, "done", ready.Pipeline.Steps[step].State, step)
+	}
+	require.Equal(t, 2, ready.Pipeline.Steps[scores.StepRender].Total, "10 pages in batches of 8")
+	require.Equal(t, "Nocturne in E-flat major", ready.Title)
+	require.Equal(t, "Frédéric Chopin", ready.Composer)
+	require.Equal(t, "Op. 9 No. 2", ready.Opus)
+	require.Equal(t, metadata.SourceInfoDict, ready.Extracted["title"].Source)
+	require.Equal(t, "E-flat major", ready.Extracted["key"].Value)
+	require.Equal(t, "Romantic", ready.Extracted["period"].Value)
+
+	// Each page once, with its own text; images and thumbnail are PNGs.
+	var pages, withImage int
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*), count(png_key) FROM score_pages WHERE score_id = $1`, sc.ID).Scan(&pages, &withImage))
+	require.Equal(t, 10, pages)
+	require.Equal(t, 10, withImage)
+	var text string
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT text FROM score_pages WHERE score_id = $1 AND n = 7`, sc.ID).Scan(&text))
+	require.Equal(t, "page 7", text)
+	resp, page := b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/pages/7", tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "application/pdf", resp.Header.Get("Content-Type"))
+	onePage, err := pdf.Open(ctx, page, scoreLimits)
+	require.NoError(t, err)
+	require.Equal(t, 1, onePage.Pages)
+	resp, png := b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/pages/7.png", tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.True(t, bytes.HasPrefix(png, []byte("\x89PNG")))
+	resp, thumb := b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/thumbnail.png", tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.True(t, bytes.HasPrefix(thumb, []byte("\x89PNG")))
+	resp, original := b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/download", tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, data, original)
+	require.Contains(t, resp.Header.Get("Content-Disposition"), "chopin-nocturne.pdf")
+	resp, _ = b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/pages/11", tok, nil, nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	resp, status := b.call(t, "GET", "/api/import/status/"+sc.ID.String(), tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, string(status), `"state":"done"`)
+
+	// Private: nobody else sees it, in any way.
+	for _, p := range []string{"", "/pages/1", "/pages/1.png", "/download", "/thumbnail.png"} {
+		resp, data := b.call(t, "GET", "/api/scores/"+sc.ID.String()+p, otherTok, nil, nil)
+		requireError(t, resp, data, http.StatusNotFound, "not_found")
+	}
+	resp, data = b.call(t, "GET", "/api/scores", otherTok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Empty(t, decodeAs[store.Page[store.Score]](t, data).Items)
+
+	// The owner corrects the title and publishes it; reprocessing keeps the correction.
+	resp, data = b.call(t, "PUT", "/api/scores/"+sc.ID.String(), tok,
+		map[string]any{"visibility": "public", "metadata": map[string]any{"title": "Nocturne Op. 9/2", "difficulty": 6}},
+		http.Header{"If-Match": {fmt.Sprintf(`"%d"`, ready.Version)}})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	updated := decodeAs[scoreBody](t, data)
+	require.Equal(t, "Nocturne Op. 9/2", updated.Title)
+	require.Equal(t, 6, *updated.Difficulty)
+	require.Equal(t, "Nocturne in E-flat major", updated.Extracted["title"].Value, "what was extracted stays visible")
+	resp, data = b.call(t, "PUT", "/api/scores/"+sc.ID.String(), tok,
+		map[string]any{"visibility": "public", "metadata": map[string]any{"difficulty": 11}}, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	resp, data = b.call(t, "PUT", "/api/scores/"+sc.ID.String(), tok,
+		map[string]any{"visibility": "public", "metadata": map[string]any{"colour": "blue"}}, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+
+	resp, data = b.call(t, "POST", "/api/scores/"+sc.ID.String()+"/reprocess", tok, nil, nil)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+	require.NotEqual(t, ready.Pipeline.RunID, decodeAs[scoreBody](t, data).Pipeline.RunID)
+	again := b.waitScore(t, tok, sc.ID.String(), store.ScoreReady)
+	require.Equal(t, "Nocturne Op. 9/2", again.Title, "a correction survives reprocessing")
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM score_pages WHERE score_id = $1`, sc.ID).Scan(&pages))
+	require.Equal(t, 10, pages, "reprocessing makes each page once")
+
+	// Public now: the other user sees it and finds it in the public list.
+	resp, _ = b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/pages/1.png", otherTok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, data = b.call(t, "GET", "/api/scores?scope=public", otherTok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Len(t, decodeAs[store.Page[store.Score]](t, data).Items, 1)
+	resp, data = b.call(t, "DELETE", "/api/scores/"+sc.ID.String(), otherTok, nil, nil)
+	requireError(t, resp, data, http.StatusNotFound, "not_found")
+
+	// Deleting it removes the row and, by a job, every file.
+	require.NotEmpty(t, blobFiles(t, b))
+	resp, data = b.call(t, "DELETE", "/api/scores/"+sc.ID.String(), tok, nil, nil)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(data))
+	resp, _ = b.call(t, "GET", "/api/scores/"+sc.ID.String(), tok, nil, nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	require.Eventually(t, func() bool { return len(blobFiles(t, b)) == 0 }, 20*time.Second, 50*time.Millisecond)
+}
+
+func TestScoreDeleteCancelsPendingJobs(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{}) // no workers: the first job stays pending
+	_, tok := b.user(t, "cancel@example.com")
+	sc := b.upload(t, tok, "x.pdf", scorePDF(3), nil)
+	ctx := context.Background()
+	var state string
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT state FROM river_job WHERE kind = 'score_split' AND args->>'score_id' = $1`, sc.ID.String()).Scan(&state))
+	require.Equal(t, "available", state)
+	resp, data := b.call(t, "DELETE", "/api/scores/"+sc.ID.String(), tok, nil, nil)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(data))
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT state FROM river_job WHERE kind = 'score_split' AND args->>'score_id' = $1`, sc.ID.String()).Scan(&state))
+	require.Equal(t, "cancelled", state)
+	var runState string
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT state FROM pipeline_runs WHERE id = $1`, sc.Pipeline.RunID).Scan(&runState))
+	require.Equal(t, "cancelled", runState)
+	var blobJobs int
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'score_delete_blobs'`).Scan(&blobJobs))
+	require.Equal(t, 1, blobJobs, "the files go by a job written in the same transaction")
+}
+
+// TestScoreRefusals: every malformed file, and every malformed request, gets a 4xx with a
+// message a person understands and leaves no row, no job and no file behind.
+func TestScoreRefusals(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "refused@example.com")
+	ctx := context.Background()
+
+	dir := filepath.Join("..", "internal", "pdf", "testdata", "malformed")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.NotEmpty(t, entries)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		resp, body := b.uploadRaw(t, tok, e.Name(), data, nil)
+		eb := requireError(t, resp, body, http.StatusUnprocessableEntity, "invalid_pdf")
+		require.NotEmpty(t, eb.Error.Message, e.Name())
+		require.NotContains(t, eb.Error.Message, "xref", "%s: the reason is for people, not a parser trace", e.Name())
+	}
+	big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), int(scoreLimits.MaxBytes))...)
+	resp, body := b.uploadRaw(t, tok, "big.pdf", big, nil)
+	eb := requireError(t, resp, body, http.StatusRequestEntityTooLarge, "payload_too_large")
+	require.Contains(t, eb.Error.Message, "the limit is 2 MB")
+	resp, body = b.uploadRaw(t, tok, "", nil, map[string]string{"title": "no file"})
+	requireError(t, resp, body, http.StatusUnprocessableEntity, "validation_failed")
+	resp, body = b.uploadRaw(t, tok, "ok.pdf", scorePDF(1), map[string]string{"visibility": "everyone"})
+	requireError(t, resp, body, http.StatusUnprocessableEntity, "validation_failed")
+	resp, body = b.uploadRaw(t, tok, "ok.pdf", scorePDF(1), map[string]string{"colour": "blue"})
+	requireError(t, resp, body, http.StatusUnprocessableEntity, "validation_failed")
+	resp, body = b.call(t, "POST", "/api/scores", tok, map[string]any{"file": "not multipart"}, nil)
+	requireError(t, resp, body, http.StatusUnsupportedMediaType, "unsupported_media_type")
+	tooMany := scorePDF(scoreLimits.MaxPages + 1)
+	resp, body = b.uploadRaw(t, tok, "long.pdf", tooMany, nil)
+	eb = requireError(t, resp, body, http.StatusUnprocessableEntity, "invalid_pdf")
+	require.Equal(t, fmt.Sprintf("the PDF has %d pages; the limit is %d", scoreLimits.MaxPages+1, scoreLimits.MaxPages), eb.Error.Message)
+
+	var rows, jobs, runs int
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM scores), (SELECT count(*) FROM river_job WHERE kind LIKE 'score%'),
+		(SELECT count(*) FROM pipeline_runs)`).Scan(&rows, &jobs, &runs))
+	require.Zero(t, rows+jobs+runs, "nothing written")
+	require.Empty(t, blobFiles(t, b), "no file stored")
+
+	// A name with a path and control characters is kept as a plain base name.
+	sc := b.upload(t, tok, "../../etc/passwd.pdf", scorePDF(1), map[string]string{"title": strings.Repeat("t", 10)})
+	require.Equal(t, "passwd.pdf", sc.Filename)
+	require.Equal(t, strings.Repeat("t", 10), sc.Title, "the uploader's title is a correction")
+}

@@ -1,0 +1,202 @@
+// Package scores is the scores pipeline: intake (validate an untrusted PDF, store it, and
+// record the score with its first job in one transaction) and the River jobs that take it
+// from there, on the scores queue, as one run of pipelines/runs:
+//
+//	split (1 job) → render (page batches) → text (page batches) → metadata (1) → index (1)
+//
+// Every step is idempotent: blob keys are a function of the score and the page, and pages
+// are rows keyed by (score, page number), so a worker killed mid-step and retried writes
+// each page once.
+package scores
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/pdf"
+	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/runs"
+)
+
+// RunKind is the pipeline_runs kind of a score's processing.
+const RunKind = "score"
+
+// Steps, in order.
+const (
+	StepSplit    = "split"
+	StepRender   = "render"
+	StepText     = "text"
+	StepMetadata = "metadata"
+	StepIndex    = "index"
+)
+
+// PagesPerJob is the size of the page batches the render and text steps fan out in.
+const PagesPerJob = 8
+
+// Blob keys: everything of a score is under scores/<id>/.
+func scorePrefix(id uuid.UUID) string    { return "scores/" + id.String() }
+func originalKey(id uuid.UUID) string    { return scorePrefix(id) + "/original.pdf" }
+func pageKey(id uuid.UUID, n int) string { return fmt.Sprintf("%s/pages/%05d.pdf", scorePrefix(id), n) }
+func imageKey(id uuid.UUID, n int) string {
+	return fmt.Sprintf("%s/pages/%05d.png", scorePrefix(id), n)
+}
+func thumbnailKey(id uuid.UUID) string { return scorePrefix(id) + "/thumbnail.png" }
+
+// Intake accepts scores.
+type Intake struct {
+	Pool   *pgxpool.Pool
+	Blobs  blob.Store
+	Limits pdf.Limits
+	Logger *slog.Logger
+}
+
+// Upload is a file offered as a score.
+type Upload struct {
+	OwnerID    uuid.UUID
+	Filename   string
+	Data       []byte
+	Source     string // upload, images, url, imslp
+	SourceURL  *string
+	Visibility string            // "" is private
+	Metadata   map[string]string // values the uploader gave (title, composer…): corrections
+}
+
+// Accept validates u and, if it is a PDF we take, stores it and records the score and the
+// first job of its pipeline in one transaction. A refused file (a *pdf.Refused) leaves
+// nothing behind; so does any other failure (the stored blob is deleted again).
+func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*store.Score, *store.Run, error) {
+	doc, err := pdf.Open(ctx, u.Data, in.Limits)
+	if err != nil {
+		return nil, nil, err
+	}
+	id := uuid.New()
+	sum := sha256.Sum256(u.Data)
+	key := originalKey(id)
+	if _, err := in.Blobs.Put(ctx, key, bytes.NewReader(u.Data), 0); err != nil {
+		return nil, nil, fmt.Errorf("error storing the PDF: %w", err)
+	}
+	corrections := map[string]any{}
+	for k, v := range u.Metadata {
+		if v = strings.TrimSpace(v); v != "" {
+			corrections[k] = v
+		}
+	}
+	var score *store.Score
+	var run *store.Run
+	err = pgx.BeginFunc(ctx, in.Pool, func(tx pgx.Tx) error {
+		if _, err := store.CreateScore(ctx, tx, store.NewScore{
+			ID: id, OwnerID: u.OwnerID, Source: u.Source, SourceURL: u.SourceURL, Filename: cleanFilename(u.Filename),
+			SizeBytes: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:]), PageCount: doc.Pages, BlobKey: key,
+			PDFInfo: doc.Info, Visibility: u.Visibility, Corrections: corrections,
+		}); err != nil {
+			return err
+		}
+		var err error
+		run, err = start(ctx, tx, ins, id, u.OwnerID)
+		if err != nil {
+			return err
+		}
+		score, err = store.ScoreByID(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		if derr := in.Blobs.DeletePrefix(context.WithoutCancel(ctx), scorePrefix(id)); derr != nil {
+			in.Logger.Error("could not delete the blob of a score that was not recorded", "key", key, "error", derr)
+		}
+		return nil, nil, err
+	}
+	return score, run, nil
+}
+
+// start begins a run for the score (its first step: split) and makes it the score's run.
+func start(ctx context.Context, tx pgx.Tx, ins runs.Inserter, scoreID, ownerID uuid.UUID) (*store.Run, error) {
+	run, err := runs.Start(ctx, tx, ins, runs.StartParams{Kind: RunKind, Subject: scoreID.String(), OwnerID: &ownerID,
+		First: func(runID uuid.UUID) runs.Next {
+			return runs.Next{Step: StepSplit, Jobs: []river.InsertManyParams{{Args: SplitArgs{ScoreID: scoreID, RunID: runID}}}}
+		}})
+	if err != nil {
+		return nil, err
+	}
+	if err := store.StartScoreRun(ctx, tx, scoreID, run.ID); err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// Controller is what the API needs of a River client to stop and restart pipelines.
+type Controller interface {
+	runs.Inserter
+	runs.Canceller
+}
+
+// Reprocess cancels the score's current run, if any, and starts a new one, in tx. Values
+// the owner corrected stay: they live apart from what the pipeline extracts.
+func Reprocess(ctx context.Context, tx pgx.Tx, c Controller, s *store.Score) (*store.Run, error) {
+	if s.RunID != nil {
+		if err := runs.Cancel(ctx, tx, c, *s.RunID); err != nil {
+			return nil, err
+		}
+	}
+	return start(ctx, tx, c, s.ID, s.OwnerID)
+}
+
+// Delete deletes userID's score in tx: its row (pages cascade), its pending jobs, and, by a
+// job inserted in the same transaction, its blobs. ErrNotFound for anyone else's.
+func Delete(ctx context.Context, tx pgx.Tx, c Controller, userID, id uuid.UUID, ifVersion *int) error {
+	s, err := store.DeleteScore(ctx, tx, userID, id, ifVersion)
+	if err != nil {
+		return err
+	}
+	if s.RunID != nil {
+		if err := runs.Cancel(ctx, tx, c, *s.RunID); err != nil {
+			return err
+		}
+	}
+	_, err = c.InsertManyTx(ctx, tx, []river.InsertManyParams{{Args: DeleteBlobsArgs{ScoreIDs: []uuid.UUID{id}}}})
+	if err != nil {
+		return fmt.Errorf("error scheduling blob deletion: %w", err)
+	}
+	return nil
+}
+
+// cleanFilename keeps the base name, without control characters, at most 255 bytes.
+func cleanFilename(name string) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, name)
+	for len(name) > 255 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	if name == "" || name == "." || name == "/" {
+		return "score.pdf"
+	}
+	return name
+}
+
+// IsRefused reports whether err is a refusal of the file, with its reason.
+func IsRefused(err error) (string, bool) {
+	var r *pdf.Refused
+	if errors.As(err, &r) {
+		return r.Reason, true
+	}
+	return "", false
+}
