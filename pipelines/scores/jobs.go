@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -227,9 +226,6 @@ type splitWorker struct {
 	river.WorkerDefaults[SplitArgs]
 	d *Deps
 }
-
-// Timeout implements river.Worker: a large score takes a while to split.
-func (w *splitWorker) Timeout(*river.Job[SplitArgs]) time.Duration { return 10 * time.Minute }
 
 func (w *splitWorker) Work(ctx context.Context, job *river.Job[SplitArgs]) error {
 	a := job.Args

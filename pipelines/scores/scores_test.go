@@ -1,0 +1,198 @@
+package scores_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/metadata"
+	"github.com/mirubato/mirubato/internal/pdf"
+	"github.com/mirubato/mirubato/internal/pdf/pdftest"
+	"github.com/mirubato/mirubato/internal/queues"
+	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/scores"
+)
+
+// The test binary is also the worker process that TestKilledDuringSplit kills: these name
+// its database and blob directory.
+const (
+	childDBEnv   = "MIRUBATO_TEST_SCORES_WORKER_DB"
+	childBlobEnv = "MIRUBATO_TEST_SCORES_WORKER_BLOBS"
+)
+
+func TestMain(m *testing.M) {
+	if dbURL := os.Getenv(childDBEnv); dbURL != "" {
+		runChildWorker(dbURL, os.Getenv(childBlobEnv)) // until killed
+	}
+	dbtest.Main(m)
+}
+
+var limits = pdf.Limits{MaxBytes: 64 << 20, MaxPages: 2000, Timeout: time.Minute}
+
+func deps(pool *pgxpool.Pool, blobs blob.Store, logger *slog.Logger) *scores.Deps {
+	return &scores.Deps{Pool: pool, Blobs: blobs, Logger: logger, Limits: limits, DPI: 30,
+		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal()}
+}
+
+func startClient(ctx context.Context, pool *pgxpool.Pool, d *scores.Deps, rescueAfter time.Duration) (*river.Client[pgx.Tx], error) {
+	w := river.NewWorkers()
+	scores.AddWorkers(w, d)
+	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: d.Logger, Workers: w,
+		Queues:        map[string]river.QueueConfig{queues.Scores: {MaxWorkers: 2}},
+		FetchCooldown: time.Millisecond, FetchPollInterval: 20 * time.Millisecond,
+		JobTimeout: rescueAfter, RescueStuckJobsAfter: rescueAfter})
+	if err != nil {
+		return nil, err
+	}
+	return c, c.Start(ctx)
+}
+
+func runChildWorker(dbURL, blobDir string) {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		panic(err)
+	}
+	blobs, err := blob.NewFS(blobDir)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := startClient(ctx, pool, deps(pool, blobs, slog.New(slog.DiscardHandler)), time.Hour); err != nil {
+		panic(err)
+	}
+	select {}
+}
+
+// bigScore is a PDF of n pages with their numbers as text.
+func bigScore(n int) []byte {
+	pages := make([][]string, n)
+	for i := range pages {
+		pages[i] = []string{fmt.Sprintf("page %d", i+1), "Allegro con brio", "a few more lines of text on it"}
+	}
+	return pdftest.Build(pdftest.Doc{Pages: pages, Info: map[string]string{"Title": "Big", "Composer": "Beethoven"}})
+}
+
+func accept(t *testing.T, pool *pgxpool.Pool, blobs blob.Store, data []byte) *store.Score {
+	t.Helper()
+	ctx := context.Background()
+	owner, err := store.EnsureUser(ctx, pool, uuid.NewString()+"@example.com")
+	require.NoError(t, err)
+	ins, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: dbtest.Logger(t)})
+	require.NoError(t, err)
+	in := &scores.Intake{Pool: pool, Blobs: blobs, Limits: limits, Logger: dbtest.Logger(t)}
+	sc, _, err := in.Accept(ctx, ins, scores.Upload{OwnerID: owner.ID, Filename: "big.pdf", Data: data, Source: "upload"})
+	require.NoError(t, err)
+	return sc
+}
+
+func waitStatus(t *testing.T, pool *pgxpool.Pool, id uuid.UUID, status string, within time.Duration) *store.Score {
+	t.Helper()
+	var sc *store.Score
+	require.Eventually(t, func() bool {
+		var err error
+		sc, err = store.ScoreByID(context.Background(), pool, id)
+		return err == nil && sc.Status == status
+	}, within, 50*time.Millisecond, "score never became %s", status)
+	return sc
+}
+
+// TestKilledDuringSplit kills (SIGKILL) a worker process while it splits a score: after a
+// surviving worker rescues the job, the score is ready with every page exactly once.
+func TestKilledDuringSplit(t *testing.T) {
+	t.Parallel()
+	pool, dbURL := dbtest.NewDatabase(t)
+	dir := t.TempDir()
+	blobs, err := blob.NewFS(dir)
+	require.NoError(t, err)
+	ctx := context.Background()
+	const pages = 200
+	sc := accept(t, pool, blobs, bigScore(pages))
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childDBEnv+"="+dbURL, childBlobEnv+"="+dir)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	var split int
+	require.Eventually(t, func() bool {
+		_ = pool.QueryRow(ctx, `SELECT count(*) FROM score_pages WHERE score_id = $1`, sc.ID).Scan(&split)
+		return split > 0
+	}, 30*time.Second, 5*time.Millisecond)
+	require.NoError(t, cmd.Process.Kill())
+	_ = cmd.Wait()
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM score_pages WHERE score_id = $1`, sc.ID).Scan(&split))
+	require.Less(t, split, pages, "killed in the middle of splitting")
+	t.Logf("killed after %d of %d pages", split, pages)
+
+	// Rescued after 10 s instead of RIVER_RESCUE_STUCK_AFTER's 10 minutes; the job timeout
+	// (no longer than that) still leaves a slow -race run time to split.
+	c, err := startClient(ctx, pool, deps(pool, blobs, dbtest.Logger(t)), 10*time.Second)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, c.Stop(ctx)) })
+	t.Cleanup(func() {
+		if t.Failed() {
+			rows, _ := pool.Query(ctx, `SELECT kind, state, attempt, errors::text FROM river_job ORDER BY id`)
+			for rows.Next() {
+				var kind, state string
+				var attempt int
+				var errs *string // the errors of each attempt
+				_ = rows.Scan(&kind, &state, &attempt, &errs)
+				t.Logf("job %s %s attempt %d errors %v", kind, state, attempt, errs)
+			}
+		}
+	})
+	waitStatus(t, pool, sc.ID, store.ScoreReady, 2*time.Minute)
+
+	var rows, distinct, lo, hi int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*), count(DISTINCT n), min(n), max(n) FROM score_pages
+		WHERE score_id = $1 AND png_key IS NOT NULL AND text IS NOT NULL`, sc.ID).Scan(&rows, &distinct, &lo, &hi))
+	require.Equal(t, []int{pages, pages, 1, pages}, []int{rows, distinct, lo, hi}, "every page once, rendered and read")
+	files, err := filepath.Glob(filepath.Join(dir, "scores", sc.ID.String(), "pages", "*.pdf"))
+	require.NoError(t, err)
+	require.Len(t, files, pages, "one file per page: no leftovers of the killed attempt")
+	var attempts int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT attempt FROM river_job WHERE kind = 'score_split' AND args->>'score_id' = $1`,
+		sc.ID.String()).Scan(&attempts))
+	require.GreaterOrEqual(t, attempts, 2, "split by the killed process, then again after the rescue")
+}
+
+// TestStepThatCannotSucceed: a score whose file is gone fails at once, with a reason a
+// person understands, and its pipeline records where.
+func TestStepThatCannotSucceed(t *testing.T) {
+	t.Parallel()
+	pool, _ := dbtest.NewDatabase(t)
+	blobs, err := blob.NewFS(t.TempDir())
+	require.NoError(t, err)
+	ctx := context.Background()
+	sc := accept(t, pool, blobs, bigScore(2))
+	require.NoError(t, blobs.Delete(ctx, sc.BlobKey))
+
+	c, err := startClient(ctx, pool, deps(pool, blobs, dbtest.Logger(t)), time.Minute)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, c.Stop(ctx)) })
+	failed := waitStatus(t, pool, sc.ID, store.ScoreFailed, 30*time.Second)
+	require.Equal(t, "the uploaded file is missing from storage; upload it again", *failed.Failure)
+	run, err := store.GetRun(ctx, pool, *failed.RunID)
+	require.NoError(t, err)
+	require.Equal(t, store.RunFailed, run.State)
+	require.Equal(t, scores.StepSplit, run.Step)
+	require.Equal(t, *failed.Failure, run.Steps[scores.StepSplit].Error)
+	require.Eventually(t, func() bool {
+		var state string
+		_ = pool.QueryRow(ctx, `SELECT state FROM river_job WHERE kind = 'score_split'`).Scan(&state)
+		return state == "cancelled"
+	}, 10*time.Second, 20*time.Millisecond, "not retried: it cannot succeed")
+}
