@@ -80,8 +80,15 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Scores: &scores.Deps{
 		Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 		Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
-		Metadata: metadata.NewLocal(),
+		Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 	}})
+}
+
+func (e *env) metadataProvider() metadata.Provider {
+	if e.cfg.MetadataProvider == "openai" {
+		return metadata.NewOpenAI(metadata.OpenAIConfig{BaseURL: e.cfg.OpenAIBaseURL, APIKey: e.cfg.OpenAIAPIKey, Model: e.cfg.OpenAIModel})
+	}
+	return metadata.NewLocal()
 }
 
 func (e *env) workerConfig() workers.Config {

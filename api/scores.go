@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/pipelines/scores"
@@ -273,13 +274,13 @@ func (s *Server) updateScore(c *fiber.Ctx) error {
 // and year as whole numbers, tags as a list of strings, the others as strings.
 func checkCorrections(m map[string]any) error {
 	known := map[string]bool{}
-	for _, f := range store.MetadataFields() {
+	for _, f := range metadata.Fields() {
 		known[f] = true
 	}
 	for k, v := range m {
 		field := "metadata." + k
 		if !known[k] {
-			return invalid(fmt.Sprintf("%s is not a metadata field; the fields are: %s", k, strings.Join(store.MetadataFields(), ", ")),
+			return invalid(fmt.Sprintf("%s is not a metadata field; the fields are: %s", k, strings.Join(metadata.Fields(), ", ")),
 				FieldError{Field: field, Message: "unknown field"})
 		}
 		switch k {

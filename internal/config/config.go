@@ -87,8 +87,11 @@ type Config struct {
 	PDFParseTimeout time.Duration `env:"PDF_PARSE_TIMEOUT" envDefault:"30s"`
 	PDFToolTimeout  time.Duration `env:"PDF_TOOL_TIMEOUT" envDefault:"60s"`
 	PageImageDPI    int           `env:"PAGE_IMAGE_DPI" envDefault:"110"`
-	// METADATA_PROVIDER: local (no network).
+	// METADATA_PROVIDER: local (no network) or openai (any OpenAI-compatible service).
 	MetadataProvider string `env:"METADATA_PROVIDER" envDefault:"local"`
+	OpenAIBaseURL    string `env:"OPENAI_BASE_URL" envDefault:"https://api.openai.com/v1"`
+	OpenAIAPIKey     string `env:"OPENAI_API_KEY" secret:"true"`
+	OpenAIModel      string `env:"OPENAI_MODEL" envDefault:"gpt-4o-mini"`
 }
 
 // Load reads the configuration from environ (os.Environ form: "KEY=value") and validates it.
@@ -171,8 +174,17 @@ func (c *Config) validate() error {
 	if c.PageImageDPI < 30 || c.PageImageDPI > 600 {
 		bad("PAGE_IMAGE_DPI", "must be between 30 and 600, got %d", c.PageImageDPI)
 	}
-	if c.MetadataProvider != "local" {
-		bad("METADATA_PROVIDER", "%q is not one of local", c.MetadataProvider)
+	switch c.MetadataProvider {
+	case "local":
+	case "openai":
+		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("OPENAI_BASE_URL", "must be an http(s) URL such as https://api.openai.com/v1")
+		}
+		if c.OpenAIModel == "" {
+			bad("OPENAI_MODEL", "must name a model when METADATA_PROVIDER is openai")
+		}
+	default:
+		bad("METADATA_PROVIDER", "%q is not one of local, openai", c.MetadataProvider)
 	}
 	if c.BlobDir == "" {
 		bad("BLOB_DIR", "must name a directory")

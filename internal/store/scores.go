@@ -17,12 +17,6 @@ const (
 	ScoreFailed     = "failed"
 )
 
-// MetadataFields returns the names of a score's metadata fields, in display order.
-func MetadataFields() []string {
-	return []string{"title", "subtitle", "composer", "arranger", "opus", "key", "time_signature",
-		"tempo", "instrumentation", "difficulty", "period", "year", "language", "tags"}
-}
-
 // MetaValue is one extracted metadata value: what it is, how sure the extractor is (0–1),
 // and where it came from (info_dict, page_text, filename, ai).
 type MetaValue struct {

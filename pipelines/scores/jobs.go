@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -113,8 +114,13 @@ type Deps struct {
 	Limits   pdf.Limits
 	DPI      int
 	Metadata metadata.Provider
+	// Fallback, if set, is used when Metadata failed fallbackAfter attempts (errors other
+	// than a request to retry later).
+	Fallback metadata.Provider
 	Logger   *slog.Logger
 }
+
+const fallbackAfter = 3
 
 // AddWorkers registers the pipeline's workers.
 func AddWorkers(w *river.Workers, d *Deps) {
@@ -409,8 +415,21 @@ func (w *metadataWorker) work(ctx context.Context, job *river.Job[MetadataArgs])
 	} else if len(pages) == 1 && pages[0].Text != nil {
 		first = *pages[0].Text
 	}
-	res, err := d.Metadata.Extract(ctx, metadata.Input{Filename: s.Filename, Info: s.PDFInfo, FirstPageText: first, Pages: s.PageCount})
-	if err != nil {
+	in := metadata.Input{Filename: s.Filename, Info: s.PDFInfo, FirstPageText: first, Pages: s.PageCount}
+	res, err := d.Metadata.Extract(ctx, in)
+	var later *metadata.RetryLater
+	switch {
+	case errors.As(err, &later):
+		// The AI service asked us to wait: snoozed, not failed.
+		return river.JobSnooze(max(later.After, time.Second))
+	case err != nil && d.Fallback != nil && job.Attempt >= fallbackAfter:
+		// Metadata is not worth failing a score over: after a few failed attempts, what the
+		// fallback (the local provider) finds is kept.
+		d.Logger.Warn("metadata provider failed; using the fallback", "score_id", s.ID, "attempt", job.Attempt, "error", err)
+		if res, err = d.Fallback.Extract(ctx, in); err != nil {
+			return err
+		}
+	case err != nil:
 		return err
 	}
 	extracted := make(map[string]store.MetaValue, len(res))

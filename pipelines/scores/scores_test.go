@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/dbtest"
 	"github.com/mirubato/mirubato/internal/metadata"
+	"github.com/mirubato/mirubato/internal/metadata/openaitest"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -195,4 +197,65 @@ func TestStepThatCannotSucceed(t *testing.T) {
 		_ = pool.QueryRow(ctx, `SELECT state FROM river_job WHERE kind = 'score_split'`).Scan(&state)
 		return state == "cancelled"
 	}, 10*time.Second, 20*time.Millisecond, "not retried: it cannot succeed")
+}
+
+// TestMetadataFromOpenAI: the metadata step asks an OpenAI-compatible service; a 429 with
+// Retry-After snoozes the job (not counted as a failure) and the next answer is used.
+func TestMetadataFromOpenAI(t *testing.T) {
+	t.Parallel()
+	pool, _ := dbtest.NewDatabase(t)
+	blobs, err := blob.NewFS(t.TempDir())
+	require.NoError(t, err)
+	ctx := context.Background()
+	fake := openaitest.New(t, "k",
+		openaitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "1"},
+		openaitest.Reply{Status: http.StatusOK, Content: `{"title":{"value":"Für Elise","confidence":0.97},
+			"opus":{"value":"WoO 59","confidence":0.95},"difficulty":{"value":4,"confidence":0.7}}`})
+	d := deps(pool, blobs, dbtest.Logger(t))
+	d.Metadata = metadata.NewOpenAI(metadata.OpenAIConfig{BaseURL: fake.URL, APIKey: "k", Model: "m"})
+	d.Fallback = metadata.NewLocal()
+	sc := accept(t, pool, blobs, bigScore(1))
+	c, err := startClient(ctx, pool, d, time.Minute)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, c.Stop(ctx)) })
+
+	ready := waitStatus(t, pool, sc.ID, store.ScoreReady, 30*time.Second)
+	require.Equal(t, "Für Elise", ready.Title)
+	require.Equal(t, "WoO 59", ready.Opus)
+	require.Equal(t, 4, *ready.Difficulty)
+	require.Equal(t, metadata.SourceAI, ready.Extracted["title"].Source)
+	require.Equal(t, "Ludwig van Beethoven", ready.Composer, "what the model left out comes from the rule-based extractor")
+	require.Len(t, fake.Requests(), 2, "asked again after the Retry-After")
+	var errs int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT coalesce(cardinality(errors), 0) FROM river_job WHERE kind = 'score_metadata'`).Scan(&errs))
+	require.Zero(t, errs, "a snooze is not an error")
+}
+
+// TestMetadataFallback: when the service keeps failing, the score still becomes ready with
+// what the local provider finds.
+func TestMetadataFallback(t *testing.T) {
+	t.Parallel()
+	pool, _ := dbtest.NewDatabase(t)
+	blobs, err := blob.NewFS(t.TempDir())
+	require.NoError(t, err)
+	ctx := context.Background()
+	fake := openaitest.New(t, "k", openaitest.Reply{Status: http.StatusOK, Content: `not json at all`})
+	d := deps(pool, blobs, dbtest.Logger(t))
+	d.Metadata = metadata.NewOpenAI(metadata.OpenAIConfig{BaseURL: fake.URL, APIKey: "k", Model: "m"})
+	d.Fallback = metadata.NewLocal()
+	sc := accept(t, pool, blobs, bigScore(1))
+	// Retries come after River's backoff (1 s, then 16 s): start the job's later attempts now.
+	c, err := startClient(ctx, pool, d, time.Minute)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, c.Stop(ctx)) })
+	require.Eventually(t, func() bool {
+		_, _ = pool.Exec(ctx, `UPDATE river_job SET scheduled_at = now() WHERE state = 'retryable'`)
+		s, err := store.ScoreByID(ctx, pool, sc.ID)
+		return err == nil && s.Status == store.ScoreReady
+	}, 60*time.Second, 100*time.Millisecond)
+	ready, err := store.ScoreByID(ctx, pool, sc.ID)
+	require.NoError(t, err)
+	require.Equal(t, "Big", ready.Title)
+	require.Equal(t, metadata.SourceInfoDict, ready.Extracted["title"].Source)
+	require.Len(t, fake.Requests(), 3, "three attempts, then the fallback")
 }
