@@ -19,6 +19,7 @@ import (
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
+	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metadata"
@@ -162,6 +163,8 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 		Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics,
 		Sessions: auth.NewSessions(e.pool, tokens), Blobs: e.blobs,
 		Scores: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
+		Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
+			AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
 	}
 	if e.cfg.GoogleClientID != "" {
 		deps.Google = auth.NewGoogle(e.cfg.GoogleIssuerURL, e.cfg.GoogleClientID)

@@ -29,6 +29,7 @@ import (
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/internal/pdf"
@@ -68,6 +69,8 @@ type setupOpts struct {
 	behindProxy bool
 	// blobs: the blob store (nil: a new one in a temporary directory).
 	blobs blob.Store
+	// strictFetch: URL imports may not reach loopback (the production default).
+	strictFetch bool
 }
 
 // scoreLimits are the PDF limits of the tests' servers.
@@ -124,7 +127,9 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	srv, err := api.New(ctx, api.Deps{Config: cfg, Logger: logger, Pool: pool, River: client, Metrics: m,
 		Sessions: auth.NewSessions(pool, tokens), Mailer: mailer, Mailbox: b.mailbox, Google: opts.google,
 		Now: func() time.Time { return b.now }, Blobs: blobs,
-		Scores: &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits}})
+		Scores:  &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits},
+		Fetcher: fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !opts.strictFetch}),
+	})
 	require.NoError(t, err)
 	if opts.extraRoutes != nil {
 		opts.extraRoutes(srv.App())

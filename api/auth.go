@@ -35,6 +35,7 @@ const (
 	rateWindow         = 15 * time.Minute
 	writesPerUser      = 600 // per minute: generous for people, a brake for runaway clients
 	importsPerUser     = 10  // per hour
+	scoresPerUser      = 60  // uploads and URL imports, per hour
 )
 
 // Mailer sends one plain-text email.
@@ -143,8 +144,13 @@ func (s *Server) limitWrites(c *fiber.Ctx) error {
 	if err := s.limit(c, "writes:"+id, writesPerUser, time.Minute); err != nil {
 		return err
 	}
-	if c.Path() == "/api/import" {
+	switch {
+	case c.Path() == "/api/import":
 		if err := s.limit(c, "imports:"+id, importsPerUser, time.Hour); err != nil {
+			return err
+		}
+	case c.Method() == fiber.MethodPost && (c.Path() == "/api/scores" || c.Path() == "/api/import/url"):
+		if err := s.limit(c, "scores:"+id, scoresPerUser, time.Hour); err != nil {
 			return err
 		}
 	}

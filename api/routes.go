@@ -133,6 +133,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/scores/:id/pages/:page", summary: "A page: /pages/3 as a PDF, /pages/3.png as an image", access: signedIn, handler: s.scorePage, status: 200, contentType: "application/pdf, image/png"},
 		{method: "GET", path: "/api/scores/:id/thumbnail.png", summary: "The first page as a small image", access: signedIn, handler: s.scoreThumbnail, status: 200, contentType: "image/png"},
 		{method: "GET", path: "/api/scores/:id/download", summary: "The original PDF", access: signedIn, handler: s.downloadScore, status: 200, contentType: "application/pdf"},
+		{method: "POST", path: "/api/import/url", summary: "Import a PDF score from an http(s) URL (size-limited, no private addresses)", access: signedIn, handler: s.importURL, body: urlImport{}, response: scoreResponse{}, status: 202, idempotent: true},
 		{method: "GET", path: "/api/import/status/:id", summary: "The pipeline status of an import (the score's id)", access: signedIn, handler: s.importStatus, response: pipelineStatus{}, status: 200},
 
 		// Development.

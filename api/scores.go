@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/store"
@@ -145,6 +146,55 @@ func (s *Server) uploadScore(c *fiber.Ctx) error {
 	}
 	c.Location("/api/scores/" + sc.ID.String())
 	setETag(c, sc.Version)
+	return c.Status(http.StatusAccepted).JSON(out)
+}
+
+// urlImport is the body of POST /api/import/url.
+type urlImport struct {
+	URL        string `json:"url" validate:"required,max=2000"`
+	Title      string `json:"title,omitempty" validate:"max=300"`
+	Composer   string `json:"composer,omitempty" validate:"max=300"`
+	Visibility string `json:"visibility,omitempty" validate:"omitempty,oneof=private unlisted public"`
+}
+
+// importURL fetches a PDF by URL (see internal/fetch for the rules) and accepts it as an
+// upload would be: 202 with the score and its pipeline.
+func (s *Server) importURL(c *fiber.Ctx) error {
+	var in urlImport
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	if _, err := fetch.CheckURL(in.URL); err != nil {
+		return invalid(err.(*fetch.Refused).Reason, FieldError{Field: "url", Message: "not an http(s) URL"}) //nolint:errorlint,forcetypeassert // CheckURL returns only *Refused
+	}
+	file, err := s.fetcher.Get(c.UserContext(), in.URL)
+	var fr *fetch.Refused
+	switch {
+	case errors.Is(err, fetch.ErrTooLarge):
+		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
+			Message: fmt.Sprintf("the file at the URL is larger than the limit of %s", pdf.Size(s.scores.Limits.MaxBytes))}
+	case errors.As(err, &fr):
+		return &Error{Status: http.StatusUnprocessableEntity, Code: "import_failed", Message: fr.Reason}
+	case err != nil:
+		return err
+	}
+	meta := map[string]string{"title": in.Title, "composer": in.Composer}
+	source := file.FinalURL
+	sc, _, err := s.scores.Accept(c.UserContext(), s.river, scores.Upload{
+		OwnerID: currentUser(c).ID, Filename: file.Filename, Data: file.Data, Source: "url", SourceURL: &source,
+		Visibility: in.Visibility, Metadata: meta,
+	})
+	if reason, ok := scores.IsRefused(err); ok {
+		return refused(reason)
+	}
+	if err != nil {
+		return err
+	}
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	c.Location("/api/scores/" + sc.ID.String())
 	return c.Status(http.StatusAccepted).JSON(out)
 }
 

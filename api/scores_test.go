@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -313,4 +314,52 @@ func TestScoreRefusals(t *testing.T) {
 	sc := b.upload(t, tok, "../../etc/passwd.pdf", scorePDF(1), map[string]string{"title": strings.Repeat("t", 10)})
 	require.Equal(t, "passwd.pdf", sc.Filename)
 	require.Equal(t, strings.Repeat("t", 10), sc.Title, "the uploader's title is a correction")
+}
+
+func TestImportURL(t *testing.T) {
+	t.Parallel()
+	good := pdftest.Build(pdftest.Doc{Pages: [][]string{{"Gymnopedie No. 1"}}, Info: map[string]string{"Composer": "Erik Satie"}})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/satie/gymnopedie.pdf", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(good) })
+	mux.HandleFunc("/page.html", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>a page</html>")) })
+	mux.HandleFunc("/huge.pdf", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), int(scoreLimits.MaxBytes))...))
+	})
+	remote := httptest.NewServer(mux) // loopback
+	t.Cleanup(remote.Close)
+
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "importer@example.com")
+	resp, data := b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/satie/gymnopedie.pdf", "visibility": "unlisted"}, nil)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+	sc := decodeAs[scoreBody](t, data)
+	require.Equal(t, "url", sc.Source)
+	require.Equal(t, remote.URL+"/satie/gymnopedie.pdf", *sc.SourceURL)
+	require.Equal(t, "gymnopedie.pdf", sc.Filename)
+	require.Equal(t, "unlisted", sc.Visibility)
+	resp, orig := b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/download", tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, good, orig)
+
+	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/page.html"}, nil)
+	eb := requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
+	require.Contains(t, eb.Error.Message, "not a PDF")
+	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/gone.pdf"}, nil)
+	eb = requireError(t, resp, data, http.StatusUnprocessableEntity, "import_failed")
+	require.Equal(t, "the server at the URL answered 404 Not Found", eb.Error.Message)
+	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/huge.pdf"}, nil)
+	requireError(t, resp, data, http.StatusRequestEntityTooLarge, "payload_too_large")
+	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": "file:///etc/passwd"}, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+
+	// The production setting: nothing on loopback (or any other non-public address).
+	strict := setup(t, setupOpts{database: b, strictFetch: true})
+	_, tok2 := strict.user(t, "strict@example.com")
+	resp, data = strict.call(t, "POST", "/api/import/url", tok2, map[string]any{"url": remote.URL + "/satie/gymnopedie.pdf"}, nil)
+	eb = requireError(t, resp, data, http.StatusUnprocessableEntity, "import_failed")
+	require.Contains(t, eb.Error.Message, "private or local network address")
+
+	var n int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM scores`).Scan(&n))
+	require.Equal(t, 1, n, "only the good import was recorded")
 }

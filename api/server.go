@@ -20,6 +20,7 @@ import (
 	"github.com/mirubato/mirubato/internal/auth"
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/scores"
@@ -41,9 +42,11 @@ type Deps struct {
 	Mailbox *mail.Mailbox
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Blobs holds score files; Scores accepts uploads (its Limits bound them).
-	Blobs  blob.Store
-	Scores *scores.Intake
+	// Blobs holds score files; Scores accepts uploads (its Limits bound them); Fetcher
+	// downloads URL imports.
+	Blobs   blob.Store
+	Scores  *scores.Intake
+	Fetcher *fetch.Fetcher
 }
 
 // Server is the API. Create it with New, serve it with Serve.
@@ -62,6 +65,7 @@ type Server struct {
 	now       func() time.Time
 	blobs     blob.Store
 	scores    *scores.Intake
+	fetcher   *fetch.Fetcher
 	spec      []byte // the OpenAPI document, built once from the route table
 	baseCtx   context.Context
 }
@@ -71,10 +75,10 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
 		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
-		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores,
+		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, fetcher: d.Fetcher,
 	}
-	if s.blobs == nil || s.scores == nil {
-		return nil, errors.New("api: Deps.Blobs and Deps.Scores are required")
+	if s.blobs == nil || s.scores == nil || s.fetcher == nil {
+		return nil, errors.New("api: Deps.Blobs, Deps.Scores and Deps.Fetcher are required")
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -87,6 +87,10 @@ type Config struct {
 	PDFParseTimeout time.Duration `env:"PDF_PARSE_TIMEOUT" envDefault:"30s"`
 	PDFToolTimeout  time.Duration `env:"PDF_TOOL_TIMEOUT" envDefault:"60s"`
 	PageImageDPI    int           `env:"PAGE_IMAGE_DPI" envDefault:"110"`
+	// URL imports: the whole download's time limit, and whether non-public addresses may be
+	// fetched (off: only the public internet).
+	ImportTimeout      time.Duration `env:"SCORE_IMPORT_TIMEOUT" envDefault:"60s"`
+	ImportAllowPrivate bool          `env:"SCORE_IMPORT_ALLOW_PRIVATE" envDefault:"false"`
 	// METADATA_PROVIDER: local (no network) or openai (any OpenAI-compatible service).
 	MetadataProvider string `env:"METADATA_PROVIDER" envDefault:"local"`
 	OpenAIBaseURL    string `env:"OPENAI_BASE_URL" envDefault:"https://api.openai.com/v1"`

@@ -1,0 +1,213 @@
+// Package fetch downloads files from URLs that users give us, safely: http and https only,
+// a size limit enforced while reading, timeouts, a bounded number of redirects, and no
+// connections to private, loopback, link-local or other non-public addresses (checked on
+// the address actually dialled, so a DNS answer cannot point us inside the network).
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"path"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Refused is an error about the URL or what it served, for the person who gave the URL.
+type Refused struct {
+	Reason string
+	Err    error
+}
+
+func (e *Refused) Error() string {
+	if e.Err != nil {
+		return e.Reason + ": " + e.Err.Error()
+	}
+	return e.Reason
+}
+
+func (e *Refused) Unwrap() error { return e.Err }
+
+// ErrTooLarge is wrapped by the refusal of a file over the limit.
+var ErrTooLarge = errors.New("file too large")
+
+var errForbiddenAddress = errors.New("address not allowed")
+
+// Fetcher downloads files.
+type Fetcher struct {
+	client   *http.Client
+	maxBytes int64
+}
+
+// Options configure a Fetcher.
+type Options struct {
+	MaxBytes int64
+	Timeout  time.Duration // the whole download; 0 means 60 s
+	// AllowPrivate allows non-public addresses (tests, and deployments that import from
+	// their own network).
+	AllowPrivate bool
+	UserAgent    string
+}
+
+// New returns a Fetcher.
+func New(o Options) *Fetcher {
+	if o.Timeout <= 0 {
+		o.Timeout = time.Minute
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if !o.AllowPrivate {
+		dialer.Control = func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil || !Public(ip) {
+				return fmt.Errorf("%w: %s", errForbiddenAddress, host)
+			}
+			return nil
+		}
+	}
+	transport := &http.Transport{
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 20 * time.Second,
+		MaxIdleConns:          10,
+		IdleConnTimeout:       30 * time.Second,
+		Proxy:                 nil, // a proxy would dial for us, past the address check
+	}
+	ua := o.UserAgent
+	client := &http.Client{
+		Transport: userAgent{next: transport, ua: ua},
+		Timeout:   o.Timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("more than 5 redirects")
+			}
+			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+				return fmt.Errorf("redirect to a %s URL", req.URL.Scheme)
+			}
+			return nil
+		},
+	}
+	return &Fetcher{client: client, maxBytes: o.MaxBytes}
+}
+
+type userAgent struct {
+	next http.RoundTripper
+	ua   string
+}
+
+func (u userAgent) RoundTrip(r *http.Request) (*http.Response, error) {
+	if u.ua != "" {
+		r.Header.Set("User-Agent", u.ua)
+	}
+	return u.next.RoundTrip(r)
+}
+
+// Public reports whether ip is a globally routable unicast address.
+func Public(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+		return false
+	}
+	for _, p := range []string{"100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
+		"203.0.113.0/24", "240.0.0.0/4", "64:ff9b::/96", "2001:db8::/32"} {
+		if netip.MustParsePrefix(p).Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckURL accepts absolute http(s) URLs with a host.
+func CheckURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, &Refused{Reason: "the URL must be an absolute http:// or https:// address"}
+	}
+	if u.User != nil {
+		return nil, &Refused{Reason: "the URL must not contain a user name or password"}
+	}
+	return u, nil
+}
+
+// File is a downloaded file.
+type File struct {
+	Data        []byte
+	Filename    string // from Content-Disposition, else the URL's last path segment
+	ContentType string
+	FinalURL    string // after redirects
+}
+
+// Get downloads rawURL. Every refusal (bad URL, forbidden address, HTTP error, too large,
+// timeout) is a *Refused with a reason for people.
+func (f *Fetcher) Get(ctx context.Context, rawURL string) (*File, error) {
+	u, err := CheckURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, &Refused{Reason: "the URL could not be requested", Err: err}
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		switch {
+		case errors.Is(err, errForbiddenAddress):
+			return nil, &Refused{Reason: "the URL points to a private or local network address, which is not allowed", Err: err}
+		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+			return nil, &Refused{Reason: "the server at the URL did not answer in time", Err: err}
+		default:
+			return nil, &Refused{Reason: "the URL could not be fetched", Err: err}
+		}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, &Refused{Reason: fmt.Sprintf("the server at the URL answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))}
+	}
+	if f.maxBytes > 0 && resp.ContentLength > f.maxBytes {
+		return nil, &Refused{Reason: fmt.Sprintf("the file at the URL is larger than the limit of %d bytes", f.maxBytes), Err: ErrTooLarge}
+	}
+	limit := f.maxBytes
+	if limit <= 0 {
+		limit = 1 << 62
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
+			return nil, &Refused{Reason: "the download took too long", Err: err}
+		}
+		return nil, &Refused{Reason: "the download was interrupted", Err: err}
+	}
+	if int64(len(data)) > limit {
+		return nil, &Refused{Reason: fmt.Sprintf("the file at the URL is larger than the limit of %d bytes", f.maxBytes), Err: ErrTooLarge}
+	}
+	return &File{Data: data, Filename: filename(resp), ContentType: resp.Header.Get("Content-Type"), FinalURL: resp.Request.URL.String()}, nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func filename(resp *http.Response) string {
+	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		return path.Base(params["filename"])
+	}
+	if base := path.Base(resp.Request.URL.Path); base != "/" && base != "." && base != "" {
+		if unescaped, err := url.PathUnescape(base); err == nil {
+			return unescaped
+		}
+		return base
+	}
+	return "score.pdf"
+}
