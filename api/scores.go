@@ -480,3 +480,74 @@ func (s *Server) downloadScore(c *fiber.Ctx) error {
 	}
 	return s.sendBlob(c, sc.BlobKey, "application/pdf", sc.Filename)
 }
+
+// search finds scores the user may see; see store.Search.
+func (s *Server) search(c *fiber.Ctx) error {
+	q := store.SearchQuery{Text: c.Query("q"), Composer: c.Query("composer"), Instrument: c.Query("instrument"),
+		Period: c.Query("period"), Limit: 20, WithFacets: c.Query("facets") != "false"}
+	for name, v := range map[string]string{"q": q.Text, "composer": q.Composer, "instrument": q.Instrument, "period": q.Period} {
+		if len(v) > 200 {
+			return invalid(name+" must be at most 200 characters", FieldError{Field: name, Message: "too long"})
+		}
+	}
+	var err error
+	if q.Limit, err = intQuery(c, "limit", 20, 1, 100); err != nil {
+		return err
+	}
+	if q.Offset, err = intQuery(c, "offset", 0, 0, 10000); err != nil {
+		return err
+	}
+	if c.Query("difficulty") != "" {
+		d, err := intQuery(c, "difficulty", 0, 1, 10)
+		if err != nil {
+			return err
+		}
+		q.Difficulty = &d
+	}
+	switch c.Query("scope") {
+	case "", "all":
+	case "mine":
+		q.OwnScoresOn = true
+	default:
+		return invalid("scope must be one of: all, mine", FieldError{Field: "scope", Message: "unknown scope"})
+	}
+	res, err := store.Search(c.UserContext(), s.pool, currentUser(c).ID, q)
+	if err != nil {
+		return err
+	}
+	return streamJSON(c, res)
+}
+
+func (s *Server) composers(c *fiber.Ctx) error {
+	q := c.Query("q")
+	if len(q) > 200 {
+		return invalid("q must be at most 200 characters", FieldError{Field: "q", Message: "too long"})
+	}
+	limit, err := intQuery(c, "limit", 50, 1, 500)
+	if err != nil {
+		return err
+	}
+	out, err := store.Composers(c.UserContext(), s.pool, currentUser(c).ID, q, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(composersResponse{Composers: out})
+}
+
+type composersResponse struct {
+	Composers []store.ComposerCount `json:"composers"`
+}
+
+// intQuery reads a whole-number query parameter within lo..hi (def when absent).
+func intQuery(c *fiber.Ctx, name string, def, lo, hi int) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, invalid(fmt.Sprintf("%s must be a whole number from %d to %d", name, lo, hi),
+			FieldError{Field: name, Message: "out of range"})
+	}
+	return n, nil
+}

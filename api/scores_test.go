@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
@@ -362,4 +363,84 @@ func TestImportURL(t *testing.T) {
 	var n int
 	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM scores`).Scan(&n))
 	require.Equal(t, 1, n, "only the good import was recorded")
+}
+
+// seedScore records a processed score straight in the store: what the pipeline would have
+// extracted, the first page's text, and a status.
+func seedScore(t *testing.T, b *testBundle, owner uuid.UUID, visibility string, fields map[string]any, text string) uuid.UUID {
+	t.Helper()
+	ctx := context.Background()
+	id := uuid.New()
+	_, err := store.CreateScore(ctx, b.pool, store.NewScore{ID: id, OwnerID: owner, Source: "upload", Filename: "s.pdf",
+		SizeBytes: 100, SHA256: "x", PageCount: 1, BlobKey: "scores/" + id.String() + "/original.pdf", Visibility: visibility})
+	require.NoError(t, err)
+	require.NoError(t, store.PutScorePage(ctx, b.pool, id, 1, "k"))
+	require.NoError(t, store.SetScorePageText(ctx, b.pool, id, 1, text))
+	extracted := map[string]store.MetaValue{}
+	for k, v := range fields {
+		extracted[k] = store.MetaValue{Value: v, Confidence: 0.9, Source: "info_dict"}
+	}
+	require.NoError(t, store.SetScoreExtracted(ctx, b.pool, id, extracted))
+	_, err = b.pool.Exec(ctx, `UPDATE scores SET status = 'ready' WHERE id = $1`, id)
+	require.NoError(t, err)
+	return id
+}
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	a, tokA := b.user(t, "a@example.com")
+	bUser, _ := b.user(t, "b@example.com")
+	nocturne := seedScore(t, b, a.ID, "public", map[string]any{"title": "Nocturne in E-flat major", "composer": "Frédéric Chopin",
+		"opus": "Op. 9 No. 2", "instrumentation": "piano", "period": "Romantic", "difficulty": 6}, "Andante espressivo")
+	prelude := seedScore(t, b, a.ID, "private", map[string]any{"title": "Prelude in C major", "composer": "Johann Sebastian Bach",
+		"opus": "BWV 846", "instrumentation": "piano", "period": "Baroque"}, "Das Wohltemperierte Klavier")
+	suite := seedScore(t, b, bUser.ID, "public", map[string]any{"title": "Cello Suite No. 1", "composer": "Johann Sebastian Bach",
+		"opus": "BWV 1007", "instrumentation": "cello", "period": "Baroque", "difficulty": 5}, "Prélude")
+	seedScore(t, b, bUser.ID, "private", map[string]any{"title": "Secret Sonata", "composer": "Ludwig van Beethoven"}, "sonata")
+	seedScore(t, b, bUser.ID, "unlisted", map[string]any{"title": "Unlisted Sonata", "composer": "Ludwig van Beethoven"}, "sonata")
+
+	search := func(query string) store.SearchResult {
+		t.Helper()
+		resp, data := b.call(t, "GET", "/api/search?"+query, tokA, nil, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+		return decodeAs[store.SearchResult](t, data)
+	}
+	ids := func(r store.SearchResult) []uuid.UUID {
+		out := []uuid.UUID{}
+		for _, h := range r.Hits {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	require.Equal(t, []uuid.UUID{nocturne}, ids(search("q=frederic+chopin")), "accent-insensitive")
+	require.Equal(t, []uuid.UUID{nocturne}, ids(search("q=Chopen")), "a misspelled composer")
+	require.Equal(t, []uuid.UUID{prelude}, ids(search("q=wohltemperierte")), "page text; my private score")
+	require.ElementsMatch(t, []uuid.UUID{prelude, suite}, ids(search("q=prelude")), "title words and page text, accents forgiven")
+	require.Empty(t, ids(search("q=sonata")), "others' private and unlisted scores are not searched")
+	require.Equal(t, []uuid.UUID{prelude}, ids(search("q=BWV+846")))
+
+	bach := search("composer=Bach")
+	require.ElementsMatch(t, []uuid.UUID{prelude, suite}, ids(bach))
+	require.Equal(t, 2, bach.Total)
+	require.ElementsMatch(t, []store.FacetCount{{Value: "piano", Count: 1}, {Value: "cello", Count: 1}}, bach.Facets["instrumentation"])
+	require.Equal(t, []store.FacetCount{{Value: "Baroque", Count: 2}}, bach.Facets["period"])
+	require.Equal(t, []store.FacetCount{{Value: "Johann Sebastian Bach", Count: 2}}, bach.Facets["composer"])
+	require.Equal(t, []uuid.UUID{suite}, ids(search("difficulty=5")))
+	require.Equal(t, []uuid.UUID{nocturne}, ids(search("instrument=piano&period=romantic")))
+	require.Equal(t, []uuid.UUID{prelude}, ids(search("composer=Bach&scope=mine")))
+	page := search("limit=1&offset=1&facets=false")
+	require.Len(t, page.Hits, 1)
+	require.Equal(t, 3, page.Total, "my two and the public suite")
+	require.Nil(t, page.Facets)
+
+	resp, data := b.call(t, "GET", "/api/search?difficulty=11", tokA, nil, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+
+	resp, data = b.call(t, "GET", "/api/composers", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Johann Sebastian Bach","count":2},{"name":"Frédéric Chopin","count":1}]}`, string(data))
+	resp, data = b.call(t, "GET", "/api/composers?q=Baach", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Johann Sebastian Bach","count":2}]}`, string(data))
 }
