@@ -149,7 +149,7 @@ func (s *Server) limitWrites(c *fiber.Ctx) error {
 		if err := s.limit(c, "imports:"+id, importsPerUser, time.Hour); err != nil {
 			return err
 		}
-	case c.Method() == fiber.MethodPost && (c.Path() == "/api/scores" || c.Path() == "/api/import/url"):
+	case c.Method() == fiber.MethodPost && (c.Path() == "/api/scores" || c.Path() == "/api/scores/images" || c.Path() == "/api/import/url"):
 		if err := s.limit(c, "scores:"+id, scoresPerUser, time.Hour); err != nil {
 			return err
 		}

@@ -159,7 +159,11 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 // customizeSchema maps our types to their JSON form and turns pointers into 3.1 null unions.
 func customizeSchema(_ string, t reflect.Type, tag reflect.StructTag, schema *openapi3.Schema) error {
 	if tag.Get("openapi") == "binary" {
-		schema.Format = "binary"
+		if schema.Items != nil && schema.Items.Value != nil {
+			schema.Items.Value.Format = "binary"
+		} else {
+			schema.Format = "binary"
+		}
 	}
 	switch t {
 	case reflect.TypeFor[uuid.UUID]():

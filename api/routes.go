@@ -119,6 +119,7 @@ func (s *Server) table() []route {
 
 		// Scores: intake, the library, the pipeline's results.
 		{method: "POST", path: "/api/scores", summary: "Upload a PDF score (multipart/form-data); processed by the pipeline", access: signedIn, handler: s.uploadScore, form: uploadForm{}, response: scoreResponse{}, status: 202, idempotent: true},
+		{method: "POST", path: "/api/scores/images", summary: "Upload page images (PNG/JPEG, in page order), assembled into a PDF score", access: signedIn, handler: s.uploadImages, form: imagesForm{}, response: scoreResponse{}, status: 202, idempotent: true},
 		{method: "GET", path: "/api/scores", summary: "List scores: mine and public ones, newest first", access: signedIn, handler: s.listScores, response: store.Page[store.Score]{}, status: 200,
 			query: []param{
 				{name: "limit", description: "items per page, 1–100 (default 20)"},
@@ -201,7 +202,8 @@ type statusResponse struct {
 // limitBody holds every request body but a score upload's to HTTP_MAX_BODY_BYTES (the
 // server's own limit is raised to SCORE_MAX_BYTES for uploads).
 func (s *Server) limitBody(c *fiber.Ctx) error {
-	if len(c.Request().Body()) > s.cfg.MaxBodyBytes && (c.Method() != fiber.MethodPost || c.Path() != "/api/scores") {
+	upload := c.Method() == fiber.MethodPost && (c.Path() == "/api/scores" || c.Path() == "/api/scores/images")
+	if len(c.Request().Body()) > s.cfg.MaxBodyBytes && !upload {
 		return fiber.ErrRequestEntityTooLarge
 	}
 	return c.Next()

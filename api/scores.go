@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 
@@ -80,16 +81,128 @@ func refused(reason string) *Error {
 	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_pdf", Message: reason}
 }
 
-// uploadScore accepts a PDF as multipart/form-data: validated before anything is stored,
-// then stored, recorded and queued in one transaction; 202 with the score and its pipeline.
-func (s *Server) uploadScore(c *fiber.Ctx) error {
+// imagesForm documents POST /api/scores/images.
+type imagesForm struct {
+	Images     []string `json:"images" openapi:"binary"` // the pages, in order: PNG or JPEG
+	Title      string   `json:"title,omitempty"`
+	Composer   string   `json:"composer,omitempty"`
+	Visibility string   `json:"visibility,omitempty"`
+}
+
+// uploadImages assembles page images into a PDF score and accepts it as an upload.
+func (s *Server) uploadImages(c *fiber.Ctx) error {
+	form, err := s.multipart(c, "images")
+	if err != nil {
+		return err
+	}
+	files := form.File["images"]
+	if len(files) == 0 {
+		return invalid("send the page images in the field \"images\", in page order", FieldError{Field: "images", Message: "required"})
+	}
+	limit := s.scores.Limits.MaxBytes
+	images := make([][]byte, 0, len(files))
+	var total int64
+	for _, fh := range files {
+		if total += fh.Size; total > limit {
+			return tooLarge(total, limit)
+		}
+		data, err := readPart(fh, limit)
+		if err != nil {
+			return err
+		}
+		images = append(images, data)
+	}
+	visibility, meta, err := scoreFields(form, "images")
+	if err != nil {
+		return err
+	}
+	data, err := pdf.FromImages(c.UserContext(), images, s.scores.Limits)
+	if reason, ok := scores.IsRefused(err); ok {
+		return refused(reason)
+	}
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSuffix(files[0].Filename, path.Ext(files[0].Filename)) + ".pdf"
+	return s.accept(c, scores.Upload{OwnerID: currentUser(c).ID, Filename: name, Data: data, Source: "images",
+		Visibility: visibility, Metadata: meta})
+}
+
+// multipart reads a multipart/form-data body whose files are in the field named field.
+func (s *Server) multipart(c *fiber.Ctx, field string) (*multipart.Form, error) {
 	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
-		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
-			Message: "send the score as multipart/form-data with the PDF in the field \"file\""}
+		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "send the score as multipart/form-data with the files in the field \"" + field + "\""}
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return badRequest("the multipart form could not be read: " + err.Error())
+		return nil, badRequest("the multipart form could not be read: " + err.Error())
+	}
+	return form, nil
+}
+
+// scoreFields reads the optional fields of an upload form: visibility, title, composer.
+// Any other field (but the files' field) is refused.
+func scoreFields(form *multipart.Form, filesField string) (string, map[string]string, error) {
+	value := func(k string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+		return ""
+	}
+	visibility := value("visibility")
+	switch visibility {
+	case "", "private", "unlisted", "public":
+	default:
+		return "", nil, invalid("visibility must be one of: private, unlisted, public", FieldError{Field: "visibility", Message: "unknown visibility"})
+	}
+	meta := map[string]string{}
+	for _, k := range []string{"title", "composer"} {
+		v := value(k)
+		if len(v) > 300 {
+			return "", nil, invalid(k+" must be at most 300 characters", FieldError{Field: k, Message: "too long"})
+		}
+		if v != "" {
+			meta[k] = v
+		}
+	}
+	for k := range form.Value {
+		if k != "title" && k != "composer" && k != "visibility" {
+			return "", nil, invalid("unknown form field "+strconv.Quote(k), FieldError{Field: k, Message: "unknown field"})
+		}
+	}
+	for k := range form.File {
+		if k != filesField {
+			return "", nil, invalid("unknown file field "+strconv.Quote(k)+"; send the files in \""+filesField+"\"", FieldError{Field: k, Message: "unknown field"})
+		}
+	}
+	return visibility, meta, nil
+}
+
+// accept hands a file to the pipeline's intake and answers 202 with the score.
+func (s *Server) accept(c *fiber.Ctx, u scores.Upload) error {
+	sc, _, err := s.scores.Accept(c.UserContext(), s.river, u)
+	if reason, ok := scores.IsRefused(err); ok {
+		return refused(reason)
+	}
+	if err != nil {
+		return err
+	}
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	c.Location("/api/scores/" + sc.ID.String())
+	setETag(c, sc.Version)
+	return c.Status(http.StatusAccepted).JSON(out)
+}
+
+// uploadScore accepts a PDF as multipart/form-data: validated before anything is stored,
+// then stored, recorded and queued in one transaction; 202 with the score and its pipeline.
+func (s *Server) uploadScore(c *fiber.Ctx) error {
+	form, err := s.multipart(c, "file")
+	if err != nil {
+		return err
 	}
 	files := form.File["file"]
 	if len(files) != 1 {
@@ -104,49 +217,12 @@ func (s *Server) uploadScore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	value := func(k string) string {
-		if v := form.Value[k]; len(v) > 0 {
-			return strings.TrimSpace(v[0])
-		}
-		return ""
-	}
-	visibility := value("visibility")
-	switch visibility {
-	case "", "private", "unlisted", "public":
-	default:
-		return invalid("visibility must be one of: private, unlisted, public", FieldError{Field: "visibility", Message: "unknown visibility"})
-	}
-	meta := map[string]string{}
-	for _, k := range []string{"title", "composer"} {
-		v := value(k)
-		if len(v) > 300 {
-			return invalid(k+" must be at most 300 characters", FieldError{Field: k, Message: "too long"})
-		}
-		if v != "" {
-			meta[k] = v
-		}
-	}
-	for k := range form.Value {
-		if k != "title" && k != "composer" && k != "visibility" {
-			return invalid("unknown form field "+strconv.Quote(k), FieldError{Field: k, Message: "unknown field"})
-		}
-	}
-	sc, _, err := s.scores.Accept(c.UserContext(), s.river, scores.Upload{
-		OwnerID: currentUser(c).ID, Filename: fh.Filename, Data: data, Source: "upload", Visibility: visibility, Metadata: meta,
-	})
-	if reason, ok := scores.IsRefused(err); ok {
-		return refused(reason)
-	}
+	visibility, meta, err := scoreFields(form, "file")
 	if err != nil {
 		return err
 	}
-	out, err := s.scoreResponse(c.UserContext(), sc)
-	if err != nil {
-		return err
-	}
-	c.Location("/api/scores/" + sc.ID.String())
-	setETag(c, sc.Version)
-	return c.Status(http.StatusAccepted).JSON(out)
+	return s.accept(c, scores.Upload{OwnerID: currentUser(c).ID, Filename: fh.Filename, Data: data, Source: "upload",
+		Visibility: visibility, Metadata: meta})
 }
 
 // urlImport is the body of POST /api/import/url.
@@ -178,24 +254,9 @@ func (s *Server) importURL(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	meta := map[string]string{"title": in.Title, "composer": in.Composer}
 	source := file.FinalURL
-	sc, _, err := s.scores.Accept(c.UserContext(), s.river, scores.Upload{
-		OwnerID: currentUser(c).ID, Filename: file.Filename, Data: file.Data, Source: "url", SourceURL: &source,
-		Visibility: in.Visibility, Metadata: meta,
-	})
-	if reason, ok := scores.IsRefused(err); ok {
-		return refused(reason)
-	}
-	if err != nil {
-		return err
-	}
-	out, err := s.scoreResponse(c.UserContext(), sc)
-	if err != nil {
-		return err
-	}
-	c.Location("/api/scores/" + sc.ID.String())
-	return c.Status(http.StatusAccepted).JSON(out)
+	return s.accept(c, scores.Upload{OwnerID: currentUser(c).ID, Filename: file.Filename, Data: file.Data, Source: "url",
+		SourceURL: &source, Visibility: in.Visibility, Metadata: map[string]string{"title": in.Title, "composer": in.Composer}})
 }
 
 func readPart(fh *multipart.FileHeader, limit int64) ([]byte, error) {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -443,4 +445,47 @@ func TestSearch(t *testing.T) {
 	resp, data = b.call(t, "GET", "/api/composers?q=Baach", tokA, nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.JSONEq(t, `{"composers":[{"name":"Johann Sebastian Bach","count":2}]}`, string(data))
+}
+
+func TestUploadImages(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "scanner@example.com")
+	page := func(w, h int) []byte {
+		var buf bytes.Buffer
+		require.NoError(t, png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))))
+		return buf.Bytes()
+	}
+	send := func(images [][]byte, fields map[string]string) (*http.Response, []byte) {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		for i, img := range images {
+			fw, err := w.CreateFormFile("images", fmt.Sprintf("scan-%d.png", i+1))
+			require.NoError(t, err)
+			_, err = fw.Write(img)
+			require.NoError(t, err)
+		}
+		for k, v := range fields {
+			require.NoError(t, w.WriteField(k, v))
+		}
+		require.NoError(t, w.Close())
+		return b.do(t, http.MethodPost, "/api/scores/images", &buf,
+			http.Header{"Authorization": {"Bearer " + tok}, "Content-Type": {w.FormDataContentType()}})
+	}
+	resp, data := send([][]byte{page(300, 400), page(300, 400), page(200, 100)}, map[string]string{"title": "Scanned Etude"})
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+	sc := decodeAs[scoreBody](t, data)
+	require.Equal(t, 3, sc.PageCount)
+	require.Equal(t, "images", sc.Source)
+	require.Equal(t, "scan-1.pdf", sc.Filename)
+	require.Equal(t, "Scanned Etude", sc.Title)
+
+	resp, data = send([][]byte{page(10, 10), []byte("not an image")}, nil)
+	eb := requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
+	require.Equal(t, "image 2 is not a PNG or JPEG file", eb.Error.Message)
+	resp, data = send(nil, map[string]string{"title": "nothing"})
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	var n int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM scores`).Scan(&n))
+	require.Equal(t, 1, n)
 }

@@ -3,7 +3,13 @@ package pdf_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
 	"flag"
 	"os"
 	"path/filepath"
@@ -188,4 +194,59 @@ func FuzzOpen(f *testing.F) {
 			}
 		}
 	})
+}
+
+func pngImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for x := range w {
+		img.SetGray(x, h/2, color.Gray{Y: 0})
+	}
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	return buf.Bytes()
+}
+
+func jpegImage(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	require.NoError(t, jpeg.Encode(&buf, image.NewRGBA(image.Rect(0, 0, w, h)), nil))
+	return buf.Bytes()
+}
+
+func TestFromImages(t *testing.T) {
+	ctx := context.Background()
+	data, err := pdf.FromImages(ctx, [][]byte{pngImage(t, 200, 280), jpegImage(t, 120, 160), pngImage(t, 50, 50)}, limits)
+	require.NoError(t, err)
+	doc, err := pdf.Open(ctx, data, limits)
+	require.NoError(t, err)
+	require.Equal(t, 3, doc.Pages, "a page per image, in order")
+
+	var refused *pdf.Refused
+	_, err = pdf.FromImages(ctx, nil, limits)
+	require.ErrorAs(t, err, &refused)
+	_, err = pdf.FromImages(ctx, [][]byte{pngImage(t, 10, 10), []byte("GIF89a....")}, limits)
+	require.ErrorAs(t, err, &refused)
+	require.Equal(t, "image 2 is not a PNG or JPEG file", refused.Reason)
+	truncated := pngImage(t, 10, 10)[:20]
+	_, err = pdf.FromImages(ctx, [][]byte{truncated}, limits)
+	require.ErrorAs(t, err, &refused)
+	require.Equal(t, "image 1 is damaged and could not be read", refused.Reason)
+
+	// A PNG header that claims 100,000 × 100,000 pixels is refused before decoding.
+	bomb := pngImage(t, 1, 1)
+	binary.BigEndian.PutUint32(bomb[16:], 100_000)
+	binary.BigEndian.PutUint32(bomb[20:], 100_000)
+	binary.BigEndian.PutUint32(bomb[29:], crc32.ChecksumIEEE(bomb[12:29])) // the IHDR chunk's checksum
+	_, err = pdf.FromImages(ctx, [][]byte{bomb}, limits)
+	require.ErrorAs(t, err, &refused)
+	require.Contains(t, refused.Reason, "the limit is 100 megapixels")
+
+	many := make([][]byte, limits.MaxPages+1)
+	for i := range many {
+		many[i] = pngImage(t, 2, 2)
+	}
+	_, err = pdf.FromImages(ctx, many, limits)
+	require.ErrorAs(t, err, &refused)
+	require.Contains(t, refused.Reason, "the limit is 100")
 }

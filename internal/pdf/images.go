@@ -1,0 +1,84 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // decoders for DecodeConfig
+	_ "image/png"
+	"io"
+	"time"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+)
+
+// MaxImagePixels bounds each page image (a decompression bomb claims a huge size in a
+// small file): 100 megapixels, more than a 600 dpi scan of an A3 page.
+const MaxImagePixels = 100_000_000
+
+// FromImages assembles PNG or JPEG page images, in order, into one PDF, an image per A4
+// page. The images are checked (type, pixel count, page count) before any is decoded, and
+// the assembly stops at lim.Timeout. Every refusal is a *Refused.
+func FromImages(ctx context.Context, images [][]byte, lim Limits) ([]byte, error) {
+	if len(images) == 0 {
+		return nil, refuse(nil, "send at least one page image")
+	}
+	if lim.MaxPages > 0 && len(images) > lim.MaxPages {
+		return nil, refuse(nil, "%d page images; the limit is %d", len(images), lim.MaxPages)
+	}
+	var total int64
+	readers := make([]io.Reader, len(images))
+	for i, img := range images {
+		total += int64(len(img))
+		if !bytes.HasPrefix(img, []byte("\x89PNG\r\n\x1a\n")) && !bytes.HasPrefix(img, []byte("\xff\xd8\xff")) {
+			return nil, refuse(nil, "image %d is not a PNG or JPEG file", i+1)
+		}
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(img))
+		if err != nil {
+			return nil, refuse(err, "image %d is damaged and could not be read", i+1)
+		}
+		if cfg.Width < 1 || cfg.Height < 1 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
+			return nil, refuse(nil, "image %d is %d×%d pixels; the limit is %d megapixels", i+1, cfg.Width, cfg.Height, MaxImagePixels/1_000_000)
+		}
+		readers[i] = bytes.NewReader(img)
+	}
+	if lim.MaxBytes > 0 && total > lim.MaxBytes {
+		return nil, refuse(nil, "the images are %s together; the limit is %s", Size(total), Size(lim.MaxBytes))
+	}
+	if lim.Timeout <= 0 {
+		lim.Timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
+	defer cancel()
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out bytes.Buffer
+		err := func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return api.ImportImages(nil, &out, readers, api.DefaultImportConfig(), configuration())
+		}()
+		done <- result{out.Bytes(), err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, refuse(r.err, "the images could not be made into a PDF; one of them may be damaged")
+		}
+		return r.data, nil
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, refuse(ctx.Err(), "the images could not be assembled within %s", lim.Timeout)
+		}
+		return nil, ctx.Err()
+	}
+}
