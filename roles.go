@@ -64,12 +64,29 @@ func setup(ctx context.Context, environ []string, stderr io.Writer, role string)
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := blob.NewFS(cfg.BlobDir)
+	blobs, err := openBlobs(ctx, cfg)
 	if err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("BLOB_DIR: %w", err)
+		return nil, err
 	}
 	return &env{cfg: cfg, logger: logger, pool: pool, metrics: metrics.New(), blobs: blobs}, nil
+}
+
+// openBlobs opens the configured blob store.
+func openBlobs(ctx context.Context, cfg *config.Config) (blob.Store, error) {
+	if cfg.BlobStore == "s3" {
+		s, err := blob.NewS3(ctx, blob.S3Config{Endpoint: cfg.BlobS3Endpoint, Region: cfg.BlobS3Region, Bucket: cfg.BlobS3Bucket,
+			Prefix: cfg.BlobS3Prefix, AccessKey: cfg.BlobS3AccessKey, SecretKey: cfg.BlobS3SecretKey, PathStyle: cfg.BlobS3PathStyle})
+		if err != nil {
+			return nil, fmt.Errorf("BLOB_S3_*: %w", err)
+		}
+		return s, nil
+	}
+	s, err := blob.NewFS(cfg.BlobDir)
+	if err != nil {
+		return nil, fmt.Errorf("BLOB_DIR: %w", err)
+	}
+	return s, nil
 }
 
 func (e *env) pdfLimits() pdf.Limits {

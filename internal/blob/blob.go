@@ -19,6 +19,9 @@ import (
 // ErrNotFound is returned for a key that has no object.
 var ErrNotFound = errors.New("blob not found")
 
+// ErrTooLarge is returned by Put for an object over its limit; nothing is stored.
+var ErrTooLarge = errors.New("blob larger than its limit")
+
 // ErrBadKey is returned for a key that is not of the accepted form.
 var ErrBadKey = errors.New("bad blob key")
 
@@ -123,7 +126,7 @@ func (s *FS) Put(ctx context.Context, key string, r io.Reader, limit int64) (int
 	}
 	if limit > 0 && n > limit {
 		cleanup()
-		return 0, fmt.Errorf("blob larger than %d bytes", limit)
+		return 0, fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, limit)
 	}
 	if err := f.Sync(); err != nil {
 		cleanup()

@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mirubato/mirubato/internal/blob"
@@ -18,10 +21,53 @@ import (
 
 func TestFS(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	dir := t.TempDir()
 	s, err := blob.NewFS(dir)
 	require.NoError(t, err)
+	contract(t, s, func(t *testing.T) {
+		entries, err := os.ReadDir(filepath.Join(dir, "big"))
+		require.NoError(t, err)
+		require.Empty(t, entries, "no temporary file left behind")
+	})
+}
+
+func TestS3(t *testing.T) {
+	t.Parallel()
+	// An S3-compatible server in this process, over real HTTP on loopback.
+	backend := s3mem.New()
+	faker := gofakes3.New(backend)
+	srv := httptest.NewServer(faker.Server())
+	t.Cleanup(srv.Close)
+	require.NoError(t, backend.CreateBucket("scores"))
+	ctx := context.Background()
+	cfg := blob.S3Config{Endpoint: srv.URL, Region: "us-east-1", Bucket: "scores", Prefix: "mirubato", AccessKey: "key",
+		SecretKey: "secret", PathStyle: true}
+	s, err := blob.NewS3(ctx, cfg)
+	require.NoError(t, err)
+	contract(t, s, func(t *testing.T) {
+		list, err := backend.ListBucket("scores", &gofakes3.Prefix{}, gofakes3.ListBucketPage{})
+		require.NoError(t, err)
+		for _, o := range list.Contents {
+			require.NotContains(t, o.Key, "big/", "no part of an object over the limit stored")
+		}
+	})
+	t.Run("PrefixedKeys", func(t *testing.T) {
+		_, err := s.Put(ctx, "prefixed/k", strings.NewReader("v"), 0)
+		require.NoError(t, err)
+		obj, err := backend.HeadObject("scores", "mirubato/prefixed/k")
+		require.NoError(t, err)
+		require.EqualValues(t, 1, obj.Size)
+	})
+	cfg.Bucket = "missing"
+	_, err = blob.NewS3(ctx, cfg)
+	require.ErrorContains(t, err, `S3 bucket "missing" does not exist`)
+}
+
+// contract is what every Store must do; nothingLeft checks, after a refused large Put, that
+// no trace of it is stored.
+func contract(t *testing.T, s blob.Store, nothingLeft func(t *testing.T)) {
+	t.Helper()
+	ctx := context.Background()
 
 	t.Run("PutOpenDelete", func(t *testing.T) {
 		t.Parallel()
@@ -44,12 +90,10 @@ func TestFS(t *testing.T) {
 	t.Run("TooLargeLeavesNothing", func(t *testing.T) {
 		t.Parallel()
 		_, err := s.Put(ctx, "big/file", bytes.NewReader(make([]byte, 2048)), 1024)
-		require.ErrorContains(t, err, "larger than 1024 bytes")
+		require.ErrorIs(t, err, blob.ErrTooLarge)
 		_, err = s.Open(ctx, "big/file")
 		require.ErrorIs(t, err, blob.ErrNotFound)
-		entries, err := os.ReadDir(filepath.Join(dir, "big"))
-		require.NoError(t, err)
-		require.Empty(t, entries, "no temporary file left behind")
+		nothingLeft(t)
 	})
 
 	t.Run("BadKeys", func(t *testing.T) {

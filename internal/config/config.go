@@ -78,8 +78,17 @@ type Config struct {
 	// WorkerMetricsAddr, when set, makes `mirubato worker` serve /metrics on that address.
 	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR"`
 
-	// Blobs (score PDFs, page images). BLOB_DIR is the filesystem store's root.
-	BlobDir string `env:"BLOB_DIR" envDefault:"data/blobs"`
+	// Blobs (score PDFs, page images): BLOB_STORE fs (a directory, BLOB_DIR) or s3 (a
+	// bucket of any S3-compatible service).
+	BlobStore       string `env:"BLOB_STORE" envDefault:"fs"`
+	BlobDir         string `env:"BLOB_DIR" envDefault:"data/blobs"`
+	BlobS3Endpoint  string `env:"BLOB_S3_ENDPOINT"`
+	BlobS3Region    string `env:"BLOB_S3_REGION" envDefault:"us-east-1"`
+	BlobS3Bucket    string `env:"BLOB_S3_BUCKET"`
+	BlobS3Prefix    string `env:"BLOB_S3_PREFIX"`
+	BlobS3AccessKey string `env:"BLOB_S3_ACCESS_KEY"`
+	BlobS3SecretKey string `env:"BLOB_S3_SECRET_KEY" secret:"true"`
+	BlobS3PathStyle bool   `env:"BLOB_S3_PATH_STYLE" envDefault:"false"`
 
 	// Scores: limits on untrusted PDFs, and the pipeline's tools.
 	ScoreMaxBytes   int64         `env:"SCORE_MAX_BYTES" envDefault:"52428800"`
@@ -190,8 +199,20 @@ func (c *Config) validate() error {
 	default:
 		bad("METADATA_PROVIDER", "%q is not one of local, openai", c.MetadataProvider)
 	}
-	if c.BlobDir == "" {
-		bad("BLOB_DIR", "must name a directory")
+	switch c.BlobStore {
+	case "fs":
+		if c.BlobDir == "" {
+			bad("BLOB_DIR", "must name a directory")
+		}
+	case "s3":
+		if u, err := url.Parse(c.BlobS3Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("BLOB_S3_ENDPOINT", "must be the service's http(s) URL when BLOB_STORE is s3")
+		}
+		if c.BlobS3Bucket == "" {
+			bad("BLOB_S3_BUCKET", "must name the bucket when BLOB_STORE is s3")
+		}
+	default:
+		bad("BLOB_STORE", "%q is not one of fs, s3", c.BlobStore)
 	}
 	if c.MaxBodyBytes < 1024 {
 		bad("HTTP_MAX_BODY_BYTES", "must be at least 1024, got %d", c.MaxBodyBytes)

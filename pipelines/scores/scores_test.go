@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
@@ -258,4 +261,38 @@ func TestMetadataFallback(t *testing.T) {
 	require.Equal(t, "Big", ready.Title)
 	require.Equal(t, metadata.SourceInfoDict, ready.Extracted["title"].Source)
 	require.Len(t, fake.Requests(), 3, "three attempts, then the fallback")
+}
+
+// TestPipelineOnS3: the whole pipeline with its files in an S3-compatible bucket (a server
+// in this process, over HTTP on loopback), deletion included.
+func TestPipelineOnS3(t *testing.T) {
+	t.Parallel()
+	pool, _ := dbtest.NewDatabase(t)
+	backend := s3mem.New()
+	srv := httptest.NewServer(gofakes3.New(backend).Server())
+	t.Cleanup(srv.Close)
+	require.NoError(t, backend.CreateBucket("mirubato"))
+	ctx := context.Background()
+	blobs, err := blob.NewS3(ctx, blob.S3Config{Endpoint: srv.URL, Region: "us-east-1", Bucket: "mirubato",
+		AccessKey: "k", SecretKey: "s", PathStyle: true})
+	require.NoError(t, err)
+	sc := accept(t, pool, blobs, bigScore(3))
+	c, err := startClient(ctx, pool, deps(pool, blobs, dbtest.Logger(t)), time.Minute)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, c.Stop(ctx)) })
+	ready := waitStatus(t, pool, sc.ID, store.ScoreReady, 30*time.Second)
+	require.Equal(t, "Big", ready.Title)
+	objects := func() int {
+		list, err := backend.ListBucket("mirubato", &gofakes3.Prefix{}, gofakes3.ListBucketPage{})
+		require.NoError(t, err)
+		return len(list.Contents)
+	}
+	require.Equal(t, 1+3+3+1, objects(), "original, page PDFs, page images, thumbnail")
+
+	ins, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: dbtest.Logger(t)})
+	require.NoError(t, err)
+	require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		return scores.Delete(ctx, tx, ins, ready.OwnerID, ready.ID, nil)
+	}))
+	require.Eventually(t, func() bool { return objects() == 0 }, 20*time.Second, 50*time.Millisecond)
 }
