@@ -63,6 +63,12 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			case name == "id":
 				op.AddParameter(&openapi3.Parameter{Name: "id", In: "path", Required: true,
 					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid"}}})
+			case name == "score":
+				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true,
+					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Format: "uuid"}}})
+			case name == "slug":
+				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true,
+					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: ptr[uint64](100)}}})
 			case name == "page": // a page number, with .png for the image
 				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true, Description: "page number, 3 or 3.png",
 					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Pattern: `^[1-9][0-9]*(\.png)?$`}}})

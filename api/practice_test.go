@@ -216,13 +216,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 	score := b.upload(t, ownerTok, "mine.pdf", scorePDF(2), nil)
 	ids["/api/scores"], ids["/api/import/status"] = score.ID.String(), score.ID.String()
+	resp, data := b.call(t, "POST", "/api/collections", ownerTok, map[string]any{"name": "Recital"}, nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+	ids["/api/collections"] = decodeAs[store.Collection](t, data).ID.String()
+	resp, data = b.call(t, "POST", "/api/collections/"+ids["/api/collections"]+"/scores", ownerTok, map[string]any{"score_id": score.ID}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	resp, _ = b.call(t, "PUT", "/api/scores/"+score.ID.String()+"/favorite", ownerTok, nil, nil)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
 	snapshot := func() string {
 		var s string
 		require.NoError(t, b.pool.QueryRow(ctx, `SELECT
 			(SELECT string_agg(id::text || version || duration_minutes || notes, ',') FROM logbook_entries WHERE user_id = $1) ||
 			(SELECT string_agg(id::text || version || title || status, ',') FROM repertoire_items WHERE user_id = $1) ||
 			(SELECT string_agg(id::text || version || current_value, ',') FROM goals WHERE user_id = $1) ||
-			(SELECT string_agg(id::text || version || visibility || corrections::text || coalesce(run_id::text, ''), ',') FROM scores WHERE owner_id = $1)`, owner.ID).Scan(&s))
+			(SELECT string_agg(id::text || version || visibility || corrections::text || coalesce(run_id::text, ''), ',') FROM scores WHERE owner_id = $1) ||
+			(SELECT string_agg(c.id::text || c.version || c.name || cs.score_id || cs.position, ',') FROM collections c
+				JOIN collection_scores cs ON cs.collection_id = c.id WHERE c.owner_id = $1) ||
+			(SELECT count(*)::text FROM favorites WHERE user_id = $1)`, owner.ID).Scan(&s))
 		return s
 	}
 	before := snapshot()
@@ -252,6 +262,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				concrete = strings.ReplaceAll(path, "{id}", ids[collection])
 			}
 			concrete = strings.ReplaceAll(concrete, "{page}", "1.png")
+			concrete = strings.ReplaceAll(concrete, "{score}", ids["/api/scores"])
 			for name, tok := range map[string]string{"NoToken": "", "Tampered": tamperedTok, "Expired": expiredTok, "NotAToken": "abc"} {
 				resp, data := b.call(t, method, concrete, tok, "{}", nil)
 				require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s %s %s: %s", name, method, concrete, data)
@@ -268,6 +279,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 					body = map[string]any{"title": "Stolen", "status": "dropped"}
 				case strings.HasPrefix(path, "/api/goals"):
 					body = map[string]any{"title": "Stolen", "type": "custom", "target_value": 1}
+				case strings.HasSuffix(path, "/scores") && method == "POST":
+					body = map[string]any{"score_id": ids["/api/scores"]}
+				case strings.HasSuffix(path, "/scores") && method == "PUT":
+					body = map[string]any{"score_ids": []string{ids["/api/scores"]}}
+				case strings.HasPrefix(path, "/api/collections"):
+					body = map[string]any{"name": "Stolen", "visibility": "public"}
 				case strings.HasPrefix(path, "/api/scores"):
 					body = map[string]any{"visibility": "public", "metadata": map[string]any{"title": "Stolen"}}
 				}
@@ -284,7 +301,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	require.Equal(t, before, snapshot(), "nothing of the owner's changed")
 
 	// Lists and exports show the intruder only their own (empty) data.
-	resp, data := b.call(t, "GET", "/api/logbook/entries", intruderTok, nil, nil)
+	resp, data = b.call(t, "GET", "/api/logbook/entries", intruderTok, nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Empty(t, decodeAs[store.Page[store.LogbookEntry]](t, data).Items)
 	resp, data = b.call(t, "GET", "/api/export", intruderTok, nil, nil)

@@ -54,6 +54,7 @@ func withSort(sorts []string, filters ...param) []param {
 // table is the one route table of the API. Read it top to bottom; openapi.go documents it.
 func (s *Server) table() []route {
 	logbook, repertoire, goals := s.logbookResource(), s.repertoireResource(), s.goalResource()
+	collections := s.collectionResource()
 	return []route{
 		// Probes and metrics.
 		{method: "GET", path: "/livez", summary: "Liveness: the process runs", handler: s.livez, response: statusResponse{}, status: 200},
@@ -148,6 +149,22 @@ func (s *Server) table() []route {
 			}},
 		{method: "GET", path: "/api/composers", summary: "Composers of the scores I can see, with counts", access: signedIn, handler: s.composers, response: composersResponse{}, status: 200,
 			query: []param{{name: "q", description: "name, fuzzy"}, {name: "limit", description: "1–500 (default 50)"}}},
+		{method: "PUT", path: "/api/scores/:id/favorite", summary: "Mark a score as a favourite (idempotent)", access: signedIn, handler: s.setFavorite(true), status: 204},
+		{method: "DELETE", path: "/api/scores/:id/favorite", summary: "Unmark a favourite (idempotent)", access: signedIn, handler: s.setFavorite(false), status: 204},
+		{method: "GET", path: "/api/favorites", summary: "My favourite scores, newest first", access: signedIn, handler: s.favorites, response: favoritesResponse{}, status: 200},
+
+		// Collections.
+		{method: "GET", path: "/api/collections", summary: "My collections, newest first", access: signedIn, handler: s.listCollections, response: store.Page[store.Collection]{}, status: 200,
+			query: []param{{name: "limit", description: "items per page, 1–100 (default 20)"}, {name: "cursor", description: "next_cursor of the previous page"}}},
+		{method: "POST", path: "/api/collections", summary: "Create a collection (public ones get a slug)", access: signedIn, handler: collections.handleCreate(s), body: store.CollectionInput{}, response: store.Collection{}, status: 201, idempotent: true},
+		{method: "GET", path: "/api/collections/:id", summary: "A collection and its scores, in order", access: signedIn, handler: s.getCollection, response: collectionResponse{}, status: 200},
+		{method: "PUT", path: "/api/collections/:id", summary: "Rename, describe, publish or unpublish a collection (If-Match: version)", access: signedIn, handler: collections.handleUpdate(s), body: store.CollectionInput{}, response: store.Collection{}, status: 200},
+		{method: "DELETE", path: "/api/collections/:id", summary: "Delete a collection (not its scores)", access: signedIn, handler: collections.handleDelete(s), status: 204},
+		{method: "POST", path: "/api/collections/:id/scores", summary: "Add a score I can see to the end of a collection", access: signedIn, handler: s.addToCollection, body: addScoreRequest{}, response: collectionResponse{}, status: 200},
+		{method: "PUT", path: "/api/collections/:id/scores", summary: "Reorder: the collection's score ids, each once, in the new order", access: signedIn, handler: s.reorderCollection, body: reorderRequest{}, response: collectionResponse{}, status: 200},
+		{method: "DELETE", path: "/api/collections/:id/scores/:score", summary: "Take a score out of a collection", access: signedIn, handler: s.removeFromCollection, response: collectionResponse{}, status: 200},
+		{method: "GET", path: "/api/public/collections/:slug", summary: "A public collection by its slug, for anyone", handler: s.publicCollection, response: collectionResponse{}, status: 200, extraStatus: []int{404}},
+
 		{method: "POST", path: "/api/import/url", summary: "Import a PDF score from an http(s) URL (size-limited, no private addresses)", access: signedIn, handler: s.importURL, body: urlImport{}, response: scoreResponse{}, status: 202, idempotent: true},
 		{method: "GET", path: "/api/import/status/:id", summary: "The pipeline status of an import (the score's id)", access: signedIn, handler: s.importStatus, response: pipelineStatus{}, status: 200},
 

@@ -489,3 +489,100 @@ func TestUploadImages(t *testing.T) {
 	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM scores`).Scan(&n))
 	require.Equal(t, 1, n)
 }
+
+func TestCollectionsAndFavorites(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	a, tokA := b.user(t, "collector@example.com")
+	other, tokB := b.user(t, "other-collector@example.com")
+	mine1 := seedScore(t, b, a.ID, "private", map[string]any{"title": "Mine One"}, "")
+	mine2 := seedScore(t, b, a.ID, "public", map[string]any{"title": "Mine Two"}, "")
+	theirsPublic := seedScore(t, b, other.ID, "public", map[string]any{"title": "Theirs Public"}, "")
+	theirsPrivate := seedScore(t, b, other.ID, "private", map[string]any{"title": "Theirs Private"}, "")
+
+	resp, data := b.call(t, "POST", "/api/collections", tokA, map[string]any{"name": "Récital d'été", "visibility": "public"}, nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+	col := decodeAs[store.Collection](t, data)
+	require.NotNil(t, col.Slug)
+	require.Regexp(t, `^recital-d-ete-[0-9a-f]{8}$`, *col.Slug)
+	path := "/api/collections/" + col.ID.String()
+
+	for _, id := range []uuid.UUID{mine1, theirsPublic, mine2, mine1} { // adding twice changes nothing
+		resp, data = b.call(t, "POST", path+"/scores", tokA, map[string]any{"score_id": id}, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	}
+	resp, data = b.call(t, "POST", path+"/scores", tokA, map[string]any{"score_id": theirsPrivate}, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	order := func(data []byte) []uuid.UUID {
+		out := []uuid.UUID{}
+		for _, s := range decodeAs[collectionBody](t, data).Scores {
+			out = append(out, s.ID)
+		}
+		return out
+	}
+	resp, data = b.call(t, "GET", path, tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, []uuid.UUID{mine1, theirsPublic, mine2}, order(data))
+	require.Equal(t, 3, decodeAs[collectionBody](t, data).ScoreCount)
+
+	resp, data = b.call(t, "PUT", path+"/scores", tokA, map[string]any{"score_ids": []uuid.UUID{mine2, mine1, theirsPublic}}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.Equal(t, []uuid.UUID{mine2, mine1, theirsPublic}, order(data))
+	for _, bad := range [][]uuid.UUID{{mine2, mine1}, {mine2, mine1, mine1}, {mine2, mine1, theirsPrivate}} {
+		resp, data = b.call(t, "PUT", path+"/scores", tokA, map[string]any{"score_ids": bad}, nil)
+		requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	}
+	resp, data = b.call(t, "DELETE", path+"/scores/"+mine1.String(), tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.Equal(t, []uuid.UUID{mine2, theirsPublic}, order(data))
+	resp, data = b.call(t, "DELETE", path+"/scores/"+mine1.String(), tokA, nil, nil)
+	requireError(t, resp, data, http.StatusNotFound, "not_found")
+
+	// The public page: anyone, without signing in; only public scores of it.
+	resp, _ = b.call(t, "POST", path+"/scores", tokA, map[string]any{"score_id": mine1}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, data = b.call(t, "GET", "/api/public/collections/"+*col.Slug, "", nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.Equal(t, []uuid.UUID{mine2, theirsPublic}, order(data), "my private score is not shown to others")
+	resp, data = b.call(t, "GET", "/api/collections/"+col.ID.String(), tokB, nil, nil)
+	requireError(t, resp, data, http.StatusNotFound, "not_found")
+
+	// Unpublished: the slug stops working.
+	resp, data = b.call(t, "PUT", path, tokA, map[string]any{"name": "Recital", "visibility": "private"}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.Nil(t, decodeAs[store.Collection](t, data).Slug)
+	resp, data = b.call(t, "GET", "/api/public/collections/"+*col.Slug, "", nil, nil)
+	requireError(t, resp, data, http.StatusNotFound, "not_found")
+
+	// Favourites.
+	for _, id := range []uuid.UUID{theirsPublic, mine1, theirsPublic} {
+		resp, _ = b.call(t, "PUT", "/api/scores/"+id.String()+"/favorite", tokA, nil, nil)
+		require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	}
+	resp, data = b.call(t, "PUT", "/api/scores/"+theirsPrivate.String()+"/favorite", tokA, nil, nil)
+	requireError(t, resp, data, http.StatusNotFound, "not_found")
+	resp, data = b.call(t, "GET", "/api/favorites", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, []uuid.UUID{mine1, theirsPublic}, order(data))
+	// A favourite that its owner makes private disappears from the list.
+	_, err := b.pool.Exec(context.Background(), `UPDATE scores SET visibility = 'private' WHERE id = $1`, theirsPublic)
+	require.NoError(t, err)
+	resp, data = b.call(t, "GET", "/api/favorites", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, []uuid.UUID{mine1}, order(data))
+	resp, _ = b.call(t, "DELETE", "/api/scores/"+mine1.String()+"/favorite", tokA, nil, nil)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	resp, _ = b.call(t, "DELETE", "/api/scores/"+mine1.String()+"/favorite", tokA, nil, nil)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, "idempotent")
+
+	resp, data = b.call(t, "DELETE", path, tokA, nil, nil)
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(data))
+	var left int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM scores WHERE owner_id = $1`, a.ID).Scan(&left))
+	require.Equal(t, 2, left, "deleting a collection keeps its scores")
+}
+
+type collectionBody struct {
+	store.Collection
+	Scores []store.Score `json:"scores"`
+}
