@@ -19,6 +19,7 @@ help:
 	@echo "make build  build bin/mirubato"
 	@echo "make bench-queue  job throughput: our worker stack against bare River"
 	@echo "make bench-api    GET /api/logbook/entries latency at 1,000 req/s against a bare Fiber handler"
+	@echo "make bench-split  score splitting against qpdf and MuPDF, and upload-to-ready time"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
 .PHONY: setup
@@ -64,6 +65,11 @@ bench-queue: setup
 .PHONY: bench-api
 bench-api: setup build
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/api -bin $(BIN)
+
+.PHONY: bench-split
+bench-split: setup
+	@ops/setup bench
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/split
 
 .PHONY: cluster
 cluster: setup build

@@ -49,6 +49,10 @@ func refuse(err error, format string, args ...any) *Refused {
 // Document is a parsed, validated PDF.
 type Document struct {
 	ctx *model.Context
+	mu  sync.Mutex // for pdfcpu's page extraction, which changes ctx
+	// pageTree lists the pages for the raw page writer; nil if the tree could not be read
+	// that way (pdfcpu's extraction then does every page).
+	pageTree []pageLeaf
 	// Pages is the number of pages.
 	Pages int
 	// Info is the document information dictionary: the standard keys (Title, Author,
@@ -143,7 +147,13 @@ func parse(ctx context.Context, data []byte, lim Limits) (doc *Document, err err
 	if err := checkPages(pc.PageCount, lim); err != nil {
 		return nil, err
 	}
-	return &Document{ctx: pc, Pages: pc.PageCount, Info: info(pc)}, nil
+	doc = &Document{ctx: pc, Pages: pc.PageCount, Info: info(pc)}
+	if root, err := pc.Pages(); err == nil && root != nil {
+		if leaves, err := walkPages(derefer{doc}, *root, pc.PageCount); err == nil && len(leaves) == pc.PageCount {
+			doc.pageTree = leaves
+		}
+	}
+	return doc, nil
 }
 
 func checkPages(n int, lim Limits) error {
@@ -187,17 +197,38 @@ func info(pc *model.Context) map[string]string {
 	return out
 }
 
-// Page returns page n (1-based) as a PDF of its own. Pages of one Document are extracted one
-// at a time.
+// Page returns page n (1-based) as a PDF of its own. It is safe to call from several
+// goroutines at once.
 func (d *Document) Page(n int) (data []byte, err error) {
 	if n < 1 || n > d.Pages {
 		return nil, fmt.Errorf("page %d out of 1..%d", n, d.Pages)
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = refuse(fmt.Errorf("panic: %v", r), "page %d is damaged and could not be extracted", n)
+			data, err = nil, refuse(fmt.Errorf("panic: %v", r), "page %d is damaged and could not be extracted", n)
 		}
 	}()
+	data, err = d.rawPage(n)
+	if !errors.Is(err, errUnsupported) {
+		return data, err
+	}
+	return d.PageWithPdfcpu(n)
+}
+
+// PageWithPdfcpu is pdfcpu's own page extraction, which Page falls back on for what its
+// faster raw writer does not handle. It changes the parsed document as it goes, so it runs
+// one page at a time.
+func (d *Document) PageWithPdfcpu(n int) (data []byte, err error) {
+	if n < 1 || n > d.Pages {
+		return nil, fmt.Errorf("page %d out of 1..%d", n, d.Pages)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			data, err = nil, refuse(fmt.Errorf("panic: %v", r), "page %d is damaged and could not be extracted", n)
+		}
+	}()
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	one, err := pdfcpu.ExtractPages(d.ctx, []int{n}, false)
 	if err != nil {
 		return nil, refuse(err, "page %d is damaged and could not be extracted", n)
@@ -207,6 +238,53 @@ func (d *Document) Page(n int) (data []byte, err error) {
 		return nil, fmt.Errorf("error writing page %d: %w", n, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// Split extracts every page, on up to workers goroutines (at least 1), and hands each to
+// emit, which is called concurrently, once per page. The first error stops it.
+func (d *Document) Split(ctx context.Context, workers int, emit func(n int, page []byte) error) error {
+	workers = max(1, min(workers, d.Pages))
+	next := make(chan int)
+	errs := make(chan error, workers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for range workers {
+		go func() {
+			for n := range next {
+				page, err := d.Page(n)
+				if err == nil {
+					err = emit(n, page)
+				}
+				if err != nil {
+					errs <- err
+					cancel()
+					for range next { // drain, so the feeder can finish
+					}
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+feed:
+	for n := 1; n <= d.Pages; n++ {
+		select {
+		case next <- n:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	var first error
+	for range workers {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	if first == nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
+		first = ctx.Err()
+	}
+	return first
 }
 
 // Size formats a byte count for people: "50 MB", "1.5 MB", "900 KB".

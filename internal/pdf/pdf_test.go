@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"flag"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,4 +251,48 @@ func TestFromImages(t *testing.T) {
 	_, err = pdf.FromImages(ctx, many, limits)
 	require.ErrorAs(t, err, &refused)
 	require.Contains(t, refused.Reason, "the limit is 100")
+}
+
+// TestSplit: every page, written in parallel, is a valid PDF of one page with that page's
+// text, also when the pages inherit their resources and size from the page tree.
+func TestSplit(t *testing.T) {
+	for _, inherit := range []bool{false, true} {
+		pages := make([][]string, 12)
+		for i := range pages {
+			pages[i] = []string{fmt.Sprintf("page %d of twelve", i+1)}
+		}
+		data := pdftest.Build(pdftest.Doc{Pages: pages, Inherit: inherit})
+		doc, err := pdf.Open(context.Background(), data, limits)
+		require.NoError(t, err)
+		require.Equal(t, 12, doc.Pages)
+		var mu sync.Mutex
+		got := map[int][]byte{}
+		require.NoError(t, doc.Split(context.Background(), 3, func(n int, page []byte) error {
+			mu.Lock()
+			defer mu.Unlock()
+			require.NotContains(t, got, n, "each page once")
+			got[n] = page
+			return nil
+		}))
+		require.Len(t, got, 12)
+		tools := pdf.Tools{Timeout: 20 * time.Second}
+		for n, page := range got {
+			one, err := pdf.Open(context.Background(), page, limits)
+			require.NoError(t, err, "page %d (inherit %v)", n, inherit)
+			require.Equal(t, 1, one.Pages)
+			text, err := tools.Text(context.Background(), page)
+			require.NoError(t, err)
+			require.Equal(t, fmt.Sprintf("page %d of twelve", n), strings.TrimSpace(text), "inherit %v", inherit)
+		}
+	}
+	// An emit error stops the split and is returned.
+	doc, err := pdf.Open(context.Background(), pdftest.Build(pdftest.Doc{Pages: make([][]string, 30)}), limits)
+	require.NoError(t, err)
+	boom := errors.New("disk full")
+	require.ErrorIs(t, doc.Split(context.Background(), 2, func(n int, _ []byte) error {
+		if n == 5 {
+			return boom
+		}
+		return nil
+	}), boom)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -259,20 +260,19 @@ func (w *splitWorker) work(ctx context.Context, job *river.Job[SplitArgs]) error
 		}
 		return err
 	}
-	for n := 1; n <= doc.Pages; n++ {
-		page, err := doc.Page(n)
-		if err != nil {
-			if reason, refused := IsRefused(err); refused {
-				return &permanent{reason: reason, err: err}
-			}
-			return err
-		}
+	// Pages are written on every core; each page's file and row are written again, to the
+	// same key and row, if the job is retried.
+	err = doc.Split(ctx, runtime.GOMAXPROCS(0), func(n int, page []byte) error {
 		if _, err := d.Blobs.Put(ctx, pageKey(s.ID, n), bytes.NewReader(page), 0); err != nil {
 			return err
 		}
-		if err := store.PutScorePage(ctx, d.Pool, s.ID, n, pageKey(s.ID, n)); err != nil {
-			return err
+		return store.PutScorePage(ctx, d.Pool, s.ID, n, pageKey(s.ID, n))
+	})
+	if err != nil {
+		if reason, refused := IsRefused(err); refused {
+			return &permanent{reason: reason, err: err}
 		}
+		return err
 	}
 	return finish(ctx, d, job, a.RunID, StepSplit, nil, func(context.Context, pgx.Tx) (runs.Next, error) {
 		return runs.Next{Step: StepRender, Jobs: batches(doc.Pages, func(from, to int) river.JobArgs {

@@ -17,6 +17,9 @@ type Doc struct {
 	Pages [][]string
 	// Info is the document information dictionary (Title, Author, Composer, Subtitle…).
 	Info map[string]string
+	// Inherit puts the resources and the media box on the page tree (in an intermediate
+	// node), where pages inherit them, as many PDF writers do.
+	Inherit bool
 }
 
 // Build returns the PDF's bytes.
@@ -31,6 +34,7 @@ func Build(d Doc) []byte {
 	catalog := add("") // filled in below
 	pagesObj := add("")
 	font := add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	middle := add("null") // the intermediate page tree node, with Inherit
 	kids := make([]string, 0, len(pages))
 	for _, lines := range pages {
 		var content strings.Builder
@@ -40,12 +44,21 @@ func Build(d Doc) []byte {
 		}
 		content.WriteString("ET\n")
 		stream := add(fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()))
-		page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>",
-			pagesObj, font, stream))
+		parent := pagesObj
+		own := fmt.Sprintf("/MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> >> ", font)
+		if d.Inherit {
+			parent, own = middle, ""
+		}
+		page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R %s/Contents %d 0 R >>", parent, own, stream))
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
 	}
 	objs[catalog-1] = fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesObj)
-	objs[pagesObj-1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
+	if d.Inherit {
+		objs[middle-1] = fmt.Sprintf("<< /Type /Pages /Parent %d 0 R /Kids [%s] /Count %d /MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> >> >>",
+			pagesObj, strings.Join(kids, " "), len(kids), font)
+		kids = []string{fmt.Sprintf("%d 0 R", middle)}
+	}
+	objs[pagesObj-1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages))
 	info := 0
 	if len(d.Info) > 0 {
 		keys := make([]string, 0, len(d.Info))
