@@ -165,6 +165,8 @@ func TestToolsTimeoutAndBadInput(t *testing.T) {
 	require.ErrorIs(t, err, pdf.ErrTool)
 }
 
+var errBadPage = errors.New("a page as written is not accepted")
+
 // FuzzOpen: whatever the bytes, Open returns a document or a refusal, never panics, and a
 // document it returns has pages within the limits that can be extracted.
 func FuzzOpen(f *testing.F) {
@@ -189,11 +191,20 @@ func FuzzOpen(f *testing.F) {
 		if doc.Pages < 1 || doc.Pages > lim.MaxPages {
 			t.Fatalf("accepted %d pages", doc.Pages)
 		}
-		if _, err := doc.Page(1); err != nil {
-			var refused *pdf.Refused
-			if !errors.As(err, &refused) {
-				t.Fatalf("page 1 of an accepted PDF: %v", err)
+		// Every page the split writes is a PDF of one page that we accept again.
+		err = doc.Split(context.Background(), 2, func(n int, page []byte) error {
+			one, err := pdf.Open(context.Background(), page, lim)
+			if err != nil {
+				return fmt.Errorf("%w: page %d: %v", errBadPage, n, err) //nolint:errorlint // not the page's refusal
 			}
+			if one.Pages != 1 {
+				return fmt.Errorf("%w: page %d has %d pages", errBadPage, n, one.Pages)
+			}
+			return nil
+		})
+		var refused *pdf.Refused
+		if err != nil && (errors.Is(err, errBadPage) || !errors.As(err, &refused)) {
+			t.Fatalf("split of an accepted PDF: %v", err)
 		}
 	})
 }

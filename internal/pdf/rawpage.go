@@ -35,6 +35,10 @@ func (d *Document) rawPage(n int) ([]byte, error) {
 			page[k] = v
 		}
 	}
+	if _, ok := page["MediaBox"]; !ok {
+		// Required, yet missing in some files; viewers take US Letter, and so do we.
+		page["MediaBox"] = types.Array{types.Integer(0), types.Integer(0), types.Integer(612), types.Integer(792)}
+	}
 	pageRef := types.IndirectRef{ObjectNumber: types.Integer(leaf.num)}
 
 	w := &pageWriter{x: derefer{d}, numbers: map[int]int{}, self: pageRef.ObjectNumber.Value()}
