@@ -307,3 +307,19 @@ func TestSplit(t *testing.T) {
 		return nil
 	}), boom)
 }
+
+func TestPageSize(t *testing.T) {
+	for _, inherit := range []bool{false, true} {
+		doc, err := pdf.Open(context.Background(), pdftest.Build(pdftest.Doc{Pages: [][]string{{"a"}}, Inherit: inherit}), limits)
+		require.NoError(t, err)
+		w, h, ok := doc.PageSize(1)
+		require.True(t, ok)
+		require.Equal(t, []float64{612, 792}, []float64{w, h})
+	}
+	huge := bytes.Replace(pdftest.Build(pdftest.Doc{Pages: [][]string{{"a"}}}), []byte("[0 0 612 792]"), []byte("[0 0 99999 7920]"), 1)
+	doc, err := pdf.Open(context.Background(), huge, limits)
+	require.NoError(t, err)
+	w, h, ok := doc.PageSize(1)
+	require.True(t, ok)
+	require.Equal(t, []float64{99999, 7920}, []float64{w, h})
+}

@@ -293,3 +293,45 @@ func walkPages(x derefer, root types.IndirectRef, limit int) ([]pageLeaf, error)
 	}
 	return out, nil
 }
+
+// PageSize returns page n's width and height in points (1/72 inch), from its media box,
+// or ok false when the page tree could not be read that way.
+func (d *Document) PageSize(n int) (w, h float64, ok bool) {
+	if d.pageTree == nil || n < 1 || n > len(d.pageTree) {
+		return 0, 0, false
+	}
+	leaf := d.pageTree[n-1]
+	box, found := leaf.dict["MediaBox"]
+	if !found {
+		box, found = leaf.inherited["MediaBox"]
+	}
+	if !found {
+		return 612, 792, true // US Letter, as rawPage writes it
+	}
+	if r, isRef := box.(types.IndirectRef); isRef {
+		box, _ = derefer{d}.object(r.ObjectNumber.Value())
+	}
+	arr, isArr := box.(types.Array)
+	if !isArr || len(arr) != 4 {
+		return 0, 0, false
+	}
+	nums := make([]float64, 4)
+	for i, v := range arr {
+		switch x := v.(type) {
+		case types.Integer:
+			nums[i] = float64(x.Value())
+		case types.Float:
+			nums[i] = x.Value()
+		default:
+			return 0, 0, false
+		}
+	}
+	w, h = nums[2]-nums[0], nums[3]-nums[1]
+	if w < 0 {
+		w = -w
+	}
+	if h < 0 {
+		h = -h
+	}
+	return w, h, true
+}

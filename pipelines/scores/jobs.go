@@ -307,7 +307,7 @@ func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs]) err
 		if err != nil {
 			return err
 		}
-		png, err := d.Tools.Render(ctx, data, d.DPI, 0)
+		png, err := d.Tools.Render(ctx, data, renderDPI(ctx, data, d.DPI), 0)
 		if err != nil {
 			return pageError(p.N, "rendered", err)
 		}
@@ -335,6 +335,26 @@ func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs]) err
 			return TextArgs{ScoreID: s.ID, RunID: a.RunID, From: from, To: to}
 		})}, nil
 	})
+}
+
+// maxImageSide bounds a page image's longer side in pixels: a page that claims to be two
+// hundred inches wide is rendered at a lower resolution, not into gigabytes of memory.
+const maxImageSide = 6000
+
+// renderDPI is dpi, lowered for pages so large that their image would be over maxImageSide.
+func renderDPI(ctx context.Context, page []byte, dpi int) int {
+	doc, err := pdf.Open(ctx, page, pdf.Limits{MaxPages: 1, Timeout: 10 * time.Second})
+	if err != nil {
+		return dpi
+	}
+	w, h, ok := doc.PageSize(1)
+	if !ok || max(w, h) <= 0 {
+		return dpi
+	}
+	if limit := int(maxImageSide * 72 / max(w, h)); limit < dpi {
+		return max(limit, 1)
+	}
+	return dpi
 }
 
 // pageError: a tool that ran and failed on a page (damaged content, a timeout) will fail
