@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	netmail "net/mail"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -43,6 +44,8 @@ type env struct {
 	pool    *pgxpool.Pool
 	metrics *metrics.Metrics
 	blobs   blob.Store
+	// pdfGate bounds the untrusted files this process parses at once (a core each).
+	pdfGate *pdf.Gate
 }
 
 func setup(ctx context.Context, environ []string, stderr io.Writer, role string) (*env, error) {
@@ -69,7 +72,8 @@ func setup(ctx context.Context, environ []string, stderr io.Writer, role string)
 		pool.Close()
 		return nil, err
 	}
-	return &env{cfg: cfg, logger: logger, pool: pool, metrics: metrics.New(), blobs: blobs}, nil
+	return &env{cfg: cfg, logger: logger, pool: pool, metrics: metrics.New(), blobs: blobs,
+		pdfGate: pdf.NewGate(runtime.NumCPU())}, nil
 }
 
 // openBlobs opens the configured blob store.
@@ -90,7 +94,7 @@ func openBlobs(ctx context.Context, cfg *config.Config) (blob.Store, error) {
 }
 
 func (e *env) pdfLimits() pdf.Limits {
-	return pdf.Limits{MaxBytes: e.cfg.ScoreMaxBytes, MaxPages: e.cfg.ScoreMaxPages, Timeout: e.cfg.PDFParseTimeout}
+	return pdf.Limits{MaxBytes: e.cfg.ScoreMaxBytes, MaxPages: e.cfg.ScoreMaxPages, Timeout: e.cfg.PDFParseTimeout, Gate: e.pdfGate}
 }
 
 // pipelines returns the workers and periodic jobs of every pipeline.

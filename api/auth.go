@@ -144,12 +144,13 @@ func (s *Server) limitWrites(c *fiber.Ctx) error {
 	if err := s.limit(c, "writes:"+id, writesPerUser, time.Minute); err != nil {
 		return err
 	}
-	switch {
-	case c.Path() == "/api/import":
+	// The route's path, not the request's: routing ignores case and a trailing slash.
+	switch route := c.Route().Path; {
+	case route == "/api/import":
 		if err := s.limit(c, "imports:"+id, importsPerUser, time.Hour); err != nil {
 			return err
 		}
-	case c.Method() == fiber.MethodPost && (c.Path() == "/api/scores" || c.Path() == "/api/scores/images" || c.Path() == "/api/import/url"):
+	case c.Method() == fiber.MethodPost && (route == "/api/scores" || route == "/api/scores/images" || route == "/api/import/url"):
 		if err := s.limit(c, "scores:"+id, scoresPerUser, time.Hour); err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/store"
 )
 
@@ -71,6 +72,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			"it was changed since the version you edited (If-Match); reload it and apply your change again"
 	case errors.Is(err, store.ErrBadCursor):
 		status, code, msg = http.StatusBadRequest, "bad_request", "cursor is not one this list gave out; start again without it"
+	case errors.Is(err, pdf.ErrBusy):
+		status, code, msg = http.StatusServiceUnavailable, "unavailable", pdf.ErrBusy.Error()
+		c.Set(fiber.HeaderRetryAfter, "10")
 	case errors.As(err, &fe):
 		status = fe.Code
 		code = codeFor(status)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
@@ -50,6 +51,9 @@ func (s *Server) decode(c *fiber.Ctx, dst any) error {
 	if ct := c.Get(fiber.HeaderContentType); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Message: "send the request body as JSON (Content-Type: application/json)"}
+	}
+	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
+		return badRequest("text must not contain NUL characters (\\u0000)")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
@@ -281,4 +285,10 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// plainText reports whether s is text we store: valid UTF-8 without NUL characters
+// (PostgreSQL's text refuses those).
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }

@@ -265,9 +265,11 @@ func TestScoreDeleteCancelsPendingJobs(t *testing.T) {
 	var runState string
 	require.NoError(t, b.pool.QueryRow(ctx, `SELECT state FROM pipeline_runs WHERE id = $1`, sc.Pipeline.RunID).Scan(&runState))
 	require.Equal(t, "cancelled", runState)
-	var blobJobs int
-	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'score_delete_blobs'`).Scan(&blobJobs))
-	require.Equal(t, 1, blobJobs, "the files go by a job written in the same transaction")
+	var now, later int
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE scheduled_at <= now()),
+		count(*) FILTER (WHERE scheduled_at > now() + interval '5 minutes') FROM river_job WHERE kind = 'score_delete_blobs'`).Scan(&now, &later))
+	require.Equal(t, []int{1, 1}, []int{now, later},
+		"the files go by a job written in the same transaction, and again once jobs still running have ended")
 }
 
 // TestScoreRefusals: every malformed file, and every malformed request, gets a 4xx with a
@@ -585,4 +587,33 @@ func TestCollectionsAndFavorites(t *testing.T) {
 type collectionBody struct {
 	store.Collection
 	Scores []store.Score `json:"scores"`
+}
+
+// TestCollectionWithAScoreMadePrivate: a score of someone else that its owner makes private
+// after it was added is neither shown nor counted, and does not block reordering.
+func TestCollectionWithAScoreMadePrivate(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	a, tokA := b.user(t, "keeper@example.com")
+	other, _ := b.user(t, "changer@example.com")
+	mine := seedScore(t, b, a.ID, "private", map[string]any{"title": "Mine"}, "")
+	theirs := seedScore(t, b, other.ID, "public", map[string]any{"title": "Theirs"}, "")
+	mine2 := seedScore(t, b, a.ID, "private", map[string]any{"title": "Mine 2"}, "")
+	resp, data := b.call(t, "POST", "/api/collections", tokA, map[string]any{"name": "Mixed"}, nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	path := "/api/collections/" + decodeAs[store.Collection](t, data).ID.String()
+	for _, id := range []uuid.UUID{mine, theirs, mine2} {
+		resp, _ = b.call(t, "POST", path+"/scores", tokA, map[string]any{"score_id": id}, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+	_, err := b.pool.Exec(context.Background(), `UPDATE scores SET visibility = 'private' WHERE id = $1`, theirs)
+	require.NoError(t, err)
+	resp, data = b.call(t, "PUT", path+"/scores", tokA, map[string]any{"score_ids": []uuid.UUID{mine2, mine}}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	col := decodeAs[collectionBody](t, data)
+	require.Equal(t, 2, col.ScoreCount)
+	require.Len(t, col.Scores, 2)
+	require.Equal(t, []uuid.UUID{mine2, mine}, []uuid.UUID{col.Scores[0].ID, col.Scores[1].ID})
+	resp, data = b.call(t, "PUT", path+"/scores", tokA, map[string]any{"score_ids": []uuid.UUID{mine2, mine, theirs}}, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
 }

@@ -58,7 +58,7 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, account.NewDeleteWorker(d.Pool, d.Blobs))
 	river.AddWorker(w, housekeeping.NewPruneWorker(d.Pool, d.Logger, nil))
 	scores.AddWorkers(w, d.Scores)
-	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob()}
+	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob()}
 }
 
 // New returns a River client that works every queue of cfg with workers, with our logging,

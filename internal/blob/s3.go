@@ -104,7 +104,11 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, limit int64) (int
 		left = limit
 	}
 	lr := &limitedReader{r: r, left: left}
-	info, err := s.client.PutObject(ctx, s.bucket, k, lr, -1, minio.PutObjectOptions{
+	size := int64(-1) // unknown: a multipart upload, in parts of PartSize
+	if l, ok := r.(interface{ Len() int }); ok && (limit <= 0 || int64(l.Len()) <= limit) {
+		size = int64(l.Len()) // known (a bytes.Reader): one PUT
+	}
+	info, err := s.client.PutObject(ctx, s.bucket, k, lr, size, minio.PutObjectOptions{
 		ContentType: "application/octet-stream",
 		PartSize:    16 << 20,
 		// Unsigned payload: no chunked payload signatures, which not every S3-compatible

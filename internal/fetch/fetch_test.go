@@ -96,7 +96,7 @@ func TestPublic(t *testing.T) {
 		"8.8.8.8": true, "2606:4700:4700::1111": true,
 		"127.0.0.1": false, "10.1.2.3": false, "172.16.0.1": false, "192.168.1.1": false, "169.254.169.254": false,
 		"100.64.0.1": false, "0.0.0.0": false, "::1": false, "fe80::1": false, "fc00::1": false, "::ffff:127.0.0.1": false,
-		"224.0.0.1": false,
+		"224.0.0.1": false, "0.1.2.3": false, "2002:7f00:1::1": false, "64:ff9b:1::7f00:1": false, "fec0::1": false,
 	} {
 		require.Equal(t, want, fetch.Public(netip.MustParseAddr(addr)), addr)
 	}

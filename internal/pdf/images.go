@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	_ "image/jpeg" // decoders for DecodeConfig
 	_ "image/png"
 	"io"
@@ -17,6 +18,22 @@ import (
 // MaxImagePixels bounds each page image (a decompression bomb claims a huge size in a
 // small file): 100 megapixels, more than a 600 dpi scan of an A3 page.
 const MaxImagePixels = 100_000_000
+
+// MaxDecodedImageBytes bounds the memory one page image takes once decoded.
+const MaxDecodedImageBytes = 512 << 20
+
+func bytesPerPixel(m color.Model) int64 {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	default: // RGBA, NRGBA, YCbCr, CMYK, palettes (expanded to colour)
+		return 4
+	}
+}
 
 // FromImages assembles PNG or JPEG page images, in order, into one PDF, an image per A4
 // page. The images are checked (type, pixel count, page count) before any is decoded, and
@@ -42,6 +59,11 @@ func FromImages(ctx context.Context, images [][]byte, lim Limits) ([]byte, error
 		if cfg.Width < 1 || cfg.Height < 1 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
 			return nil, refuse(nil, "image %d is %d×%d pixels; the limit is %d megapixels", i+1, cfg.Width, cfg.Height, MaxImagePixels/1_000_000)
 		}
+		// Decoded, an image takes up to 8 bytes a pixel (16-bit colour with alpha).
+		if decoded := int64(cfg.Width) * int64(cfg.Height) * bytesPerPixel(cfg.ColorModel); decoded > MaxDecodedImageBytes {
+			return nil, refuse(nil, "image %d would take %s of memory once decoded; the limit is %s (use 8-bit colour or fewer pixels)",
+				i+1, Size(decoded), Size(MaxDecodedImageBytes))
+		}
 		readers[i] = bytes.NewReader(img)
 	}
 	if lim.MaxBytes > 0 && total > lim.MaxBytes {
@@ -52,12 +74,16 @@ func FromImages(ctx context.Context, images [][]byte, lim Limits) ([]byte, error
 	}
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
+	if err := lim.Gate.enter(ctx); err != nil {
+		return nil, err
+	}
 	type result struct {
 		data []byte
 		err  error
 	}
 	done := make(chan result, 1)
 	go func() {
+		defer lim.Gate.leave() // when the assembly ends, which may be after the timeout
 		var out bytes.Buffer
 		err := func() (err error) {
 			defer func() {

@@ -25,6 +25,9 @@ type Limits struct {
 	MaxBytes int64         // larger files are refused before anything is parsed
 	MaxPages int           // checked against the page tree's declared count before it is walked
 	Timeout  time.Duration // for reading and validating the file
+	// Gate, if set, bounds how many files are parsed at once (shared by the callers of one
+	// process).
+	Gate *Gate
 }
 
 // Refused is the error for a file we do not accept; Reason is for the person who sent it.
@@ -49,7 +52,9 @@ func refuse(err error, format string, args ...any) *Refused {
 // Document is a parsed, validated PDF.
 type Document struct {
 	ctx *model.Context
-	mu  sync.Mutex // for pdfcpu's page extraction, which changes ctx
+	// mu: the raw page writer only reads ctx (read lock, many at once); pdfcpu's page
+	// extraction changes it (write lock).
+	mu sync.RWMutex
 	// pageTree lists the pages for the raw page writer; nil if the tree could not be read
 	// that way (pdfcpu's extraction then does every page).
 	pageTree []pageLeaf
@@ -91,6 +96,9 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()
+	if err := lim.Gate.enter(ctx); err != nil {
+		return nil, err
+	}
 
 	type result struct {
 		doc *Document
@@ -98,6 +106,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
+		defer lim.Gate.leave() // when the parse ends, which may be after Open returned
 		doc, err := parse(ctx, data, lim)
 		done <- result{doc, err}
 	}()
@@ -190,7 +199,7 @@ func info(pc *model.Context) map[string]string {
 		if err != nil || s == nil {
 			continue
 		}
-		if v := strings.TrimSpace(strings.ToValidUTF8(*s, "")); v != "" {
+		if v := strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(*s, ""), "\x00", "")); v != "" {
 			out[k] = v
 		}
 	}
@@ -242,11 +251,11 @@ func (d *Document) PageWithPdfcpu(n int) (data []byte, err error) {
 
 // Split extracts every page, on up to workers goroutines (at least 1), and hands each to
 // emit, which is called concurrently, once per page. The first error stops it.
-func (d *Document) Split(ctx context.Context, workers int, emit func(n int, page []byte) error) error {
+func (d *Document) Split(parent context.Context, workers int, emit func(n int, page []byte) error) error {
 	workers = max(1, min(workers, d.Pages))
 	next := make(chan int)
 	errs := make(chan error, workers)
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	for range workers {
 		go func() {
@@ -281,8 +290,8 @@ feed:
 			first = err
 		}
 	}
-	if first == nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
-		first = ctx.Err()
+	if first == nil {
+		first = parent.Err() // stopped from outside: pages are missing
 	}
 	return first
 }

@@ -323,3 +323,24 @@ func TestPageSize(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, []float64{99999, 7920}, []float64{w, h})
 }
+
+func TestToolsCallerCancelIsNotTheFilesFault(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := pdf.Tools{Timeout: time.Minute}.Render(ctx, pdftest.Build(pdftest.Doc{}), 50, 0)
+	require.ErrorIs(t, err, context.Canceled)
+	require.NotErrorIs(t, err, pdf.ErrTool)
+}
+
+func TestImageMemoryLimit(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, image.NewNRGBA64(image.Rect(0, 0, 1, 1))))
+	img := buf.Bytes()
+	binary.BigEndian.PutUint32(img[16:], 9000) // 9,000 × 9,000 16-bit RGBA: 81 MP, 648 MB decoded
+	binary.BigEndian.PutUint32(img[20:], 9000)
+	binary.BigEndian.PutUint32(img[29:], crc32.ChecksumIEEE(img[12:29]))
+	_, err := pdf.FromImages(context.Background(), [][]byte{img}, limits)
+	var refused *pdf.Refused
+	require.ErrorAs(t, err, &refused)
+	require.Contains(t, refused.Reason, "of memory once decoded")
+}

@@ -52,6 +52,7 @@ func (t Tools) run(ctx context.Context, name string, in []byte, args ...string) 
 	if maxOut <= 0 {
 		maxOut = 64 << 20
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
@@ -64,6 +65,9 @@ func (t Tools) run(ctx context.Context, name string, in []byte, args ...string) 
 	switch {
 	case errors.Is(err, exec.ErrNotFound):
 		return nil, fmt.Errorf("%s is not installed (poppler-utils; ops/setup installs it): %w", name, err)
+	case parent.Err() != nil:
+		// The caller gave up (a job's deadline, a shutdown): not the file's fault.
+		return nil, fmt.Errorf("%s stopped: %w", name, parent.Err())
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("%w: %s took longer than %s", ErrTool, name, timeout)
 	case out.overflow:

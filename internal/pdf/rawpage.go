@@ -20,6 +20,8 @@ var errUnsupported = errors.New("not supported by the raw page writer")
 // References to other pages (links, annotations' /P) become null: they would otherwise pull
 // in the whole document.
 func (d *Document) rawPage(n int) ([]byte, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
 	if d.pageTree == nil || n > len(d.pageTree) {
 		return nil, fmt.Errorf("%w: no page tree", errUnsupported)
 	}
@@ -297,6 +299,8 @@ func walkPages(x derefer, root types.IndirectRef, limit int) ([]pageLeaf, error)
 // PageSize returns page n's width and height in points (1/72 inch), from its media box,
 // or ok false when the page tree could not be read that way.
 func (d *Document) PageSize(n int) (w, h float64, ok bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
 	if d.pageTree == nil || n < 1 || n > len(d.pageTree) {
 		return 0, 0, false
 	}
@@ -317,6 +321,9 @@ func (d *Document) PageSize(n int) (w, h float64, ok bool) {
 	}
 	nums := make([]float64, 4)
 	for i, v := range arr {
+		if r, isRef := v.(types.IndirectRef); isRef {
+			v, _ = derefer{d}.object(r.ObjectNumber.Value())
+		}
 		switch x := v.(type) {
 		case types.Integer:
 			nums[i] = float64(x.Value())

@@ -40,8 +40,13 @@ type CollectionInput struct {
 	Version     *int   `json:"version,omitempty" validate:"omitempty,min=1"`
 }
 
+// visibleMember is the SQL condition for a collection's score (s) that the collection's owner
+// may see: their own, or a public or unlisted ready one.
+const visibleMember = `(s.owner_id = collections.owner_id OR (s.visibility IN ('public', 'unlisted') AND s.status = 'ready'))`
+
 const collectionColumns = `id, owner_id, name, description, visibility, slug, version, created_at, updated_at,
-	(SELECT count(*) FROM collection_scores cs WHERE cs.collection_id = collections.id)::int AS score_count`
+	(SELECT count(*) FROM collection_scores cs JOIN scores s ON s.id = cs.score_id
+		WHERE cs.collection_id = collections.id AND ` + visibleMember + `)::int AS score_count`
 
 var slugUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
 
@@ -204,10 +209,6 @@ func ReorderCollection(ctx context.Context, tx pgx.Tx, userID, id uuid.UUID, ord
 	if err := lockCollection(ctx, tx, userID, id); err != nil {
 		return err
 	}
-	var current int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM collection_scores WHERE collection_id = $1`, id).Scan(&current); err != nil {
-		return fmt.Errorf("error reordering: %w", err)
-	}
 	seen := make(map[uuid.UUID]bool, len(order))
 	for _, s := range order {
 		if seen[s] {
@@ -215,17 +216,26 @@ func ReorderCollection(ctx context.Context, tx pgx.Tx, userID, id uuid.UUID, ord
 		}
 		seen[s] = true
 	}
-	if len(order) != current {
-		return ErrNotAPermutation
-	}
-	tag, err := tx.Exec(ctx, `UPDATE collection_scores cs SET position = o.position
-		FROM unnest($2::uuid[]) WITH ORDINALITY AS o(score_id, position)
-		WHERE cs.collection_id = $1 AND cs.score_id = o.score_id`, id, order)
-	if err != nil {
+	// The order names the scores the owner can see; scores of others made private since they
+	// were added keep their relative order, after them.
+	var visible, named int
+	if err := tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE cs.score_id = ANY($2))
+		FROM collection_scores cs JOIN scores s ON s.id = cs.score_id JOIN collections ON collections.id = cs.collection_id
+		WHERE cs.collection_id = $1 AND `+visibleMember, id, order).Scan(&visible, &named); err != nil {
 		return fmt.Errorf("error reordering: %w", err)
 	}
-	if int(tag.RowsAffected()) != current {
-		return ErrNotAPermutation // named a score that is not in it
+	if named != len(order) || visible != len(order) {
+		return ErrNotAPermutation
+	}
+	_, err := tx.Exec(ctx, `
+		WITH given AS (SELECT score_id, position FROM unnest($2::uuid[]) WITH ORDINALITY AS o(score_id, position)),
+		rest AS (SELECT score_id, $3::int + row_number() OVER (ORDER BY position, added_at) AS position
+			FROM collection_scores WHERE collection_id = $1 AND score_id <> ALL($2))
+		UPDATE collection_scores cs SET position = n.position
+		FROM (SELECT * FROM given UNION ALL SELECT * FROM rest) n
+		WHERE cs.collection_id = $1 AND cs.score_id = n.score_id`, id, order, len(order))
+	if err != nil {
+		return fmt.Errorf("error reordering: %w", err)
 	}
 	return nil
 }

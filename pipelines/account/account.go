@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
@@ -45,8 +46,14 @@ func NewDeleteWorker(pool *pgxpool.Pool, blobs blob.Store) *DeleteWorker {
 
 // Work implements river.Worker. Deleting an account that is already gone is done.
 func (w *DeleteWorker) Work(ctx context.Context, job *river.Job[DeleteArgs]) error {
-	if err := scores.DeleteOwnerBlobs(ctx, w.pool, w.blobs, job.Args.UserID); err != nil {
+	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+	if err != nil {
 		return err
 	}
-	return store.DeleteUser(ctx, w.pool, job.Args.UserID)
+	return pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
+		if err := scores.DeleteOwnerBlobs(ctx, tx, client, w.blobs, job.Args.UserID); err != nil {
+			return err
+		}
+		return store.DeleteUser(ctx, tx, job.Args.UserID)
+	})
 }

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"path"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -166,16 +167,31 @@ func Delete(ctx context.Context, tx pgx.Tx, c Controller, userID, id uuid.UUID, 
 			return err
 		}
 	}
-	_, err = c.InsertManyTx(ctx, tx, []river.InsertManyParams{{Args: DeleteBlobsArgs{ScoreIDs: []uuid.UUID{id}}}})
-	if err != nil {
-		return fmt.Errorf("error scheduling blob deletion: %w", err)
+	return scheduleBlobDeletion(ctx, tx, c, []uuid.UUID{id}, true)
+}
+
+// LateDeletion is when deleted scores' files are deleted a second time: after any job that
+// was still running when they were deleted has ended (batchTimeout), so a page it wrote
+// after the first deletion does not stay behind.
+const LateDeletion = batchTimeout + 5*time.Minute
+
+// scheduleBlobDeletion inserts, in tx, the deletion of the scores' files: now (unless now is
+// false) and again after LateDeletion.
+func scheduleBlobDeletion(ctx context.Context, tx pgx.Tx, ins runs.Inserter, ids []uuid.UUID, now bool) error {
+	params := []river.InsertManyParams{{Args: DeleteBlobsArgs{ScoreIDs: ids},
+		InsertOpts: &river.InsertOpts{ScheduledAt: time.Now().Add(LateDeletion)}}}
+	if now {
+		params = append(params, river.InsertManyParams{Args: DeleteBlobsArgs{ScoreIDs: ids}})
+	}
+	if _, err := ins.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("error scheduling the deletion of files: %w", err)
 	}
 	return nil
 }
 
 // cleanFilename keeps the base name, without control characters, at most 255 bytes.
 func cleanFilename(name string) string {
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	name = path.Base(strings.ReplaceAll(strings.ToValidUTF8(name, ""), `\`, "/"))
 	name = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return -1

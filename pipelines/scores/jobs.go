@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -121,7 +122,15 @@ type Deps struct {
 	Logger   *slog.Logger
 }
 
-const fallbackAfter = 3
+const (
+	// maxPagesBytes bounds the single-page PDFs of one score together; maxPageText the
+	// text kept of one page (enough for any page of music; the rest is not searched).
+	maxPagesBytes = 2 << 30
+	maxPageText   = 100 << 10
+
+	fallbackAfter = 3
+	maxSnoozing   = 30 * time.Minute
+)
 
 // AddWorkers registers the pipeline's workers.
 func AddWorkers(w *river.Workers, d *Deps) {
@@ -131,6 +140,7 @@ func AddWorkers(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &metadataWorker{d: d})
 	river.AddWorker(w, &indexWorker{d: d})
 	river.AddWorker(w, &deleteBlobsWorker{d: d})
+	river.AddWorker(w, &sweepWorker{d: d})
 }
 
 // permanent marks an error no retry can cure; the score fails at once with reason.
@@ -174,18 +184,20 @@ func finish[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], ru
 	if err != nil {
 		return err
 	}
-	return pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
 		if write != nil {
 			if err := write(tx); err != nil {
 				return err
 			}
 		}
-		err := runs.Done(ctx, tx, client, job, runID, step, next)
-		if errors.Is(err, runs.ErrNotRunning) {
-			return nil
-		}
-		return err
+		return runs.Done(ctx, tx, client, job, runID, step, next)
 	})
+	if errors.Is(err, runs.ErrNotRunning) {
+		// The run was cancelled meanwhile: nothing of this job is kept (rolled back), and
+		// the job ends as done.
+		return nil
+	}
+	return err
 }
 
 // outcome turns a step's error into what River should do: a permanent error, or the last
@@ -262,7 +274,14 @@ func (w *splitWorker) work(ctx context.Context, job *river.Job[SplitArgs]) error
 	}
 	// Pages are written on every core; each page's file and row are written again, to the
 	// same key and row, if the job is retried.
+	var written atomic.Int64
 	err = doc.Split(ctx, runtime.GOMAXPROCS(0), func(n int, page []byte) error {
+		// Every page carries what it uses (fonts, images): a large shared image makes every
+		// page large. Bounded, or one score could fill the store.
+		if total := written.Add(int64(len(page))); total > maxPagesBytes {
+			return &permanent{reason: fmt.Sprintf("split into single pages, this score would take more than %s; "+
+				"it may embed a very large image on every page", pdf.Size(maxPagesBytes)), err: errors.New("pages too large")}
+		}
 		if _, err := d.Blobs.Put(ctx, pageKey(s.ID, n), bytes.NewReader(page), 0); err != nil {
 			return err
 		}
@@ -286,6 +305,14 @@ type renderWorker struct {
 	d *Deps
 }
 
+// batchTimeout bounds a render or text job: a batch runs a tool per page (render: two for
+// the first), each within PDF_TOOL_TIMEOUT. Longer than RIVER_JOB_TIMEOUT's default minute;
+// River's rescue of a job whose worker died waits for it too.
+const batchTimeout = 5 * time.Minute
+
+// Timeout implements river.Worker.
+func (w *renderWorker) Timeout(*river.Job[RenderArgs]) time.Duration { return batchTimeout }
+
 func (w *renderWorker) Work(ctx context.Context, job *river.Job[RenderArgs]) error {
 	a := job.Args
 	err := w.work(ctx, job)
@@ -307,7 +334,8 @@ func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs]) err
 		if err != nil {
 			return err
 		}
-		png, err := d.Tools.Render(ctx, data, renderDPI(ctx, data, d.DPI), 0)
+		dpi, fit := renderSize(ctx, data, d.DPI)
+		png, err := d.Tools.Render(ctx, data, dpi, fit)
 		if err != nil {
 			return pageError(p.N, "rendered", err)
 		}
@@ -341,20 +369,23 @@ func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs]) err
 // hundred inches wide is rendered at a lower resolution, not into gigabytes of memory.
 const maxImageSide = 6000
 
-// renderDPI is dpi, lowered for pages so large that their image would be over maxImageSide.
-func renderDPI(ctx context.Context, page []byte, dpi int) int {
+// renderSize is the resolution for a page image: dpi, lowered for pages so large that
+// their image would be over maxImageSide; for a page whose size cannot be read, no dpi but
+// a box to fit (fit, in pixels) of the size a Letter page has at dpi.
+func renderSize(ctx context.Context, page []byte, dpi int) (int, int) {
+	unknown := func() (int, int) { return 0, max(1, dpi*11) }
 	doc, err := pdf.Open(ctx, page, pdf.Limits{MaxPages: 1, Timeout: 10 * time.Second})
 	if err != nil {
-		return dpi
+		return unknown()
 	}
 	w, h, ok := doc.PageSize(1)
 	if !ok || max(w, h) <= 0 {
-		return dpi
+		return unknown()
 	}
 	if limit := int(maxImageSide * 72 / max(w, h)); limit < dpi {
-		return max(limit, 1)
+		return max(limit, 1), 0
 	}
-	return dpi
+	return dpi, 0
 }
 
 // pageError: a tool that ran and failed on a page (damaged content, a timeout) will fail
@@ -370,6 +401,9 @@ type textWorker struct {
 	river.WorkerDefaults[TextArgs]
 	d *Deps
 }
+
+// Timeout implements river.Worker.
+func (w *textWorker) Timeout(*river.Job[TextArgs]) time.Duration { return batchTimeout }
 
 func (w *textWorker) Work(ctx context.Context, job *river.Job[TextArgs]) error {
 	a := job.Args
@@ -397,7 +431,11 @@ func (w *textWorker) work(ctx context.Context, job *river.Job[TextArgs]) error {
 		if err != nil {
 			return pageError(p.N, "read for text", err)
 		}
-		texts[p.N] = strings.TrimSpace(strings.ReplaceAll(text, "\x00", ""))
+		text = strings.TrimSpace(strings.ReplaceAll(text, "\x00", ""))
+		if len(text) > maxPageText {
+			text = strings.ToValidUTF8(text[:maxPageText], "")
+		}
+		texts[p.N] = text
 	}
 	write := func(tx pgx.Tx) error {
 		for n, t := range texts {
@@ -439,8 +477,10 @@ func (w *metadataWorker) work(ctx context.Context, job *river.Job[MetadataArgs])
 	res, err := d.Metadata.Extract(ctx, in)
 	var later *metadata.RetryLater
 	switch {
-	case errors.As(err, &later):
-		// The AI service asked us to wait: snoozed, not failed.
+	case errors.As(err, &later) && time.Since(job.CreatedAt) < maxSnoozing:
+		// The AI service asked us to wait: snoozed, not failed (a snooze uses no attempt,
+		// so a service that keeps saying 429 — a spent quota — is given up on after
+		// maxSnoozing, and the fallback takes over after the attempts that follow).
 		return river.JobSnooze(max(later.After, time.Second))
 	case err != nil && d.Fallback != nil && job.Attempt >= fallbackAfter:
 		// Metadata is not worth failing a score over: after a few failed attempts, what the
@@ -504,11 +544,12 @@ func (w *deleteBlobsWorker) Work(ctx context.Context, job *river.Job[DeleteBlobs
 	return nil
 }
 
-// DeleteOwnerBlobs deletes the blobs of every score userID owns (account deletion: before
-// the rows go, so that a crash in between leaves rows to find the blobs by).
-func DeleteOwnerBlobs(ctx context.Context, db store.DB, blobs blob.Store, userID uuid.UUID) error {
-	ids, err := store.ScoreOwnerIDs(ctx, db, userID)
-	if err != nil {
+// DeleteOwnerBlobs deletes the files of every score userID owns and, in tx, schedules their
+// deletion again after LateDeletion (for jobs still running). It runs before the account's
+// rows go, so that a crash in between leaves the rows to find the files by.
+func DeleteOwnerBlobs(ctx context.Context, tx pgx.Tx, ins runs.Inserter, blobs blob.Store, userID uuid.UUID) error {
+	ids, err := store.ScoreOwnerIDs(ctx, tx, userID)
+	if err != nil || len(ids) == 0 {
 		return err
 	}
 	for _, id := range ids {
@@ -516,5 +557,5 @@ func DeleteOwnerBlobs(ctx context.Context, db store.DB, blobs blob.Store, userID
 			return err
 		}
 	}
-	return nil
+	return scheduleBlobDeletion(ctx, tx, ins, ids, false)
 }

@@ -296,3 +296,34 @@ func TestPipelineOnS3(t *testing.T) {
 	}))
 	require.Eventually(t, func() bool { return objects() == 0 }, 20*time.Second, 50*time.Millisecond)
 }
+
+// TestSweepStalled: a score whose last job River discarded without our code seeing it (a
+// worker that died on the last attempt) is marked failed by the sweep, once its run has
+// been quiet for a while; a score with a job still to run is left alone.
+func TestSweepStalled(t *testing.T) {
+	t.Parallel()
+	pool, _ := dbtest.NewDatabase(t)
+	blobs, err := blob.NewFS(t.TempDir())
+	require.NoError(t, err)
+	ctx := context.Background()
+	stalled := accept(t, pool, blobs, bigScore(1))
+	waiting := accept(t, pool, blobs, bigScore(1))
+	_, err = pool.Exec(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = now() WHERE args->>'score_id' = $1`, stalled.ID.String())
+	require.NoError(t, err)
+
+	n, err := scores.SweepStalled(ctx, pool, time.Minute)
+	require.NoError(t, err)
+	require.Zero(t, n, "not quiet for long enough yet")
+	_, err = pool.Exec(ctx, `UPDATE pipeline_runs SET updated_at = now() - interval '10 minutes'`)
+	require.NoError(t, err)
+	n, err = scores.SweepStalled(ctx, pool, time.Minute)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	failed, err := store.ScoreByID(ctx, pool, stalled.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.ScoreFailed, failed.Status)
+	require.Equal(t, "processing stopped unexpectedly; reprocess the score to try again", *failed.Failure)
+	still, err := store.ScoreByID(ctx, pool, waiting.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.ScoreProcessing, still.Status, "its split job is still available")
+}
