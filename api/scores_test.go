@@ -617,3 +617,20 @@ func TestCollectionWithAScoreMadePrivate(t *testing.T) {
 	resp, data = b.call(t, "PUT", path+"/scores", tokA, map[string]any{"score_ids": []uuid.UUID{mine2, mine, theirs}}, nil)
 	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
 }
+
+// TestNotText: NUL characters and invalid UTF-8, which PostgreSQL's text refuses, are the
+// client's error with a message, not a 500.
+func TestNotText(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "nul@example.com")
+	for _, q := range []string{"/api/search?q=a%00b", "/api/search?composer=%FF", "/api/composers?q=%00"} {
+		resp, data := b.call(t, "GET", q, tok, nil, nil)
+		requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	}
+	resp, data := b.call(t, "POST", "/api/logbook/entries", tok, `{"practiced_at":"2026-01-01T10:00:00Z","duration_minutes":5,"type":"practice","notes":"a\u0000b"}`, nil)
+	eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+	require.Contains(t, eb.Error.Message, "NUL")
+	resp, data = b.uploadRaw(t, tok, "x.pdf", scorePDF(1), map[string]string{"title": "a\x00b"})
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+}
