@@ -3,6 +3,7 @@ package scores_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -76,10 +77,20 @@ func runChildWorker(dbURL, blobDir string) {
 	if err != nil {
 		panic(err)
 	}
-	if _, err := startClient(ctx, pool, deps(pool, blobs, slog.New(slog.DiscardHandler)), time.Hour); err != nil {
+	// A slow disk: the split takes long enough (200 pages, 5 ms each) for the parent to
+	// kill this process in the middle of it, however fast the machine.
+	if _, err := startClient(ctx, pool, deps(pool, slowStore{blobs}, slog.New(slog.DiscardHandler)), time.Hour); err != nil {
 		panic(err)
 	}
 	select {}
+}
+
+// slowStore is a blob store whose writes take 5 ms.
+type slowStore struct{ blob.Store }
+
+func (s slowStore) Put(ctx context.Context, key string, r io.Reader, limit int64) (int64, error) {
+	time.Sleep(5 * time.Millisecond)
+	return s.Store.Put(ctx, key, r, limit)
 }
 
 // bigScore is a PDF of n pages with their numbers as text.
