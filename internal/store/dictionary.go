@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
+)
+
+// DictionaryEntry is one term in one language.
+type DictionaryEntry struct {
+	ID         uuid.UUID      `json:"id" db:"id"`
+	Term       string         `json:"term" db:"term"`
+	Lang       string         `json:"lang" db:"lang"`
+	SourceLang *string        `json:"source_lang" db:"source_lang"`
+	Type       string         `json:"type" db:"type"`
+	Definition map[string]any `json:"definition" db:"definition"`
+	Origin     string         `json:"origin" db:"origin"`
+	Status     string         `json:"status" db:"status"`
+	Version    int            `json:"version" db:"version"`
+}
+
+// NewDictionaryEntry is an entry to record.
+type NewDictionaryEntry struct {
+	Term, TermKey, Lang, SourceLang, Type, Origin string
+	Definition                                    map[string]any
+}
+
+// UpsertDictionaryEntry records an entry, or replaces the definition of the entry for the
+// same term and language (its version goes up), and returns its id.
+func UpsertDictionaryEntry(ctx context.Context, db DB, e NewDictionaryEntry) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := db.QueryRow(ctx, `
+		INSERT INTO dictionary_entries (term, term_key, lang, source_lang, type, definition, origin)
+		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, $7)
+		ON CONFLICT (term_key, lang) DO UPDATE SET term = EXCLUDED.term, source_lang = EXCLUDED.source_lang,
+			type = EXCLUDED.type, definition = EXCLUDED.definition, origin = EXCLUDED.origin,
+			version = dictionary_entries.version + 1, updated_at = now()
+		RETURNING id`, e.Term, e.TermKey, e.Lang, e.SourceLang, e.Type, e.Definition, e.Origin).Scan(&id)
+	if err != nil {
+		return uuid.Nil, fmt.Errorf("error recording dictionary entry: %w", err)
+	}
+	return id, nil
+}
+
+// modelName: the model names we put into SQL text (index names and predicates must be
+// literals for the planner to match a query to its model's index).
+var modelName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$`)
+
+// EmbeddingModel is an embedding model's name and vector size.
+type EmbeddingModel struct {
+	Name string
+	Dims int
+}
+
+func (m EmbeddingModel) check() error {
+	if !modelName.MatchString(m.Name) || m.Dims < 1 || m.Dims > 16000 {
+		return fmt.Errorf("bad embedding model %q with %d dimensions", m.Name, m.Dims)
+	}
+	return nil
+}
+
+// indexName is the model's HNSW index: a name PostgreSQL accepts whatever the model is called.
+func (m EmbeddingModel) indexName() string {
+	sum := sha256.Sum256([]byte(m.Name + "/" + strconv.Itoa(m.Dims)))
+	return "dictionary_embeddings_hnsw_" + hex.EncodeToString(sum[:6])
+}
+
+// column is the embedding cast to the model's size, the expression its index is built on.
+func (m EmbeddingModel) column() string { return "(embedding::vector(" + strconv.Itoa(m.Dims) + "))" }
+
+// predicate limits rows to the model's (m.Name is checked against modelName: no quote).
+func (m EmbeddingModel) predicate() string { return "model = '" + m.Name + "'" }
+
+// EnsureEmbeddingIndex creates the model's HNSW index (cosine distance) if it is missing.
+// Building it takes a while on a large table; run it from a job, not a request.
+func EnsureEmbeddingIndex(ctx context.Context, db DB, m EmbeddingModel) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	_, err := db.Exec(ctx, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON dictionary_embeddings
+		USING hnsw (%s vector_cosine_ops) WHERE %s`, pgx.Identifier{m.indexName()}.Sanitize(), m.column(), m.predicate()))
+	if err != nil {
+		return fmt.Errorf("error creating the index of embedding model %s: %w", m.Name, err)
+	}
+	return nil
+}
+
+// PutEmbedding stores an entry's vector for a model (replacing an older one).
+func PutEmbedding(ctx context.Context, db DB, entryID uuid.UUID, m EmbeddingModel, vec []float32) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	if len(vec) != m.Dims {
+		return fmt.Errorf("a vector of %d numbers for model %s of %d dimensions", len(vec), m.Name, m.Dims)
+	}
+	_, err := db.Exec(ctx, `INSERT INTO dictionary_embeddings (entry_id, model, dims, embedding) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (entry_id, model) DO UPDATE SET dims = EXCLUDED.dims, embedding = EXCLUDED.embedding, created_at = now()`,
+		entryID, m.Name, m.Dims, pgvector.NewVector(vec))
+	if err != nil {
+		return fmt.Errorf("error storing embedding: %w", err)
+	}
+	return nil
+}
+
+// Neighbour is an entry near a query vector.
+type Neighbour struct {
+	EntryID  uuid.UUID `json:"entry_id"`
+	Term     string    `json:"term"`
+	Lang     string    `json:"lang"`
+	Distance float64   `json:"distance"` // cosine distance: 0 same direction, 2 opposite
+}
+
+// nearestSQL is the nearest-neighbour query of model m; lang filters when not empty.
+func nearestSQL(m EmbeddingModel) string {
+	return fmt.Sprintf(`SELECT d.entry_id, e.term, e.lang, %[1]s <=> $1::vector(%[2]d) AS distance
+		FROM dictionary_embeddings d JOIN dictionary_entries e ON e.id = d.entry_id
+		WHERE d.%[3]s AND ($2 = '' OR e.lang = $2)
+		ORDER BY %[1]s <=> $1::vector(%[2]d) LIMIT $3`, strings.Replace(m.column(), "embedding", "d.embedding", 1), m.Dims, m.predicate())
+}
+
+// Nearest returns the k entries nearest to vec among model m's vectors, through the model's
+// HNSW index (approximate: hnsw.ef_search, 40 by default, trades recall for speed).
+func Nearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang string, k int) ([]Neighbour, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	if len(vec) != m.Dims {
+		return nil, fmt.Errorf("a query of %d numbers for model %s of %d dimensions", len(vec), m.Name, m.Dims)
+	}
+	rows, err := db.Query(ctx, nearestSQL(m), pgvector.NewVector(vec), lang, k)
+	if err != nil {
+		return nil, fmt.Errorf("error searching by meaning: %w", err)
+	}
+	var out []Neighbour
+	var n Neighbour
+	_, err = pgx.ForEachRow(rows, []any{&n.EntryID, &n.Term, &n.Lang, &n.Distance}, func() error {
+		out = append(out, n)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error searching by meaning: %w", err)
+	}
+	return out, nil
+}
+
+// ExplainNearest returns PostgreSQL's plan for Nearest (for tests and operators: it shows
+// whether the model's index is used).
+func ExplainNearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang string, k int) (string, error) {
+	if err := m.check(); err != nil {
+		return "", err
+	}
+	rows, err := db.Query(ctx, "EXPLAIN "+nearestSQL(m), pgvector.NewVector(vec), lang, k)
+	if err != nil {
+		return "", err
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return strings.Join(lines, "\n"), err
+}
