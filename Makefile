@@ -20,6 +20,7 @@ help:
 	@echo "make bench-queue  job throughput: our worker stack against bare River"
 	@echo "make bench-api    GET /api/logbook/entries latency at 1,000 req/s against a bare Fiber handler"
 	@echo "make bench-split  score splitting against qpdf and MuPDF, and upload-to-ready time"
+	@echo "make bench-search semantic search: HNSW against an exact scan, recall@10 (100,000 vectors)"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
 .PHONY: setup
@@ -70,6 +71,10 @@ bench-api: setup build
 bench-split: setup
 	@ops/setup bench
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/split
+
+.PHONY: bench-search
+bench-search: setup
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/search
 
 .PHONY: cluster
 cluster: setup build
