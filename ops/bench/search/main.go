@@ -55,7 +55,7 @@ func main() {
 	n := flag.Int("n", 100_000, "embeddings")
 	dims := flag.Int("dims", 768, "dimensions")
 	queries := flag.Int("queries", 200, "queries")
-	ef := flag.Int("ef-search", 100, "hnsw.ef_search")
+	ef := flag.Int("ef-search", 200, "hnsw.ef_search")
 	flag.Parse()
 	if err := run(context.Background(), *n, *dims, *queries, *ef); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
