@@ -21,6 +21,7 @@ import (
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/fetch"
+	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metadata"
@@ -29,6 +30,7 @@ import (
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/migrations"
+	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/scores"
 	"github.com/mirubato/mirubato/workers"
 )
@@ -46,6 +48,8 @@ type env struct {
 	blobs   blob.Store
 	// pdfGate bounds the untrusted files this process parses at once (a core each).
 	pdfGate *pdf.Gate
+	// glossary is the dictionary's curated core (embedded).
+	glossary *glossary.Glossary
 }
 
 func setup(ctx context.Context, environ []string, stderr io.Writer, role string) (*env, error) {
@@ -72,8 +76,13 @@ func setup(ctx context.Context, environ []string, stderr io.Writer, role string)
 		pool.Close()
 		return nil, err
 	}
+	g, err := glossary.Load()
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("the embedded glossary: %w", err)
+	}
 	return &env{cfg: cfg, logger: logger, pool: pool, metrics: metrics.New(), blobs: blobs,
-		pdfGate: pdf.NewGate(runtime.NumCPU())}, nil
+		pdfGate: pdf.NewGate(runtime.NumCPU()), glossary: g}, nil
 }
 
 // openBlobs opens the configured blob store.
@@ -99,7 +108,7 @@ func (e *env) pdfLimits() pdf.Limits {
 
 // pipelines returns the workers and periodic jobs of every pipeline.
 func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
-	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Scores: &scores.Deps{
+	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Glossary: e.glossary, Scores: &scores.Deps{
 		Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 		Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
 		Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
@@ -140,6 +149,12 @@ func migrate(ctx context.Context, e *env) error {
 	e.logger.InfoContext(ctx, "database migrated",
 		slog.Int64("app_version", res.AppVersion), slog.Int("river_version", res.RiverVersion),
 		slog.Any("applied", res.Applied))
+	// The dictionary's curated glossary goes in with the schema (idempotent).
+	changed, err := dictionary.Seed(ctx, e.pool, e.glossary)
+	if err != nil {
+		return err
+	}
+	e.logger.InfoContext(ctx, "glossary seeded", slog.Int("terms", len(e.glossary.Entries())), slog.Int("changed", changed))
 	return nil
 }
 

@@ -17,9 +17,11 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/account"
 	"github.com/mirubato/mirubato/pipelines/canary"
+	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/housekeeping"
 	"github.com/mirubato/mirubato/pipelines/scores"
 )
@@ -45,10 +47,11 @@ type Config struct {
 
 // Deps is what the pipelines' workers use.
 type Deps struct {
-	Pool   *pgxpool.Pool
-	Logger *slog.Logger
-	Blobs  blob.Store
-	Scores *scores.Deps
+	Pool     *pgxpool.Pool
+	Logger   *slog.Logger
+	Blobs    blob.Store
+	Scores   *scores.Deps
+	Glossary *glossary.Glossary
 }
 
 // Pipelines returns the workers and periodic jobs of every pipeline.
@@ -58,6 +61,7 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, account.NewDeleteWorker(d.Pool, d.Blobs))
 	river.AddWorker(w, housekeeping.NewPruneWorker(d.Pool, d.Logger, nil))
 	scores.AddWorkers(w, d.Scores)
+	river.AddWorker(w, dictionary.NewDefineWorker(d.Pool, d.Glossary))
 	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob()}
 }
 

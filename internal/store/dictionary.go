@@ -164,3 +164,30 @@ func ExplainNearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32,
 	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return strings.Join(lines, "\n"), err
 }
+
+// SeedDictionaryEntry records a glossary entry: new, or changed where the glossary's text
+// changed and the entry is still the glossary's (an editor's or the AI's entry is kept).
+// It returns 1 when a row was written.
+func SeedDictionaryEntry(ctx context.Context, db DB, e NewDictionaryEntry) (int, error) {
+	tag, err := db.Exec(ctx, `
+		INSERT INTO dictionary_entries (term, term_key, lang, source_lang, type, definition, origin)
+		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, 'glossary')
+		ON CONFLICT (term_key, lang) DO UPDATE SET term = EXCLUDED.term, source_lang = EXCLUDED.source_lang,
+			type = EXCLUDED.type, definition = EXCLUDED.definition, version = dictionary_entries.version + 1, updated_at = now()
+		WHERE dictionary_entries.origin = 'glossary'
+			AND (dictionary_entries.definition, dictionary_entries.type, dictionary_entries.term)
+				IS DISTINCT FROM (EXCLUDED.definition, EXCLUDED.type, EXCLUDED.term)`,
+		e.Term, e.TermKey, e.Lang, e.SourceLang, e.Type, e.Definition)
+	if err != nil {
+		return 0, fmt.Errorf("error seeding dictionary entry %q: %w", e.Term, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// DictionaryEntryByTerm returns the entry of a term (any spelling with the same key) in a
+// language.
+func DictionaryEntryByTerm(ctx context.Context, db DB, termKey, lang string) (*DictionaryEntry, error) {
+	rows, err := db.Query(ctx, `SELECT id, term, lang, source_lang, type, definition, origin, status, version
+		FROM dictionary_entries WHERE term_key = $1 AND lang = $2`, termKey, lang)
+	return one[DictionaryEntry](rows, err, "reading dictionary entry")
+}
