@@ -69,6 +69,12 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			case name == "slug":
 				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true,
 					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: ptr[uint64](100)}}})
+			case name == "term":
+				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true,
+					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: ptr[uint64](200)}}})
+			case name == "job":
+				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true,
+					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"integer"}, Min: ptr(1.0)}}})
 			case name == "page": // a page number, with .png for the image
 				op.AddParameter(&openapi3.Parameter{Name: name, In: "path", Required: true, Description: "page number, 3 or 3.png",
 					Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, Pattern: `^[1-9][0-9]*(\.png)?$`}}})
@@ -121,6 +127,13 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			ok.WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), strings.Split(r.contentType, ", ")))
 		}
 		op.AddResponse(r.status, ok)
+		if r.accepted != nil {
+			ref, err := schemaOf(r.accepted)
+			if err != nil {
+				return nil, fmt.Errorf("error documenting %s %s: %w", r.method, r.path, err)
+			}
+			op.AddResponse(http.StatusAccepted, openapi3.NewResponse().WithDescription("Accepted").WithJSONSchemaRef(ref))
+		}
 
 		if r.body != nil {
 			errorStatuses = append(errorStatuses, 400, 413, 415, 422)

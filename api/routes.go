@@ -34,6 +34,7 @@ type route struct {
 	handler      fiber.Handler
 	body         any // request body type (zero value), nil for none
 	form         any // multipart/form-data body, documented by a struct (zero value)
+	accepted     any // a 202 answer's type besides the success one, nil for none
 	response     any // success response type (zero value), nil for none
 	status       int // success status
 	contentType  string
@@ -167,6 +168,13 @@ func (s *Server) table() []route {
 
 		{method: "POST", path: "/api/import/url", summary: "Import a PDF score from an http(s) URL (size-limited, no private addresses)", access: signedIn, handler: s.importURL, body: urlImport{}, response: scoreResponse{}, status: 202, idempotent: true},
 		{method: "GET", path: "/api/import/status/:id", summary: "The pipeline status of an import (the score's id)", access: signedIn, handler: s.importStatus, response: pipelineStatus{}, status: 200},
+
+		// Dictionary.
+		{method: "GET", path: "/api/languages", summary: "The dictionary's languages", handler: s.languages, response: languagesResponse{}, status: 200},
+		{method: "GET", path: "/api/terms/:term", summary: "A term's dictionary entry; with generate=true a missing one is written by a job (202)", access: signedIn, handler: s.lookupTerm, response: store.DictionaryEntry{}, status: 200, accepted: definitionRequest{}, extraStatus: []int{404},
+			query: []param{{name: "lang", description: "language (default en)", enum: []string{"en", "es", "fr", "de", "zh-CN", "zh-TW"}},
+				{name: "generate", description: "true: write a missing definition", enum: []string{"true", "false"}}}},
+		{method: "GET", path: "/api/terms/requests/:job", summary: "The state of a definition request", access: signedIn, handler: s.definitionStatus, response: definitionRequest{}, status: 200, extraStatus: []int{404}},
 
 		// Development.
 		{method: "GET", path: "/dev/mailbox", summary: "Emails the dev mailbox kept (development without SMTP)", access: developerOnly, handler: s.devMailbox, response: []mail.Message{}, status: 200},

@@ -23,11 +23,13 @@ import (
 
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/scores"
 	"github.com/mirubato/mirubato/workers"
 )
@@ -633,4 +635,51 @@ func TestNotText(t *testing.T) {
 	require.Contains(t, eb.Error.Message, "NUL")
 	resp, data = b.uploadRaw(t, tok, "x.pdf", scorePDF(1), map[string]string{"title": "a\x00b"})
 	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+}
+
+func TestTerms(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "reader@example.com")
+	ctx := context.Background()
+	g, err := glossary.Load()
+	require.NoError(t, err)
+	_, err = dictionary.Seed(ctx, b.pool, g)
+	require.NoError(t, err)
+
+	resp, data := b.call(t, "GET", "/api/languages", "", nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"languages":["en","es","fr","de","zh-CN","zh-TW"]}`, string(data))
+
+	resp, data = b.call(t, "GET", "/api/terms/%C3%89tude", tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	entry := decodeAs[store.DictionaryEntry](t, data)
+	require.Equal(t, "genre", entry.Type)
+	require.NotEmpty(t, entry.Definition["concise"])
+
+	resp, data = b.call(t, "GET", "/api/terms/allegro?lang=fr", tok, nil, nil)
+	eb := requireError(t, resp, data, http.StatusNotFound, "not_found")
+	require.Contains(t, eb.Error.Message, "generate=true")
+	resp, data = b.call(t, "GET", "/api/terms/allegro?lang=fr&generate=true", tok, nil, nil)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+	req := decodeAs[definitionRequestBody](t, data)
+	resp, data = b.call(t, "GET", "/api/terms/Allegro?lang=fr&generate=true", tok, nil, nil)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode)
+	require.Equal(t, req.JobID, decodeAs[definitionRequestBody](t, data).JobID, "one job per term and language")
+	resp, data = b.call(t, "GET", req.StatusURL, tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.Equal(t, "available", decodeAs[definitionRequestBody](t, data).State)
+
+	for _, bad := range []string{"/api/terms/allegro?lang=xx", "/api/terms/allegro?generate=maybe", "/api/terms/a%00b"} {
+		resp, data = b.call(t, "GET", bad, tok, nil, nil)
+		requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	}
+	resp, data = b.call(t, "GET", "/api/terms/requests/999999", tok, nil, nil)
+	requireError(t, resp, data, http.StatusNotFound, "not_found")
+}
+
+type definitionRequestBody struct {
+	JobID     int64  `json:"job_id"`
+	State     string `json:"state"`
+	StatusURL string `json:"status_url"`
 }
