@@ -20,6 +20,7 @@ import (
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
+	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/logging"
@@ -108,11 +109,12 @@ func (e *env) pdfLimits() pdf.Limits {
 
 // pipelines returns the workers and periodic jobs of every pipeline.
 func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
-	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Glossary: e.glossary, Scores: &scores.Deps{
-		Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
-		Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
-		Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
-	}})
+	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Glossary: e.glossary,
+		Embedder: embed.NewLocal(768), Scores: &scores.Deps{
+			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
+			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
+			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
+		}})
 }
 
 func (e *env) metadataProvider() metadata.Provider {

@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/account"
@@ -52,6 +53,7 @@ type Deps struct {
 	Blobs    blob.Store
 	Scores   *scores.Deps
 	Glossary *glossary.Glossary
+	Embedder embed.Embedder
 }
 
 // Pipelines returns the workers and periodic jobs of every pipeline.
@@ -62,7 +64,10 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, housekeeping.NewPruneWorker(d.Pool, d.Logger, nil))
 	scores.AddWorkers(w, d.Scores)
 	river.AddWorker(w, dictionary.NewDefineWorker(d.Pool, d.Glossary))
-	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob()}
+	river.AddWorker(w, dictionary.NewEmbedWorker(d.Pool, d.Embedder))
+	river.AddWorker(w, dictionary.NewBackfillWorker(d.Pool, d.Embedder))
+	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),
+		dictionary.BackfillJob()}
 }
 
 // New returns a River client that works every queue of cfg with workers, with our logging,

@@ -191,3 +191,29 @@ func DictionaryEntryByTerm(ctx context.Context, db DB, termKey, lang string) (*D
 		FROM dictionary_entries WHERE term_key = $1 AND lang = $2`, termKey, lang)
 	return one[DictionaryEntry](rows, err, "reading dictionary entry")
 }
+
+// EntriesWithoutEmbedding returns the ids of entries that have no vector of model and that
+// no unfinished embedding job of model covers.
+func EntriesWithoutEmbedding(ctx context.Context, db DB, model string) ([]uuid.UUID, error) {
+	rows, err := db.Query(ctx, `
+		SELECT e.id FROM dictionary_entries e
+		WHERE NOT EXISTS (SELECT 1 FROM dictionary_embeddings d WHERE d.entry_id = e.id AND d.model = $1)
+			AND NOT EXISTS (SELECT 1 FROM river_job j WHERE j.kind = 'dictionary_embed' AND j.args->>'model' = $1
+				AND j.state IN ('available', 'scheduled', 'retryable', 'running', 'pending')
+				AND j.args->'entry_ids' ? e.id::text)
+		ORDER BY e.id`, model)
+	if err != nil {
+		return nil, fmt.Errorf("error finding entries to embed: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// DictionaryEntriesByID returns the entries with these ids (those still there).
+func DictionaryEntriesByID(ctx context.Context, db DB, ids []uuid.UUID) ([]DictionaryEntry, error) {
+	rows, err := db.Query(ctx, `SELECT id, term, lang, source_lang, type, definition, origin, status, version
+		FROM dictionary_entries WHERE id = ANY($1) ORDER BY id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("error reading dictionary entries: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[DictionaryEntry])
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
@@ -100,4 +101,57 @@ func TestOneJobPerTerm(t *testing.T) {
 	var entries int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM dictionary_entries`).Scan(&entries))
 	require.Equal(t, 1, entries, "one entry")
+}
+
+// TestEmbedBackfill: every entry gets a vector of the current model through batched jobs;
+// entries already covered (by a vector or a pending job) are not embedded twice; semantic
+// search then finds them.
+func TestEmbedBackfill(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := dbtest.NewDatabase(t)
+	g, err := glossary.Load()
+	require.NoError(t, err)
+	_, err = dictionary.Seed(ctx, pool, g)
+	require.NoError(t, err)
+	e := embed.NewLocal(256)
+	w := river.NewWorkers()
+	river.AddWorker(w, dictionary.NewEmbedWorker(pool, e))
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: dbtest.Logger(t), Workers: w,
+		Queues: map[string]river.QueueConfig{queues.Dictionary: {MaxWorkers: 2}}, FetchCooldown: time.Millisecond,
+		FetchPollInterval: 20 * time.Millisecond})
+	require.NoError(t, err)
+
+	jobs, err := dictionary.Backfill(ctx, pool, client, e)
+	require.NoError(t, err)
+	entries := len(g.Entries())
+	require.Equal(t, (entries+dictionary.EmbedBatch-1)/dictionary.EmbedBatch, jobs, "batches of %d", dictionary.EmbedBatch)
+	jobs, err = dictionary.Backfill(ctx, pool, client, e)
+	require.NoError(t, err)
+	require.Zero(t, jobs, "pending jobs already cover every entry")
+
+	require.NoError(t, client.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, client.Stop(ctx)) })
+	m := store.EmbeddingModel{Name: e.Model(), Dims: e.Dims()}
+	require.Eventually(t, func() bool {
+		var n int
+		_ = pool.QueryRow(ctx, `SELECT count(*) FROM dictionary_embeddings WHERE model = $1`, m.Name).Scan(&n)
+		return n == entries
+	}, 30*time.Second, 50*time.Millisecond)
+	jobs, err = dictionary.Backfill(ctx, pool, client, e)
+	require.NoError(t, err)
+	require.Zero(t, jobs, "nothing left to embed")
+
+	// A new model embeds everything again, beside the old vectors.
+	e2 := embed.NewLocal(128)
+	jobs, err = dictionary.Backfill(ctx, pool, client, e2)
+	require.NoError(t, err)
+	require.Positive(t, jobs)
+
+	q, err := e.Embed(ctx, []string{"plucking the strings with the fingers"})
+	require.NoError(t, err)
+	got, err := store.Nearest(ctx, pool, m, q[0], "en", 3)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	terms := []string{got[0].Term, got[1].Term, got[2].Term}
+	require.Contains(t, terms, "pizzicato")
 }
