@@ -63,7 +63,11 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, account.NewDeleteWorker(d.Pool, d.Blobs))
 	river.AddWorker(w, housekeeping.NewPruneWorker(d.Pool, d.Logger, nil))
 	scores.AddWorkers(w, d.Scores)
-	river.AddWorker(w, dictionary.NewDefineWorker(d.Pool, d.Glossary))
+	model := ""
+	if d.Embedder != nil {
+		model = d.Embedder.Model()
+	}
+	river.AddWorker(w, dictionary.NewDefineWorker(d.Pool, d.Glossary, model))
 	river.AddWorker(w, dictionary.NewEmbedWorker(d.Pool, d.Embedder))
 	river.AddWorker(w, dictionary.NewBackfillWorker(d.Pool, d.Embedder))
 	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -96,28 +97,40 @@ func Request(ctx context.Context, pool *pgxpool.Pool, ins Inserter, term, lang s
 	return res, nil
 }
 
-// DefineWorker writes a definition. Today it knows the glossary (English); the AI
-// completer is to join it for every other term and language.
+// DefineWorker writes a definition, and in the same transaction asks for its embedding
+// (with model, when set). Today it knows the glossary (English); the AI completer is to join
+// it for every other term and language.
 type DefineWorker struct {
 	river.WorkerDefaults[DefineArgs]
 	pool     *pgxpool.Pool
 	glossary *glossary.Glossary
+	model    string
 }
 
-// NewDefineWorker returns the worker.
-func NewDefineWorker(pool *pgxpool.Pool, g *glossary.Glossary) *DefineWorker {
-	return &DefineWorker{pool: pool, glossary: g}
+// NewDefineWorker returns the worker; model is the current embedding model ("": none).
+func NewDefineWorker(pool *pgxpool.Pool, g *glossary.Glossary, model string) *DefineWorker {
+	return &DefineWorker{pool: pool, glossary: g, model: model}
 }
 
 // Work implements river.Worker.
 func (w *DefineWorker) Work(ctx context.Context, job *river.Job[DefineArgs]) error {
 	a := job.Args
 	if e, ok := w.glossary.Lookup(a.Term); ok && a.Lang == "en" {
-		_, err := store.UpsertDictionaryEntry(ctx, w.pool, store.NewDictionaryEntry{
-			Term: e.Term, TermKey: a.TermKey, Lang: "en", SourceLang: e.SourceLang, Type: e.Type, Origin: "glossary",
-			Definition: definition(e),
+		client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+		if err != nil {
+			return err
+		}
+		return pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
+			id, err := store.UpsertDictionaryEntry(ctx, tx, store.NewDictionaryEntry{
+				Term: e.Term, TermKey: a.TermKey, Lang: "en", SourceLang: e.SourceLang, Type: e.Type, Origin: "glossary",
+				Definition: definition(e),
+			})
+			if err != nil || w.model == "" {
+				return err
+			}
+			_, err = client.InsertTx(ctx, tx, EmbedArgs{EntryIDs: []uuid.UUID{id}, Model: w.model}, nil)
+			return err
 		})
-		return err
 	}
 	return river.JobCancel(fmt.Errorf("no provider can define %q in %s yet: the local provider knows the glossary's English terms only", a.Term, a.Lang))
 }

@@ -56,7 +56,8 @@ func TestOneJobPerTerm(t *testing.T) {
 	g, err := glossary.Load()
 	require.NoError(t, err)
 	w := river.NewWorkers()
-	river.AddWorker(w, dictionary.NewDefineWorker(pool, g))
+	river.AddWorker(w, dictionary.NewDefineWorker(pool, g, "local-hash-v1-768"))
+	river.AddWorker(w, dictionary.NewEmbedWorker(pool, embed.NewLocal(768)))
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: dbtest.Logger(t), Workers: w,
 		Queues: map[string]river.QueueConfig{queues.Dictionary: {MaxWorkers: 2}}, FetchCooldown: time.Millisecond,
 		FetchPollInterval: 20 * time.Millisecond})
@@ -98,9 +99,17 @@ func TestOneJobPerTerm(t *testing.T) {
 		_ = pool.QueryRow(ctx, `SELECT state FROM river_job WHERE args->>'lang' = 'fr'`).Scan(&state)
 		return state == "cancelled"
 	}, 10*time.Second, 20*time.Millisecond, "French cannot be defined yet: cancelled with its reason")
-	var entries int
+	var entries, embedJobs int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM dictionary_entries`).Scan(&entries))
 	require.Equal(t, 1, entries, "one entry")
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'dictionary_embed'
+		AND args->>'model' = 'local-hash-v1-768'`).Scan(&embedJobs))
+	require.Equal(t, 1, embedJobs, "its embedding asked for in the same transaction")
+	require.Eventually(t, func() bool {
+		var n int
+		_ = pool.QueryRow(ctx, `SELECT count(*) FROM dictionary_embeddings`).Scan(&n)
+		return n == 1
+	}, 10*time.Second, 20*time.Millisecond, "and made")
 }
 
 // TestEmbedBackfill: every entry gets a vector of the current model through batched jobs;
