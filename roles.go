@@ -110,11 +110,20 @@ func (e *env) pdfLimits() pdf.Limits {
 // pipelines returns the workers and periodic jobs of every pipeline.
 func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Glossary: e.glossary,
-		Embedder: embed.NewLocal(768), Scores: &scores.Deps{
+		Embedder: e.embedder(), Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 		}})
+}
+
+// embedder is the dictionary's embedder; its model's name includes the dimensions.
+func (e *env) embedder() embed.Embedder {
+	if e.cfg.EmbeddingProvider == "openai" {
+		return embed.NewOpenAI(embed.OpenAIConfig{BaseURL: e.cfg.OpenAIBaseURL, APIKey: e.cfg.OpenAIAPIKey,
+			Model: e.cfg.EmbeddingModel, Dims: e.cfg.EmbeddingDims})
+	}
+	return embed.NewLocal(e.cfg.EmbeddingDims)
 }
 
 func (e *env) metadataProvider() metadata.Provider {

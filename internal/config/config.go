@@ -105,6 +105,12 @@ type Config struct {
 	OpenAIBaseURL    string `env:"OPENAI_BASE_URL" envDefault:"https://api.openai.com/v1"`
 	OpenAIAPIKey     string `env:"OPENAI_API_KEY" secret:"true"`
 	OpenAIModel      string `env:"OPENAI_MODEL" envDefault:"gpt-4o-mini"`
+
+	// Dictionary embeddings: EMBEDDING_PROVIDER local (feature hashing, no network) or
+	// openai (OPENAI_BASE_URL's embeddings endpoint with EMBEDDING_MODEL), at EMBEDDING_DIMS.
+	EmbeddingProvider string `env:"EMBEDDING_PROVIDER" envDefault:"local"`
+	EmbeddingModel    string `env:"EMBEDDING_MODEL" envDefault:"text-embedding-3-small"`
+	EmbeddingDims     int    `env:"EMBEDDING_DIMS" envDefault:"768"`
 }
 
 // Load reads the configuration from environ (os.Environ form: "KEY=value") and validates it.
@@ -198,6 +204,19 @@ func (c *Config) validate() error {
 		}
 	default:
 		bad("METADATA_PROVIDER", "%q is not one of local, openai", c.MetadataProvider)
+	}
+	switch c.EmbeddingProvider {
+	case "local", "openai":
+	default:
+		bad("EMBEDDING_PROVIDER", "%q is not one of local, openai", c.EmbeddingProvider)
+	}
+	if c.EmbeddingDims < 16 || c.EmbeddingDims > 4000 {
+		bad("EMBEDDING_DIMS", "must be between 16 and 4000 (pgvector's HNSW limit for vector), got %d", c.EmbeddingDims)
+	}
+	if c.EmbeddingProvider == "openai" && c.MetadataProvider != "openai" {
+		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("OPENAI_BASE_URL", "must be an http(s) URL such as https://api.openai.com/v1")
+		}
 	}
 	switch c.BlobStore {
 	case "fs":

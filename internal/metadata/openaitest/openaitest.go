@@ -1,9 +1,10 @@
-// Package openaitest is a loopback server that speaks the OpenAI chat completions protocol,
-// for tests of code that calls an OpenAI-compatible service.
+// Package openaitest is a loopback server that speaks the OpenAI chat completions and
+// embeddings protocols, for tests of code that calls an OpenAI-compatible service.
 package openaitest
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,8 @@ type Reply struct {
 	Status     int
 	RetryAfter string
 	Content    string
+	// Dims, for embeddings, overrides the dimensions asked for (to answer wrongly).
+	Dims int
 }
 
 // Server answers POST /v1/chat/completions with its replies in turn; the last one repeats.
@@ -55,7 +58,7 @@ func (s *Server) Requests() []map[string]any {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
+	if r.Method != http.MethodPost || (r.URL.Path != "/v1/chat/completions" && r.URL.Path != "/v1/embeddings") {
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = w.Write([]byte(`{"error":{"message":"no such endpoint","type":"invalid_request_error"}}`))
 		return
@@ -86,10 +89,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"error":{"message":"try again","type":"server_error"}}`))
 		return
 	}
+	if r.URL.Path == "/v1/embeddings" {
+		_, _ = w.Write(embeddings(req, reply.Dims))
+		return
+	}
 	out, _ := json.Marshal(map[string]any{
 		"id": "chatcmpl-test", "object": "chat.completion", "created": 1, "model": req["model"],
 		"choices": []map[string]any{{"index": 0, "finish_reason": "stop",
 			"message": map[string]any{"role": "assistant", "content": reply.Content}}},
 	})
 	_, _ = w.Write(out)
+}
+
+// embeddings answers an embeddings request: for each input, a vector of the dimensions asked
+// for (default 8) that depends only on the text, in reverse order of the inputs (the index
+// field says which is which, as the protocol allows).
+func embeddings(req map[string]any, dims int) []byte {
+	if dims == 0 {
+		if d, ok := req["dimensions"].(float64); ok && d > 0 {
+			dims = int(d)
+		} else {
+			dims = 8
+		}
+	}
+	inputs, _ := req["input"].([]any)
+	data := make([]map[string]any, 0, len(inputs))
+	for i := len(inputs) - 1; i >= 0; i-- {
+		text, _ := inputs[i].(string)
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(text))
+		seed := h.Sum64()
+		vec := make([]float32, dims)
+		for j := range vec {
+			seed = seed*6364136223846793005 + 1442695040888963407
+			vec[j] = float32(int64(seed>>33)%2000-1000) / 1000
+		}
+		data = append(data, map[string]any{"object": "embedding", "index": i, "embedding": vec})
+	}
+	out, _ := json.Marshal(map[string]any{"object": "list", "data": data, "model": req["model"],
+		"usage": map[string]any{"prompt_tokens": len(inputs), "total_tokens": len(inputs)}})
+	return out
 }
