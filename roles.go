@@ -209,7 +209,8 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 	deps := api.Deps{
 		Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics,
 		Sessions: auth.NewSessions(e.pool, tokens), Blobs: e.blobs,
-		Scores: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
+		Scores:   &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
+		Embedder: e.embedder(),
 		Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
 			AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
@@ -72,6 +73,9 @@ type setupOpts struct {
 	// strictFetch: URL imports may not reach loopback (the production default).
 	strictFetch bool
 }
+
+// testEmbedder is the tests' servers' embedder.
+var testEmbedder = embed.NewLocal(128)
 
 // scoreLimits are the PDF limits of the tests' servers.
 var scoreLimits = pdf.Limits{MaxBytes: 2 << 20, MaxPages: 50, Timeout: 10 * time.Second}
@@ -127,8 +131,9 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	srv, err := api.New(ctx, api.Deps{Config: cfg, Logger: logger, Pool: pool, River: client, Metrics: m,
 		Sessions: auth.NewSessions(pool, tokens), Mailer: mailer, Mailbox: b.mailbox, Google: opts.google,
 		Now: func() time.Time { return b.now }, Blobs: blobs,
-		Scores:  &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits},
-		Fetcher: fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !opts.strictFetch}),
+		Scores:   &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits},
+		Fetcher:  fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !opts.strictFetch}),
+		Embedder: testEmbedder,
 	})
 	require.NoError(t, err)
 	if opts.extraRoutes != nil {

@@ -174,6 +174,11 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/terms/:term", summary: "A term's dictionary entry; with generate=true a missing one is written by a job (202)", access: signedIn, handler: s.lookupTerm, response: store.DictionaryEntry{}, status: 200, accepted: definitionRequest{}, extraStatus: []int{404},
 			query: []param{{name: "lang", description: "language (default en)", enum: []string{"en", "es", "fr", "de", "zh-CN", "zh-TW"}},
 				{name: "generate", description: "true: write a missing definition", enum: []string{"true", "false"}}}},
+		{method: "GET", path: "/api/search/terms", summary: "Search the dictionary: hybrid (default: lexical and semantic fused by reciprocal rank), lexical or semantic", access: signedIn, handler: s.searchTerms, response: termSearchResponse{}, status: 200,
+			query: []param{{name: "q", description: "words"}, {name: "lang", description: "language (default en)", enum: []string{"en", "es", "fr", "de", "zh-CN", "zh-TW"}},
+				{name: "type", description: "term type"}, {name: "mode", description: "hybrid (default), lexical or semantic", enum: []string{"hybrid", "lexical", "semantic"}},
+				{name: "limit", description: "1–50 (default 10)"}}},
+		{method: "POST", path: "/api/search/semantic", summary: "Search the dictionary by meaning", access: signedIn, handler: s.semanticSearch, body: semanticRequest{}, response: termSearchResponse{}, status: 200},
 		{method: "GET", path: "/api/terms/requests/:job", summary: "The state of a definition request", access: signedIn, handler: s.definitionStatus, response: definitionRequest{}, status: 200, extraStatus: []int{404}},
 
 		// Development.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
@@ -682,4 +683,62 @@ type definitionRequestBody struct {
 	JobID     int64  `json:"job_id"`
 	State     string `json:"state"`
 	StatusURL string `json:"status_url"`
+}
+
+func TestSearchTerms(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "searcher@example.com")
+	ctx := context.Background()
+	g, err := glossary.Load()
+	require.NoError(t, err)
+	_, err = dictionary.Seed(ctx, b.pool, g)
+	require.NoError(t, err)
+	// Embed every entry with the server's model, as the workers would.
+	m := store.EmbeddingModel{Name: testEmbedder.Model(), Dims: testEmbedder.Dims()}
+	require.NoError(t, store.EnsureEmbeddingIndex(ctx, b.pool, m))
+	rows, err := b.pool.Query(ctx, `SELECT id FROM dictionary_entries`)
+	require.NoError(t, err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	require.NoError(t, err)
+	entries, err := store.DictionaryEntriesByID(ctx, b.pool, ids)
+	require.NoError(t, err)
+	for _, e := range entries {
+		v, err := testEmbedder.Embed(ctx, []string{dictionary.EmbeddingText(e)})
+		require.NoError(t, err)
+		require.NoError(t, store.PutEmbedding(ctx, b.pool, e.ID, m, v[0]))
+	}
+
+	search := func(query string) []string {
+		t.Helper()
+		resp, data := b.call(t, "GET", "/api/search/terms?"+query, tok, nil, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+		var out []string
+		for _, h := range decodeAs[struct {
+			Hits []store.TermHit `json:"hits"`
+		}](t, data).Hits {
+			out = append(out, h.Term)
+		}
+		return out
+	}
+	require.Equal(t, "crescendo", search("q=crescendo&mode=lexical")[0])
+	require.Contains(t, search("q=crecsendo&mode=lexical"), "crescendo", "a misspelled term (trigrams)")
+	require.Contains(t, search("q=plucking+the+strings+with+the+fingers&mode=semantic"), "pizzicato")
+	hybrid := search("q=plucking+strings&limit=5")
+	require.Contains(t, hybrid, "pizzicato")
+	require.LessOrEqual(t, len(hybrid), 5)
+	for _, term := range search("q=slow&type=tempo&mode=lexical") {
+		e, ok := g.Lookup(term)
+		require.True(t, ok)
+		require.Equal(t, "tempo", e.Type, term)
+	}
+	require.Empty(t, search("q=crescendo&lang=fr"), "no French entries yet")
+
+	resp, data := b.call(t, "POST", "/api/search/semantic", tok, map[string]any{"query": "getting gradually louder", "limit": 5}, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.Contains(t, string(data), `"term":"crescendo"`)
+	resp, data = b.call(t, "GET", "/api/search/terms?q=x&mode=magic", tok, nil, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	resp, data = b.call(t, "POST", "/api/search/semantic", tok, map[string]any{"query": ""}, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/mirubato/mirubato/internal/auth"
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
@@ -47,6 +48,8 @@ type Deps struct {
 	Blobs   blob.Store
 	Scores  *scores.Intake
 	Fetcher *fetch.Fetcher
+	// Embedder embeds search queries: the same model as the workers' (EMBEDDING_*).
+	Embedder embed.Embedder
 }
 
 // Server is the API. Create it with New, serve it with Serve.
@@ -66,6 +69,7 @@ type Server struct {
 	blobs     blob.Store
 	scores    *scores.Intake
 	fetcher   *fetch.Fetcher
+	embedder  embed.Embedder
 	spec      []byte // the OpenAPI document, built once from the route table
 	baseCtx   context.Context
 }
@@ -75,10 +79,10 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
 		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
-		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, fetcher: d.Fetcher,
+		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, fetcher: d.Fetcher, embedder: d.Embedder,
 	}
-	if s.blobs == nil || s.scores == nil || s.fetcher == nil {
-		return nil, errors.New("api: Deps.Blobs, Deps.Scores and Deps.Fetcher are required")
+	if s.blobs == nil || s.scores == nil || s.fetcher == nil || s.embedder == nil {
+		return nil, errors.New("api: Deps.Blobs, Deps.Scores, Deps.Fetcher and Deps.Embedder are required")
 	}
 	if s.now == nil {
 		s.now = time.Now

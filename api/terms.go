@@ -86,3 +86,84 @@ func (s *Server) definitionStatus(c *fiber.Ctx) error {
 	}
 	return c.JSON(requestStatus(job))
 }
+
+type termSearchResponse struct {
+	Hits []store.TermHit `json:"hits"`
+	Mode string          `json:"mode"`
+}
+
+type semanticRequest struct {
+	Query string `json:"query" validate:"required,max=500"`
+	Lang  string `json:"lang,omitempty" validate:"omitempty,oneof=en es fr de zh-CN zh-TW"`
+	Type  string `json:"type,omitempty" validate:"omitempty,oneof=tempo dynamics articulation form genre instrument technique theory notation period general"`
+	Limit int    `json:"limit,omitempty" validate:"omitempty,min=1,max=50"`
+}
+
+// searchTerms is lexical, semantic or (by default) hybrid search over a language's entries.
+func (s *Server) searchTerms(c *fiber.Ctx) error {
+	in := semanticRequest{Query: c.Query("q"), Lang: c.Query("lang"), Type: c.Query("type")}
+	var err error
+	if in.Limit, err = intQuery(c, "limit", 10, 1, 50); err != nil {
+		return err
+	}
+	if !plainText(in.Query) {
+		return invalid("q must be text (UTF-8, no NUL characters)", FieldError{Field: "q", Message: "not text"})
+	}
+	if err := s.validate(&in); err != nil {
+		return err
+	}
+	mode := c.Query("mode", "hybrid")
+	if !contains([]string{"hybrid", "lexical", "semantic"}, mode) {
+		return invalid("mode must be one of: hybrid, lexical, semantic", FieldError{Field: "mode", Message: "unknown mode"})
+	}
+	hits, err := s.findTerms(c, in, mode)
+	if err != nil {
+		return err
+	}
+	return c.JSON(termSearchResponse{Hits: hits, Mode: mode})
+}
+
+// semanticSearch is POST /api/search/semantic: by meaning only.
+func (s *Server) semanticSearch(c *fiber.Ctx) error {
+	var in semanticRequest
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	if in.Limit == 0 {
+		in.Limit = 10
+	}
+	hits, err := s.findTerms(c, in, "semantic")
+	if err != nil {
+		return err
+	}
+	return c.JSON(termSearchResponse{Hits: hits, Mode: "semantic"})
+}
+
+func (s *Server) findTerms(c *fiber.Ctx, in semanticRequest, mode string) ([]store.TermHit, error) {
+	if in.Lang == "" {
+		in.Lang = "en"
+	}
+	ctx := c.UserContext()
+	var lexical, semantic []store.TermHit
+	var err error
+	if mode != "semantic" {
+		if lexical, err = store.LexicalTerms(ctx, s.pool, in.Query, in.Lang, in.Type, in.Limit*2); err != nil {
+			return nil, err
+		}
+	}
+	if mode != "lexical" {
+		vecs, err := s.embedder.Embed(ctx, []string{in.Query})
+		if err != nil {
+			return nil, err
+		}
+		m := store.EmbeddingModel{Name: s.embedder.Model(), Dims: s.embedder.Dims()}
+		if semantic, err = store.SemanticTerms(ctx, s.pool, m, vecs[0], in.Lang, in.Type, in.Limit*2); err != nil {
+			return nil, err
+		}
+	}
+	hits := store.FuseRanks(in.Limit, lexical, semantic)
+	if hits == nil {
+		hits = []store.TermHit{}
+	}
+	return hits, nil
+}

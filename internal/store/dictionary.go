@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -216,4 +217,89 @@ func DictionaryEntriesByID(ctx context.Context, db DB, ids []uuid.UUID) ([]Dicti
 		return nil, fmt.Errorf("error reading dictionary entries: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[DictionaryEntry])
+}
+
+// TermHit is an entry found by a term search, with its rank in each list it came from.
+type TermHit struct {
+	EntryID uuid.UUID `json:"entry_id"`
+	Term    string    `json:"term"`
+	Lang    string    `json:"lang"`
+	Type    string    `json:"type"`
+	Concise string    `json:"concise"`
+}
+
+// LexicalTerms finds entries of a language by words (accent-insensitive full text over the
+// term and its concise definition) or by a near spelling of the term (trigrams), best first.
+func LexicalTerms(ctx context.Context, db DB, q, lang, typ string, limit int) ([]TermHit, error) {
+	rows, err := db.Query(ctx, `
+		WITH docs AS (
+			SELECT id, term, lang, type, coalesce(definition->>'concise', '') AS concise,
+				setweight(to_tsvector('simple', unaccent(term)), 'A')
+					|| setweight(to_tsvector('simple', unaccent(coalesce(definition->>'concise', ''))), 'B') AS doc
+			FROM dictionary_entries WHERE lang = $2 AND ($3 = '' OR type = $3)
+		)
+		SELECT id, term, lang, type, concise FROM docs
+		WHERE doc @@ websearch_to_tsquery('simple', unaccent($1)) OR similarity(unaccent(term), unaccent($1)) >= 0.3
+		ORDER BY ts_rank(doc, websearch_to_tsquery('simple', unaccent($1))) + similarity(unaccent(term), unaccent($1)) DESC, term
+		LIMIT $4`, q, lang, typ, limit)
+	if err != nil {
+		return nil, fmt.Errorf("error searching terms: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[TermHit])
+}
+
+// SemanticTerms finds the entries of a language nearest to vec among model m's vectors.
+func SemanticTerms(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang, typ string, limit int) ([]TermHit, error) {
+	near, err := Nearest(ctx, db, m, vec, lang, limit*2)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]uuid.UUID, len(near))
+	for i, n := range near {
+		ids[i] = n.EntryID
+	}
+	entries, err := DictionaryEntriesByID(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[uuid.UUID]DictionaryEntry, len(entries))
+	for _, e := range entries {
+		byID[e.ID] = e
+	}
+	out := make([]TermHit, 0, limit)
+	for _, n := range near {
+		e, ok := byID[n.EntryID]
+		if !ok || (typ != "" && e.Type != typ) {
+			continue
+		}
+		concise, _ := e.Definition["concise"].(string)
+		out = append(out, TermHit{EntryID: e.ID, Term: e.Term, Lang: e.Lang, Type: e.Type, Concise: concise})
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// FuseRanks merges ranked lists by reciprocal rank fusion (k = 60): an entry ranked high in
+// either list, or fairly high in both, comes first.
+func FuseRanks(limit int, lists ...[]TermHit) []TermHit {
+	score := map[uuid.UUID]float64{}
+	hit := map[uuid.UUID]TermHit{}
+	var order []uuid.UUID
+	for _, list := range lists {
+		for rank, h := range list {
+			if _, seen := hit[h.EntryID]; !seen {
+				order = append(order, h.EntryID)
+				hit[h.EntryID] = h
+			}
+			score[h.EntryID] += 1 / (60 + float64(rank+1))
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return score[order[i]] > score[order[j]] })
+	out := make([]TermHit, 0, min(limit, len(order)))
+	for _, id := range order[:min(limit, len(order))] {
+		out = append(out, hit[id])
+	}
+	return out
 }
