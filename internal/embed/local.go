@@ -10,9 +10,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/mirubato/mirubato/internal/textfold"
 )
 
 // Embedder turns texts into vectors of Dims() numbers, with unit length (so cosine distance
@@ -90,10 +88,5 @@ func (l *Local) vector(text string) []float32 {
 
 // words splits text into lower-case words without diacritics.
 func words(text string) []string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	plain, _, err := transform.String(t, text)
-	if err != nil {
-		plain = text
-	}
-	return strings.FieldsFunc(strings.ToLower(plain), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	return strings.FieldsFunc(strings.ToLower(textfold.Plain(text)), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 }

@@ -12,12 +12,9 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/mirubato/mirubato/internal/textfold"
 )
 
 //go:embed data/*.json
@@ -122,12 +119,7 @@ func contains(list []string, s string) bool {
 // Key normalises a term for lookup: lower case, no diacritics, single spaces
 // ("Étude" and "etude" are one term).
 func Key(term string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, term)
-	if err != nil {
-		out = term
-	}
-	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+	return strings.Join(strings.Fields(strings.ToLower(textfold.Plain(term))), " ")
 }
 
 // Entries returns every entry, in file order.

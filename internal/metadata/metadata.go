@@ -7,11 +7,8 @@ package metadata
 import (
 	"context"
 	"strings"
-	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/mirubato/mirubato/internal/textfold"
 )
 
 // Sources of a value.
@@ -63,10 +60,5 @@ func (r Result) set(field string, v any, confidence float64, source string) {
 
 // fold lowercases s and removes its diacritics ("Dvořák" → "dvorak"), for matching.
 func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(strings.NewReplacer("ø", "o", "ł", "l", "ß", "ss", "æ", "ae", "œ", "oe").Replace(out))
+	return strings.ToLower(strings.NewReplacer("ø", "o", "ł", "l", "ß", "ss", "æ", "ae", "œ", "oe").Replace(textfold.Plain(s)))
 }

@@ -9,13 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+
+	"github.com/mirubato/mirubato/internal/textfold"
 )
 
 // Collection is an ordered set of scores.
@@ -52,11 +50,7 @@ var slugUnsafe = regexp.MustCompile(`[^a-z0-9]+`)
 
 // newSlug makes a readable, unguessable slug from a name: "romantic-nocturnes-3f9a1c".
 func newSlug(name string) string {
-	plain, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn))), name)
-	if err != nil {
-		plain = name
-	}
-	base := strings.Trim(slugUnsafe.ReplaceAllString(strings.ToLower(plain), "-"), "-")
+	base := strings.Trim(slugUnsafe.ReplaceAllString(strings.ToLower(textfold.Plain(name)), "-"), "-")
 	if len(base) > 60 {
 		base = strings.TrimRight(base[:60], "-")
 	}
