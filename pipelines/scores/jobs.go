@@ -175,6 +175,19 @@ func (d *Deps) current(ctx context.Context, scoreID, runID uuid.UUID) (*store.Sc
 	return s, r.State == store.RunRunning, nil
 }
 
+// step runs one job of a step: the score and the run are loaded first (the job has nothing
+// to do if the score is gone or the run is no longer its running one), and what work
+// returns goes through outcome.
+func (d *Deps) step(ctx context.Context, job *rivertype.JobRow, scoreID, runID uuid.UUID, step string,
+	work func(s *store.Score) error,
+) error {
+	s, ok, err := d.current(ctx, scoreID, runID)
+	if err == nil && ok {
+		err = work(s)
+	}
+	return d.outcome(ctx, job, scoreID, runID, step, err)
+}
+
 // finish ends one job of step: in one transaction, the step's own writes (write, may be
 // nil), the job's completion and, if it was the step's last job, the next step's jobs.
 func finish[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], runID uuid.UUID, step string,
@@ -247,17 +260,11 @@ type splitWorker struct {
 }
 
 func (w *splitWorker) Work(ctx context.Context, job *river.Job[SplitArgs]) error {
-	a := job.Args
-	err := w.work(ctx, job)
-	return w.d.outcome(ctx, job.JobRow, a.ScoreID, a.RunID, StepSplit, err)
+	return w.d.step(ctx, job.JobRow, job.Args.ScoreID, job.Args.RunID, StepSplit, func(s *store.Score) error { return w.work(ctx, job, s) })
 }
 
-func (w *splitWorker) work(ctx context.Context, job *river.Job[SplitArgs]) error {
+func (w *splitWorker) work(ctx context.Context, job *river.Job[SplitArgs], s *store.Score) error {
 	d, a := w.d, job.Args
-	s, ok, err := d.current(ctx, a.ScoreID, a.RunID)
-	if err != nil || !ok {
-		return err
-	}
 	data, err := blob.Get(ctx, d.Blobs, s.BlobKey, 0)
 	if errors.Is(err, blob.ErrNotFound) {
 		return &permanent{reason: "the uploaded file is missing from storage; upload it again", err: err}
@@ -314,17 +321,11 @@ const batchTimeout = 5 * time.Minute
 func (w *renderWorker) Timeout(*river.Job[RenderArgs]) time.Duration { return batchTimeout }
 
 func (w *renderWorker) Work(ctx context.Context, job *river.Job[RenderArgs]) error {
-	a := job.Args
-	err := w.work(ctx, job)
-	return w.d.outcome(ctx, job.JobRow, a.ScoreID, a.RunID, StepRender, err)
+	return w.d.step(ctx, job.JobRow, job.Args.ScoreID, job.Args.RunID, StepRender, func(s *store.Score) error { return w.work(ctx, job, s) })
 }
 
-func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs]) error {
+func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs], s *store.Score) error {
 	d, a := w.d, job.Args
-	s, ok, err := d.current(ctx, a.ScoreID, a.RunID)
-	if err != nil || !ok {
-		return err
-	}
 	pages, err := store.ScorePages(ctx, d.Pool, s.ID, a.From, a.To)
 	if err != nil {
 		return err
@@ -406,17 +407,11 @@ type textWorker struct {
 func (w *textWorker) Timeout(*river.Job[TextArgs]) time.Duration { return batchTimeout }
 
 func (w *textWorker) Work(ctx context.Context, job *river.Job[TextArgs]) error {
-	a := job.Args
-	err := w.work(ctx, job)
-	return w.d.outcome(ctx, job.JobRow, a.ScoreID, a.RunID, StepText, err)
+	return w.d.step(ctx, job.JobRow, job.Args.ScoreID, job.Args.RunID, StepText, func(s *store.Score) error { return w.work(ctx, job, s) })
 }
 
-func (w *textWorker) work(ctx context.Context, job *river.Job[TextArgs]) error {
+func (w *textWorker) work(ctx context.Context, job *river.Job[TextArgs], s *store.Score) error {
 	d, a := w.d, job.Args
-	s, ok, err := d.current(ctx, a.ScoreID, a.RunID)
-	if err != nil || !ok {
-		return err
-	}
 	pages, err := store.ScorePages(ctx, d.Pool, s.ID, a.From, a.To)
 	if err != nil {
 		return err
@@ -456,17 +451,11 @@ type metadataWorker struct {
 }
 
 func (w *metadataWorker) Work(ctx context.Context, job *river.Job[MetadataArgs]) error {
-	a := job.Args
-	err := w.work(ctx, job)
-	return w.d.outcome(ctx, job.JobRow, a.ScoreID, a.RunID, StepMetadata, err)
+	return w.d.step(ctx, job.JobRow, job.Args.ScoreID, job.Args.RunID, StepMetadata, func(s *store.Score) error { return w.work(ctx, job, s) })
 }
 
-func (w *metadataWorker) work(ctx context.Context, job *river.Job[MetadataArgs]) error {
+func (w *metadataWorker) work(ctx context.Context, job *river.Job[MetadataArgs], s *store.Score) error {
 	d, a := w.d, job.Args
-	s, ok, err := d.current(ctx, a.ScoreID, a.RunID)
-	if err != nil || !ok {
-		return err
-	}
 	first := ""
 	if pages, err := store.ScorePages(ctx, d.Pool, s.ID, 1, 1); err != nil {
 		return err
@@ -508,17 +497,11 @@ type indexWorker struct {
 }
 
 func (w *indexWorker) Work(ctx context.Context, job *river.Job[IndexArgs]) error {
-	a := job.Args
-	err := w.work(ctx, job)
-	return w.d.outcome(ctx, job.JobRow, a.ScoreID, a.RunID, StepIndex, err)
+	return w.d.step(ctx, job.JobRow, job.Args.ScoreID, job.Args.RunID, StepIndex, func(s *store.Score) error { return w.work(ctx, job, s) })
 }
 
-func (w *indexWorker) work(ctx context.Context, job *river.Job[IndexArgs]) error {
+func (w *indexWorker) work(ctx context.Context, job *river.Job[IndexArgs], s *store.Score) error {
 	d, a := w.d, job.Args
-	s, ok, err := d.current(ctx, a.ScoreID, a.RunID)
-	if err != nil || !ok {
-		return err
-	}
 	write := func(tx pgx.Tx) error {
 		if err := store.RefreshScore(ctx, tx, s.ID); err != nil {
 			return err
