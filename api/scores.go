@@ -72,6 +72,16 @@ func (s *Server) scoreResponse(ctx context.Context, sc *store.Score) (*scoreResp
 	return out, nil
 }
 
+// sendScore answers with the score, its pipeline and its version as ETag.
+func (s *Server) sendScore(c *fiber.Ctx, status int, sc *store.Score) error {
+	out, err := s.scoreResponse(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
+	setETag(c, sc.Version)
+	return c.Status(status).JSON(out)
+}
+
 func tooLarge(size, limit int64) *Error {
 	return &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
 		Message: fmt.Sprintf("the file is %s; the limit is %s", pdf.Size(size), pdf.Size(limit))}
@@ -191,13 +201,8 @@ func (s *Server) accept(c *fiber.Ctx, u scores.Upload) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.scoreResponse(c.UserContext(), sc)
-	if err != nil {
-		return err
-	}
 	c.Location("/api/scores/" + sc.ID.String())
-	setETag(c, sc.Version)
-	return c.Status(http.StatusAccepted).JSON(out)
+	return s.sendScore(c, http.StatusAccepted, sc)
 }
 
 // uploadScore accepts a PDF as multipart/form-data: validated before anything is stored,
@@ -315,12 +320,7 @@ func (s *Server) getScore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.scoreResponse(c.UserContext(), sc)
-	if err != nil {
-		return err
-	}
-	setETag(c, sc.Version)
-	return c.JSON(out)
+	return s.sendScore(c, http.StatusOK, sc)
 }
 
 // importStatus is the pipeline status of one of the user's imports (an upload, a URL, IMSLP).
@@ -376,12 +376,7 @@ func (s *Server) updateScore(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	out, err := s.scoreResponse(c.UserContext(), sc)
-	if err != nil {
-		return err
-	}
-	setETag(c, sc.Version)
-	return c.JSON(out)
+	return s.sendScore(c, http.StatusOK, sc)
 }
 
 // checkCorrections accepts the metadata fields with values of their type: difficulty 1–10
@@ -472,11 +467,7 @@ func (s *Server) reprocessScore(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.scoreResponse(c.UserContext(), sc)
-	if err != nil {
-		return err
-	}
-	return c.Status(http.StatusAccepted).JSON(out)
+	return s.sendScore(c, http.StatusAccepted, sc)
 }
 
 // sendBlob answers with a stored object.

@@ -162,14 +162,7 @@ func UpdateScore(ctx context.Context, db DB, userID, id uuid.UUID, visibility st
 		return nil, fmt.Errorf("error updating score: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		var exists bool
-		if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM scores WHERE id = $1 AND owner_id = $2)`, id, userID).Scan(&exists); err != nil {
-			return nil, fmt.Errorf("error updating score: %w", err)
-		}
-		if exists {
-			return nil, ErrVersionConflict
-		}
-		return nil, ErrNotFound
+		return nil, ownedVersionCheck(ctx, db, "scores", id, userID)
 	}
 	if err := RefreshScore(ctx, db, id); err != nil {
 		return nil, err
@@ -184,10 +177,7 @@ func DeleteScore(ctx context.Context, db DB, userID, id uuid.UUID, ifVersion *in
 		RETURNING `+scoreColumns, id, userID, ifVersion)
 	s, err := one[Score](rows, err, "deleting score")
 	if errors.Is(err, ErrNotFound) && ifVersion != nil {
-		var exists bool
-		if qerr := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM scores WHERE id = $1 AND owner_id = $2)`, id, userID).Scan(&exists); qerr == nil && exists {
-			return nil, ErrVersionConflict
-		}
+		return nil, ownedVersionCheck(ctx, db, "scores", id, userID)
 	}
 	return s, err
 }

@@ -74,11 +74,13 @@ func Build(d Doc) []byte {
 		b.WriteString(" >>")
 		info = add(b.String())
 	}
-	return write(objs, catalog, info)
+	return Write(objs, catalog, info)
 }
 
-// write lays out the objects with a correct cross-reference table.
-func write(objs []string, root, info int) []byte {
+// Write lays out objects (objs[i] is object i+1, without its "obj" wrapper) as a PDF with a
+// correct cross-reference table; root is the catalog's number, info the information
+// dictionary's (0: none).
+func Write(objs []string, root, info int) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 	offsets := make([]int, len(objs))

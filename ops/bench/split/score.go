@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 )
 
 // engravedScore writes a PDF shaped like an engraved score: a few embedded fonts shared by
@@ -54,20 +56,7 @@ func engravedScore(pages int, seed uint64) []byte {
 	objs[pagesObj-1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
 	info := add("<< /Title (Twenty-Four Preludes) /Composer (Frederic Chopin) /Subtitle (Op. 28) /Creator (engraver) >>")
 
-	var buf bytes.Buffer
-	buf.WriteString("%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = buf.Len()
-		fmt.Fprintf(&buf, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := buf.Len()
-	fmt.Fprintf(&buf, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&buf, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&buf, "trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, catalog, info, xref)
-	return buf.Bytes()
+	return pdftest.Write(objs, catalog, info)
 }
 
 // pageContent draws twenty staves of five lines with notes, stems, beams and a few
