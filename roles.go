@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/mirubato/mirubato/api"
+	"github.com/mirubato/mirubato/internal/ai"
 	"github.com/mirubato/mirubato/internal/auth"
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
@@ -120,17 +121,21 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 // embedder is the dictionary's embedder; its model's name includes the dimensions.
 func (e *env) embedder() embed.Embedder {
 	if e.cfg.EmbeddingProvider == "openai" {
-		return embed.NewOpenAI(embed.OpenAIConfig{BaseURL: e.cfg.OpenAIBaseURL, APIKey: e.cfg.OpenAIAPIKey,
-			Model: e.cfg.EmbeddingModel, Dims: e.cfg.EmbeddingDims})
+		return embed.NewOpenAI(e.aiConfig(), e.cfg.EmbeddingModel, e.cfg.EmbeddingDims)
 	}
 	return embed.NewLocal(e.cfg.EmbeddingDims)
 }
 
 func (e *env) metadataProvider() metadata.Provider {
 	if e.cfg.MetadataProvider == "openai" {
-		return metadata.NewOpenAI(metadata.OpenAIConfig{BaseURL: e.cfg.OpenAIBaseURL, APIKey: e.cfg.OpenAIAPIKey, Model: e.cfg.OpenAIModel})
+		return metadata.NewOpenAI(e.aiConfig(), e.cfg.OpenAIModel)
 	}
 	return metadata.NewLocal()
+}
+
+// aiConfig is where the OpenAI-compatible service is, for every provider that uses it.
+func (e *env) aiConfig() ai.Config {
+	return ai.Config{BaseURL: e.cfg.OpenAIBaseURL, APIKey: e.cfg.OpenAIAPIKey}
 }
 
 func (e *env) workerConfig() workers.Config {

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/mirubato/mirubato/internal/ai"
 )
 
 // OpenAI embeds with the embeddings endpoint of any OpenAI-compatible service, asking for
@@ -20,27 +20,9 @@ type OpenAI struct {
 	dims   int
 }
 
-// OpenAIConfig configures the embedder.
-type OpenAIConfig struct {
-	BaseURL string
-	APIKey  string
-	Model   string
-	Dims    int
-	Timeout time.Duration // per request; 0 means 60 s
-}
-
-// NewOpenAI returns the embedder.
-func NewOpenAI(cfg OpenAIConfig) *OpenAI {
-	c := openai.DefaultConfig(cfg.APIKey)
-	if cfg.BaseURL != "" {
-		c.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = time.Minute
-	}
-	c.HTTPClient = &http.Client{Timeout: timeout}
-	return &OpenAI{client: openai.NewClientWithConfig(c), model: cfg.Model, dims: cfg.Dims}
+// NewOpenAI returns the embedder: model at the service of cfg, asked for dims dimensions.
+func NewOpenAI(cfg ai.Config, model string, dims int) *OpenAI {
+	return &OpenAI{client: ai.NewClient(cfg), model: model, dims: dims}
 }
 
 // Model implements Embedder: the service's model name and the dimensions asked for, since
@@ -62,8 +44,13 @@ func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error)
 			input[i] = " "
 		}
 	}
-	resp, err := o.client.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
-		Input: input, Model: openai.EmbeddingModel(o.model), Dimensions: o.dims,
+	var resp openai.EmbeddingResponse
+	err := ai.Call(ctx, func(ctx context.Context) error {
+		var err error
+		resp, err = o.client.CreateEmbeddings(ctx, openai.EmbeddingRequestStrings{
+			Input: input, Model: openai.EmbeddingModel(o.model), Dimensions: o.dims,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("error asking for embeddings: %w", err)
@@ -71,16 +58,16 @@ func (o *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error)
 	out := make([][]float32, len(texts))
 	for _, d := range resp.Data {
 		if d.Index < 0 || d.Index >= len(out) || out[d.Index] != nil {
-			return nil, fmt.Errorf("the embeddings answer has a bad index %d", d.Index)
+			return nil, fmt.Errorf("%w: the embeddings answer has a bad index %d", ai.ErrInvalidAnswer, d.Index)
 		}
 		if len(d.Embedding) != o.dims {
-			return nil, fmt.Errorf("the embeddings answer has %d dimensions, not %d", len(d.Embedding), o.dims)
+			return nil, fmt.Errorf("%w: the embeddings answer has %d dimensions, not %d", ai.ErrInvalidAnswer, len(d.Embedding), o.dims)
 		}
 		out[d.Index] = unit(d.Embedding)
 	}
 	for i, v := range out {
 		if v == nil {
-			return nil, fmt.Errorf("the embeddings answer lacks text %d", i)
+			return nil, fmt.Errorf("%w: the embeddings answer lacks text %d", ai.ErrInvalidAnswer, i)
 		}
 	}
 	return out, nil

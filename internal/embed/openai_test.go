@@ -2,20 +2,23 @@ package embed_test
 
 import (
 	"context"
+	"errors"
 	"math"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/mirubato/mirubato/internal/ai"
+	"github.com/mirubato/mirubato/internal/ai/aitest"
 	"github.com/mirubato/mirubato/internal/embed"
-	"github.com/mirubato/mirubato/internal/metadata/openaitest"
 )
 
 func TestOpenAI(t *testing.T) {
 	ctx := context.Background()
-	fake := openaitest.New(t, "k", openaitest.Reply{Status: http.StatusOK})
-	e := embed.NewOpenAI(embed.OpenAIConfig{BaseURL: fake.URL, APIKey: "k", Model: "text-embedding-3-small", Dims: 64})
+	fake := aitest.New(t, "k", aitest.Reply{Status: http.StatusOK})
+	e := embed.NewOpenAI(ai.Config{BaseURL: fake.URL, APIKey: "k"}, "text-embedding-3-small", 64)
 	require.Equal(t, "text-embedding-3-small/64", e.Model())
 	vs, err := e.Embed(ctx, []string{"allegro", "adagio\\nmolto", "allegro"})
 	require.NoError(t, err)
@@ -34,13 +37,18 @@ func TestOpenAI(t *testing.T) {
 	require.Equal(t, "text-embedding-3-small", req["model"])
 	require.EqualValues(t, 64, req["dimensions"])
 
-	fake.SetReplies(openaitest.Reply{Status: http.StatusOK, Dims: 32})
+	fake.SetReplies(aitest.Reply{Status: http.StatusOK, Dims: 32})
 	_, err = e.Embed(ctx, []string{"x"})
 	require.ErrorContains(t, err, "32 dimensions, not 64")
-	fake.SetReplies(openaitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "3"})
+	require.ErrorIs(t, err, ai.ErrInvalidAnswer)
+	fake.SetReplies(aitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "3"})
+	_, err = e.Embed(ctx, []string{"x"})
+	var later *ai.RetryLater
+	require.ErrorAs(t, err, &later)
+	require.Equal(t, 3*time.Second, later.After)
+	fake.SetReplies(aitest.Reply{Status: http.StatusInternalServerError})
 	_, err = e.Embed(ctx, []string{"x"})
 	require.Error(t, err)
-	fake.SetReplies(openaitest.Reply{Status: http.StatusInternalServerError})
-	_, err = e.Embed(ctx, []string{"x"})
-	require.Error(t, err)
+	require.False(t, errors.As(err, &later), "a 500 is retried with backoff, not snoozed")
+	require.Equal(t, http.StatusInternalServerError, ai.Status(err))
 }

@@ -3,27 +3,16 @@ package metadata
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/mirubato/mirubato/internal/ai"
 )
 
-// RetryLater is returned when the AI service asks to be called again later (HTTP 429).
-type RetryLater struct {
-	After time.Duration
-	Err   error
-}
-
-func (e *RetryLater) Error() string { return fmt.Sprintf("retry after %s: %v", e.After, e.Err) }
-func (e *RetryLater) Unwrap() error { return e.Err }
-
-// ErrInvalidAnswer is returned when the AI service answered, but not with the JSON asked for.
-var ErrInvalidAnswer = errors.New("the AI answer is not the metadata JSON that was asked for")
+// ErrInvalidAnswer is wrapped by errors about answers that are not the metadata JSON asked for.
+var ErrInvalidAnswer = ai.ErrInvalidAnswer
 
 // OpenAI extracts metadata with a chat model of any OpenAI-compatible service, asking for
 // JSON that follows a schema (structured output). It starts from what Local finds, which the
@@ -34,56 +23,9 @@ type OpenAI struct {
 	local  *Local
 }
 
-// OpenAIConfig configures the provider.
-type OpenAIConfig struct {
-	BaseURL string // e.g. https://api.openai.com/v1, or any compatible service
-	APIKey  string
-	Model   string
-	Timeout time.Duration // per request; 0 means 60 s
-}
-
-// NewOpenAI returns the provider.
-func NewOpenAI(cfg OpenAIConfig) *OpenAI {
-	c := openai.DefaultConfig(cfg.APIKey)
-	if cfg.BaseURL != "" {
-		c.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = time.Minute
-	}
-	c.HTTPClient = retryAfterDoer{client: &http.Client{Timeout: timeout}}
-	return &OpenAI{client: openai.NewClientWithConfig(c), model: cfg.Model, local: NewLocal()}
-}
-
-// retryAfterDoer keeps the Retry-After of a 429 answer where Extract can read it: go-openai
-// turns the answer into an error without its headers.
-type retryAfterDoer struct{ client *http.Client }
-
-type retryAfterKey struct{}
-
-func (d retryAfterDoer) Do(req *http.Request) (*http.Response, error) {
-	resp, err := d.client.Do(req)
-	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
-		if p, ok := req.Context().Value(retryAfterKey{}).(*time.Duration); ok {
-			*p = parseRetryAfter(resp.Header.Get("Retry-After"))
-		}
-	}
-	return resp, err
-}
-
-// parseRetryAfter reads seconds or an HTTP date; anything else is 30 s.
-func parseRetryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-		return 0
-	}
-	return 30 * time.Second
+// NewOpenAI returns the provider, asking model at the service of cfg.
+func NewOpenAI(cfg ai.Config, model string) *OpenAI {
+	return &OpenAI{client: ai.NewClient(cfg), model: model, local: NewLocal()}
 }
 
 // answerField is one field of the JSON the model must produce: a value (null when unknown)
@@ -109,17 +51,13 @@ func fieldSchema(field string) map[string]any {
 		"properties": map[string]any{"value": value, "confidence": map[string]any{"type": "number"}}}
 }
 
-type rawSchema map[string]any
-
-func (s rawSchema) MarshalJSON() ([]byte, error) { return json.Marshal(map[string]any(s)) }
-
-func schema() rawSchema {
+func schema() ai.RawSchema {
 	props := map[string]any{}
 	fields := Fields()
 	for _, f := range fields {
 		props[f] = fieldSchema(f)
 	}
-	return rawSchema{"type": "object", "additionalProperties": false, "required": fields, "properties": props}
+	return ai.RawSchema{"type": "object", "additionalProperties": false, "required": fields, "properties": props}
 }
 
 // Fields are the metadata fields, in display order.
@@ -156,35 +94,14 @@ func (o *OpenAI) Extract(ctx context.Context, in Input) (Result, error) {
 	user := fmt.Sprintf("File name: %s\nPages: %d\nInformation dictionary: %s\nRule-based findings: %s\nFirst page text:\n%s",
 		in.Filename, in.Pages, info, found, text)
 
-	var retryAfter time.Duration
-	resp, err := o.client.CreateChatCompletion(context.WithValue(ctx, retryAfterKey{}, &retryAfter), openai.ChatCompletionRequest{
-		Model: o.model,
-		Messages: []openai.ChatCompletionMessage{
-			{Role: openai.ChatMessageRoleSystem, Content: systemPrompt},
-			{Role: openai.ChatMessageRoleUser, Content: user},
-		},
-		ResponseFormat: &openai.ChatCompletionResponseFormat{
-			Type:       openai.ChatCompletionResponseFormatTypeJSONSchema,
-			JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{Name: "score_metadata", Schema: schema(), Strict: true},
-		},
-		Temperature: 0,
-	})
+	content, err := ai.ChatJSON(ctx, o.client, o.model, "score_metadata", schema(), systemPrompt, user)
 	if err != nil {
-		var apiErr *openai.APIError
-		var reqErr *openai.RequestError
-		if (errors.As(err, &apiErr) && apiErr.HTTPStatusCode == http.StatusTooManyRequests) ||
-			(errors.As(err, &reqErr) && reqErr.HTTPStatusCode == http.StatusTooManyRequests) {
-			return nil, &RetryLater{After: retryAfter, Err: err}
-		}
-		return nil, fmt.Errorf("error asking the AI service: %w", err)
-	}
-	if len(resp.Choices) == 0 {
-		return nil, fmt.Errorf("%w: no choices", ErrInvalidAnswer)
+		return nil, err
 	}
 	// The answer must be a JSON object; a field that does not follow the schema is skipped,
 	// not the whole answer.
 	var a map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(resp.Choices[0].Message.Content), &a); err != nil {
+	if err := json.Unmarshal([]byte(content), &a); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalidAnswer, err)
 	}
 	for _, field := range Fields() {

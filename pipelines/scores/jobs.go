@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/mirubato/mirubato/internal/ai"
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
@@ -464,7 +465,7 @@ func (w *metadataWorker) work(ctx context.Context, job *river.Job[MetadataArgs],
 	}
 	in := metadata.Input{Filename: s.Filename, Info: s.PDFInfo, FirstPageText: first, Pages: s.PageCount}
 	res, err := d.Metadata.Extract(ctx, in)
-	var later *metadata.RetryLater
+	var later *ai.RetryLater
 	switch {
 	case errors.As(err, &later) && time.Since(job.CreatedAt) < maxSnoozing:
 		// The AI service asked us to wait: snoozed, not failed (a snooze uses no attempt,

@@ -22,10 +22,11 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mirubato/mirubato/internal/ai"
+	"github.com/mirubato/mirubato/internal/ai/aitest"
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/dbtest"
 	"github.com/mirubato/mirubato/internal/metadata"
-	"github.com/mirubato/mirubato/internal/metadata/openaitest"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -221,12 +222,12 @@ func TestMetadataFromOpenAI(t *testing.T) {
 	blobs, err := blob.NewFS(t.TempDir())
 	require.NoError(t, err)
 	ctx := context.Background()
-	fake := openaitest.New(t, "k",
-		openaitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "1"},
-		openaitest.Reply{Status: http.StatusOK, Content: `{"title":{"value":"Für Elise","confidence":0.97},
+	fake := aitest.New(t, "k",
+		aitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "1"},
+		aitest.Reply{Status: http.StatusOK, Content: `{"title":{"value":"Für Elise","confidence":0.97},
 			"opus":{"value":"WoO 59","confidence":0.95},"difficulty":{"value":4,"confidence":0.7}}`})
 	d := deps(pool, blobs, dbtest.Logger(t))
-	d.Metadata = metadata.NewOpenAI(metadata.OpenAIConfig{BaseURL: fake.URL, APIKey: "k", Model: "m"})
+	d.Metadata = metadata.NewOpenAI(ai.Config{BaseURL: fake.URL, APIKey: "k"}, "m")
 	d.Fallback = metadata.NewLocal()
 	sc := accept(t, pool, blobs, bigScore(1))
 	c, err := startClient(ctx, pool, d, time.Minute)
@@ -253,9 +254,9 @@ func TestMetadataFallback(t *testing.T) {
 	blobs, err := blob.NewFS(t.TempDir())
 	require.NoError(t, err)
 	ctx := context.Background()
-	fake := openaitest.New(t, "k", openaitest.Reply{Status: http.StatusOK, Content: `not json at all`})
+	fake := aitest.New(t, "k", aitest.Reply{Status: http.StatusOK, Content: `not json at all`})
 	d := deps(pool, blobs, dbtest.Logger(t))
-	d.Metadata = metadata.NewOpenAI(metadata.OpenAIConfig{BaseURL: fake.URL, APIKey: "k", Model: "m"})
+	d.Metadata = metadata.NewOpenAI(ai.Config{BaseURL: fake.URL, APIKey: "k"}, "m")
 	d.Fallback = metadata.NewLocal()
 	sc := accept(t, pool, blobs, bigScore(1))
 	// Retries come after River's backoff (1 s, then 16 s): start the job's later attempts now.

@@ -1,6 +1,6 @@
-// Package openaitest is a loopback server that speaks the OpenAI chat completions and
+// Package aitest is a loopback server that speaks the OpenAI chat completions and
 // embeddings protocols, for tests of code that calls an OpenAI-compatible service.
-package openaitest
+package aitest
 
 import (
 	"encoding/json"
