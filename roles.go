@@ -21,6 +21,7 @@ import (
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/db"
+	"github.com/mirubato/mirubato/internal/define"
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/glossary"
@@ -110,8 +111,10 @@ func (e *env) pdfLimits() pdf.Limits {
 
 // pipelines returns the workers and periodic jobs of every pipeline.
 func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
-	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs, Glossary: e.glossary,
-		Embedder: e.embedder(), Scores: &scores.Deps{
+	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs,
+		Embedder: e.embedder(), Completer: e.completer(), Quality: dictionary.Quality{
+			Threshold: e.cfg.DictionaryQualityThreshold, MaxRegenerations: e.cfg.DictionaryMaxRegenerations,
+		}, Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
@@ -131,6 +134,14 @@ func (e *env) metadataProvider() metadata.Provider {
 		return metadata.NewOpenAI(e.aiConfig(), e.cfg.OpenAIModel)
 	}
 	return metadata.NewLocal()
+}
+
+// completer writes the dictionary's definitions.
+func (e *env) completer() define.Completer {
+	if e.cfg.DictionaryProvider == "openai" {
+		return define.NewOpenAI(e.aiConfig(), e.cfg.OpenAIModel)
+	}
+	return define.NewLocal(e.glossary)
 }
 
 // aiConfig is where the OpenAI-compatible service is, for every provider that uses it.

@@ -36,6 +36,7 @@ const (
 	writesPerUser      = 600 // per minute: generous for people, a brake for runaway clients
 	importsPerUser     = 10  // per hour
 	scoresPerUser      = 60  // uploads and URL imports, per hour
+	definitionsPerUser = 100 // requests for AI definitions, per hour (a batch counts its items)
 )
 
 // Mailer sends one plain-text email.
@@ -112,7 +113,12 @@ func (s *Server) tokenUser(ctx context.Context, tok string, allowDeleted bool) (
 
 // limit counts a hit on key and refuses the request past max hits per window.
 func (s *Server) limit(c *fiber.Ctx, key string, maxHits int, window time.Duration) error {
-	hits, err := store.Hit(c.UserContext(), s.pool, key, window, s.now())
+	return s.limitN(c, key, 1, maxHits, window)
+}
+
+// limitN is limit for n hits at once.
+func (s *Server) limitN(c *fiber.Ctx, key string, n, maxHits int, window time.Duration) error {
+	hits, err := store.HitN(c.UserContext(), s.pool, key, n, window, s.now())
 	if err != nil {
 		return err
 	}
@@ -156,6 +162,11 @@ func (s *Server) limitWrites(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// limitDefinitions brakes a user's requests for definitions: n more of them now.
+func (s *Server) limitDefinitions(c *fiber.Ctx, n int) error {
+	return s.limitN(c, "definitions:"+currentUser(c).ID.String(), n, definitionsPerUser, time.Hour)
 }
 
 // limitAuthByIP guards every sign-in endpoint.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
@@ -219,6 +220,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	resp, data := b.call(t, "POST", "/api/collections", ownerTok, map[string]any{"name": "Recital"}, nil)
 	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
 	ids["/api/collections"] = decodeAs[store.Collection](t, data).ID.String()
+	ids["/api/terms"] = uuid.NewString() // dictionary entries are shared: only the 401s apply
 	resp, data = b.call(t, "POST", "/api/collections/"+ids["/api/collections"]+"/scores", ownerTok, map[string]any{"score_id": score.ID}, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 	resp, _ = b.call(t, "PUT", "/api/scores/"+score.ID.String()+"/favorite", ownerTok, nil, nil)
@@ -268,7 +270,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "%s %s %s: %s", name, method, concrete, data)
 			}
 			// Another user reaches none of the owner's objects: 404, as if they did not exist.
-			if strings.Contains(path, "{id}") {
+			// (Dictionary entries belong to no one; TestFeedbackAndReports checks that readers'
+			// feedback stays their own.)
+			if strings.Contains(path, "{id}") && !strings.HasPrefix(path, "/api/terms/") {
 				var body any
 				switch {
 				case strings.HasSuffix(path, "/progress"):

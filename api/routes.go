@@ -180,6 +180,18 @@ func (s *Server) table() []route {
 				{name: "limit", description: "1–50 (default 10)"}}},
 		{method: "POST", path: "/api/search/semantic", summary: "Search the dictionary by meaning", access: signedIn, handler: s.semanticSearch, body: semanticRequest{}, response: termSearchResponse{}, status: 200},
 		{method: "GET", path: "/api/terms/requests/:job", summary: "The state of a definition request", access: signedIn, handler: s.definitionStatus, response: definitionRequest{}, status: 200, extraStatus: []int{404}},
+		{method: "POST", path: "/api/terms/generate", summary: "Ask for a term's definition in a language: the entry if it is there (200), else the job writing it (202); regenerate is for admins", access: signedIn, handler: s.generateTerm, body: generateRequest{}, response: store.DictionaryEntry{}, status: 200, accepted: definitionRequest{}},
+		{method: "POST", path: "/api/terms/generate/batch", summary: "Ask for up to 50 definitions at once", access: signedIn, handler: s.generateBatch, body: generateBatchRequest{}, response: generateBatchResponse{}, status: 202},
+		{method: "GET", path: "/api/terms/:term/translations", summary: "A term's entries in every language, and the languages it lacks (generate=true asks for them)", access: signedIn, handler: s.termTranslations, response: translationsResponse{}, status: 200,
+			query: []param{{name: "generate", description: "true: ask for the missing languages", enum: []string{"true", "false"}}}},
+		{method: "GET", path: "/api/terms/:term/versions", summary: "An entry's versions, newest first", access: signedIn, handler: s.termVersions, response: versionsResponse{}, status: 200, extraStatus: []int{404},
+			query: []param{{name: "lang", description: "language (default en)", enum: []string{"en", "es", "fr", "de", "zh-CN", "zh-TW"}}}},
+		{method: "POST", path: "/api/terms/:id/feedback", summary: "Say whether an entry helped (replaces my earlier answer); the entry's counts", access: signedIn, handler: s.termFeedback, body: store.Feedback{}, response: store.FeedbackSummary{}, status: 200},
+		{method: "POST", path: "/api/terms/:id/report", summary: "Report a wrong or harmful entry (once per version; three readers send it back to review)", access: signedIn, handler: s.reportTerm, body: reportRequest{}, response: store.Report{}, status: 201, extraStatus: []int{200}},
+		{method: "GET", path: "/api/analytics/popular", summary: "The dictionary's most used entries lately", access: signedIn, handler: s.popularTerms, response: popularResponse{}, status: 200,
+			query: []param{{name: "lang", description: "only this language", enum: []string{"en", "es", "fr", "de", "zh-CN", "zh-TW"}},
+				{name: "days", description: "1–90 (default 7)"}, {name: "limit", description: "1–100 (default 10)"}}},
+		{method: "POST", path: "/api/analytics/track", summary: "Count readers' use of entries (up to 100 events; no reader is recorded)", access: signedIn, handler: s.trackUsage, body: trackRequest{}, response: trackResponse{}, status: 202},
 
 		// Development.
 		{method: "GET", path: "/dev/mailbox", summary: "Emails the dev mailbox kept (development without SMTP)", access: developerOnly, handler: s.devMailbox, response: []mail.Message{}, status: 200},

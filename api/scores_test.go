@@ -17,20 +17,17 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/dbtest"
-	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
-	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/scores"
 	"github.com/mirubato/mirubato/workers"
 )
@@ -635,110 +632,5 @@ func TestNotText(t *testing.T) {
 	eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
 	require.Contains(t, eb.Error.Message, "NUL")
 	resp, data = b.uploadRaw(t, tok, "x.pdf", scorePDF(1), map[string]string{"title": "a\x00b"})
-	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
-}
-
-func TestTerms(t *testing.T) {
-	t.Parallel()
-	b := setup(t, setupOpts{})
-	_, tok := b.user(t, "reader@example.com")
-	ctx := context.Background()
-	g, err := glossary.Load()
-	require.NoError(t, err)
-	_, err = dictionary.Seed(ctx, b.pool, g)
-	require.NoError(t, err)
-
-	resp, data := b.call(t, "GET", "/api/languages", "", nil, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.JSONEq(t, `{"languages":["en","es","fr","de","zh-CN","zh-TW"]}`, string(data))
-
-	resp, data = b.call(t, "GET", "/api/terms/%C3%89tude", tok, nil, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
-	entry := decodeAs[store.DictionaryEntry](t, data)
-	require.Equal(t, "genre", entry.Type)
-	require.NotEmpty(t, entry.Definition["concise"])
-
-	resp, data = b.call(t, "GET", "/api/terms/allegro?lang=fr", tok, nil, nil)
-	eb := requireError(t, resp, data, http.StatusNotFound, "not_found")
-	require.Contains(t, eb.Error.Message, "generate=true")
-	resp, data = b.call(t, "GET", "/api/terms/allegro?lang=fr&generate=true", tok, nil, nil)
-	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
-	req := decodeAs[definitionRequestBody](t, data)
-	resp, data = b.call(t, "GET", "/api/terms/Allegro?lang=fr&generate=true", tok, nil, nil)
-	require.Equal(t, http.StatusAccepted, resp.StatusCode)
-	require.Equal(t, req.JobID, decodeAs[definitionRequestBody](t, data).JobID, "one job per term and language")
-	resp, data = b.call(t, "GET", req.StatusURL, tok, nil, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
-	require.Equal(t, "available", decodeAs[definitionRequestBody](t, data).State)
-
-	for _, bad := range []string{"/api/terms/allegro?lang=xx", "/api/terms/allegro?generate=maybe", "/api/terms/a%00b"} {
-		resp, data = b.call(t, "GET", bad, tok, nil, nil)
-		requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
-	}
-	resp, data = b.call(t, "GET", "/api/terms/requests/999999", tok, nil, nil)
-	requireError(t, resp, data, http.StatusNotFound, "not_found")
-}
-
-type definitionRequestBody struct {
-	JobID     int64  `json:"job_id"`
-	State     string `json:"state"`
-	StatusURL string `json:"status_url"`
-}
-
-func TestSearchTerms(t *testing.T) {
-	t.Parallel()
-	b := setup(t, setupOpts{})
-	_, tok := b.user(t, "searcher@example.com")
-	ctx := context.Background()
-	g, err := glossary.Load()
-	require.NoError(t, err)
-	_, err = dictionary.Seed(ctx, b.pool, g)
-	require.NoError(t, err)
-	// Embed every entry with the server's model, as the workers would.
-	m := store.EmbeddingModel{Name: testEmbedder.Model(), Dims: testEmbedder.Dims()}
-	require.NoError(t, store.EnsureEmbeddingIndex(ctx, b.pool, m))
-	rows, err := b.pool.Query(ctx, `SELECT id FROM dictionary_entries`)
-	require.NoError(t, err)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	require.NoError(t, err)
-	entries, err := store.DictionaryEntriesByID(ctx, b.pool, ids)
-	require.NoError(t, err)
-	for _, e := range entries {
-		v, err := testEmbedder.Embed(ctx, []string{dictionary.EmbeddingText(e)})
-		require.NoError(t, err)
-		require.NoError(t, store.PutEmbedding(ctx, b.pool, e.ID, m, v[0]))
-	}
-
-	search := func(query string) []string {
-		t.Helper()
-		resp, data := b.call(t, "GET", "/api/search/terms?"+query, tok, nil, nil)
-		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
-		var out []string
-		for _, h := range decodeAs[struct {
-			Hits []store.TermHit `json:"hits"`
-		}](t, data).Hits {
-			out = append(out, h.Term)
-		}
-		return out
-	}
-	require.Equal(t, "crescendo", search("q=crescendo&mode=lexical")[0])
-	require.Contains(t, search("q=crecsendo&mode=lexical"), "crescendo", "a misspelled term (trigrams)")
-	require.Contains(t, search("q=plucking+the+strings+with+the+fingers&mode=semantic"), "pizzicato")
-	hybrid := search("q=plucking+strings&limit=5")
-	require.Contains(t, hybrid, "pizzicato")
-	require.LessOrEqual(t, len(hybrid), 5)
-	for _, term := range search("q=slow&type=tempo&mode=lexical") {
-		e, ok := g.Lookup(term)
-		require.True(t, ok)
-		require.Equal(t, "tempo", e.Type, term)
-	}
-	require.Empty(t, search("q=crescendo&lang=fr"), "no French entries yet")
-
-	resp, data := b.call(t, "POST", "/api/search/semantic", tok, map[string]any{"query": "getting gradually louder", "limit": 5}, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
-	require.Contains(t, string(data), `"term":"crescendo"`)
-	resp, data = b.call(t, "GET", "/api/search/terms?q=x&mode=magic", tok, nil, nil)
-	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
-	resp, data = b.call(t, "POST", "/api/search/semantic", tok, map[string]any{"query": ""}, nil)
 	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
 }

@@ -2,12 +2,17 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mirubato/mirubato/internal/glossary"
@@ -32,38 +37,377 @@ func (s *Server) languages(c *fiber.Ctx) error {
 	return c.JSON(languagesResponse{Languages: dictionary.Languages()})
 }
 
-// lookupTerm answers with the entry of a term in a language (default en); a term not there
-// yet is a 404, or, with generate=true, a 202 with the definition job (one per term and
-// language, however many ask).
-func (s *Server) lookupTerm(c *fiber.Ctx) error {
+// termParam reads and checks the :term path parameter.
+func termParam(c *fiber.Ctx) (string, error) {
 	term, err := url.PathUnescape(c.Params("term"))
-	if err != nil || strings.TrimSpace(term) == "" || len(term) > 200 || !plainText(term) {
-		return invalid("the term must be 1 to 200 characters of text", FieldError{Field: "term", Message: "not a term"})
+	if err != nil || strings.TrimSpace(term) == "" || utf8.RuneCountInString(term) > 200 || !plainText(term) {
+		return "", invalid("the term must be 1 to 200 characters of text", FieldError{Field: "term", Message: "not a term"})
 	}
+	return term, nil
+}
+
+// langQuery reads the lang query parameter (default en).
+func langQuery(c *fiber.Ctx) (string, error) {
 	lang := c.Query("lang", "en")
 	if !contains(dictionary.Languages(), lang) {
-		return invalid("lang must be one of: "+strings.Join(dictionary.Languages(), ", "), FieldError{Field: "lang", Message: "unknown language"})
+		return "", invalid("lang must be one of: "+strings.Join(dictionary.Languages(), ", "), FieldError{Field: "lang", Message: "unknown language"})
 	}
-	generate := c.Query("generate")
-	if generate != "" && generate != "true" && generate != "false" {
-		return invalid("generate must be true or false", FieldError{Field: "generate", Message: "not a boolean"})
+	return lang, nil
+}
+
+// boolQuery reads a true/false query parameter (default false).
+func boolQuery(c *fiber.Ctx, name string) (bool, error) {
+	switch c.Query(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
 	}
-	entry, err := store.DictionaryEntryByTerm(c.UserContext(), s.pool, glossary.Key(term), lang)
+	return false, invalid(name+" must be true or false", FieldError{Field: name, Message: "not a boolean"})
+}
+
+// lookupTerm answers with the entry of a term in a language (default en), and counts the
+// lookup; a term not there yet is a 404, or, with generate=true, a 202 with the definition
+// job (one per term and language, however many ask).
+func (s *Server) lookupTerm(c *fiber.Ctx) error {
+	term, err := termParam(c)
+	if err != nil {
+		return err
+	}
+	lang, err := langQuery(c)
+	if err != nil {
+		return err
+	}
+	generate, err := boolQuery(c, "generate")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	entry, err := store.DictionaryEntryByTerm(ctx, s.pool, glossary.Key(term), lang)
 	if err == nil {
+		if err := store.CountUsage(ctx, s.pool, []store.Usage{{EntryID: entry.ID, Event: "lookup"}}); err != nil {
+			s.logger.WarnContext(ctx, "error counting a lookup", "error", err) // the answer matters more
+		}
 		return c.JSON(entry)
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	if generate != "true" {
+	if !generate {
 		return &Error{Status: http.StatusNotFound, Code: "not_found",
 			Message: "this term is not in the dictionary in this language yet; ask for it with generate=true"}
 	}
-	res, err := dictionary.Request(c.UserContext(), s.pool, s.river, term, lang)
+	if err := s.limitDefinitions(c, 1); err != nil {
+		return err
+	}
+	res, err := dictionary.Request(ctx, s.pool, s.river, term, lang, false)
 	if err != nil {
 		return err
 	}
 	return c.Status(http.StatusAccepted).JSON(requestStatus(res.Job))
+}
+
+type generateRequest struct {
+	Term string `json:"term" validate:"required,max=200"`
+	Lang string `json:"lang" validate:"required,oneof=en es fr de zh-CN zh-TW"`
+	// Regenerate writes the definition again though the entry is there (admins only).
+	Regenerate bool `json:"regenerate,omitempty"`
+}
+
+type generateBatchRequest struct {
+	Items []generateRequest `json:"items" validate:"required,min=1,max=50,dive"`
+}
+
+// generateResult is one term of a batch: its entry, when it is there (and not to be written
+// again), else the job writing it.
+type generateResult struct {
+	Term    string                 `json:"term"`
+	Lang    string                 `json:"lang"`
+	Entry   *store.DictionaryEntry `json:"entry,omitempty"`
+	Request *definitionRequest     `json:"request,omitempty"`
+}
+
+type generateBatchResponse struct {
+	Results []generateResult `json:"results"`
+}
+
+// generateTerm is POST /api/terms/generate: the entry (200) when it is there, else the job
+// that writes it (202). regenerate (admins) writes an entry again.
+func (s *Server) generateTerm(c *fiber.Ctx) error {
+	var in generateRequest
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	results, err := s.generate(c, []generateRequest{in})
+	if err != nil {
+		return err
+	}
+	if r := results[0]; r.Entry != nil {
+		return c.JSON(r.Entry)
+	}
+	return c.Status(http.StatusAccepted).JSON(results[0].Request)
+}
+
+// generateBatch is POST /api/terms/generate/batch: up to 50 terms in one request, their jobs
+// inserted in one transaction.
+func (s *Server) generateBatch(c *fiber.Ctx) error {
+	var in generateBatchRequest
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	results, err := s.generate(c, in.Items)
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusAccepted).JSON(generateBatchResponse{Results: results})
+}
+
+func (s *Server) generate(c *fiber.Ctx, items []generateRequest) ([]generateResult, error) {
+	ctx := c.UserContext()
+	results := make([]generateResult, len(items))
+	var params []river.InsertManyParams
+	var pending []int       // results waiting for a job
+	job := map[string]int{} // term key and language → index in params (one job each)
+	sameAs := map[int]int{} // result → the earlier result of the same term and language
+	for i, it := range items {
+		if !plainText(it.Term) {
+			return nil, invalid("a term must be text", FieldError{Field: fmt.Sprintf("items[%d].term", i), Message: "not text"})
+		}
+		args, err := dictionary.NewDefineArgs(it.Term, it.Lang)
+		if err != nil {
+			return nil, invalid(err.Error(), FieldError{Field: fmt.Sprintf("items[%d]", i), Message: "not a term and language"})
+		}
+		if it.Regenerate && currentUser(c).Role != store.RoleAdmin {
+			return nil, &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only admins may regenerate an entry"}
+		}
+		results[i] = generateResult{Term: args.Term, Lang: args.Lang}
+		key := args.TermKey + "\x00" + args.Lang
+		if first, ok := job[key]; ok {
+			sameAs[i] = first
+			continue
+		}
+		job[key] = i
+		if !it.Regenerate {
+			entry, err := store.DictionaryEntryByTerm(ctx, s.pool, args.TermKey, args.Lang)
+			if err == nil {
+				results[i].Entry = entry
+				continue
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return nil, err
+			}
+		}
+		args.Regenerate = it.Regenerate
+		params = append(params, river.InsertManyParams{Args: args})
+		pending = append(pending, i)
+	}
+	defer func() {
+		for i, first := range sameAs {
+			results[i].Entry, results[i].Request = results[first].Entry, results[first].Request
+		}
+	}()
+	if len(params) == 0 {
+		return results, nil
+	}
+	if err := s.limitDefinitions(c, len(params)); err != nil {
+		return nil, err
+	}
+	var inserted []*rivertype.JobInsertResult
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		inserted, err = s.river.InsertManyTx(ctx, tx, params)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("error requesting definitions: %w", err)
+	}
+	for k, i := range pending {
+		st := requestStatus(inserted[k].Job)
+		results[i].Request = &st
+	}
+	return results, nil
+}
+
+// translationsResponse is a term's entries in every language, and the languages it has none
+// in yet (with generate=true, the jobs writing them).
+type translationsResponse struct {
+	Term         string                  `json:"term"`
+	Translations []store.DictionaryEntry `json:"translations"`
+	Missing      []string                `json:"missing"`
+	Requests     []generateResult        `json:"requests,omitempty"`
+}
+
+func (s *Server) termTranslations(c *fiber.Ctx) error {
+	term, err := termParam(c)
+	if err != nil {
+		return err
+	}
+	generate, err := boolQuery(c, "generate")
+	if err != nil {
+		return err
+	}
+	entries, err := store.DictionaryEntriesByTerm(c.UserContext(), s.pool, glossary.Key(term))
+	if err != nil {
+		return err
+	}
+	out := translationsResponse{Term: term, Translations: entries, Missing: []string{}}
+	have := map[string]bool{}
+	for _, e := range entries {
+		have[e.Lang] = true
+		out.Term = e.Term
+	}
+	var ask []generateRequest
+	for _, lang := range dictionary.Languages() {
+		if !have[lang] {
+			out.Missing = append(out.Missing, lang)
+			ask = append(ask, generateRequest{Term: term, Lang: lang})
+		}
+	}
+	if generate && len(ask) > 0 {
+		if out.Requests, err = s.generate(c, ask); err != nil {
+			return err
+		}
+	}
+	return c.JSON(out)
+}
+
+type versionsResponse struct {
+	EntryID  uuid.UUID            `json:"entry_id"`
+	Versions []store.EntryVersion `json:"versions"`
+}
+
+// termVersions is an entry's history, newest first.
+func (s *Server) termVersions(c *fiber.Ctx) error {
+	term, err := termParam(c)
+	if err != nil {
+		return err
+	}
+	lang, err := langQuery(c)
+	if err != nil {
+		return err
+	}
+	entry, err := store.DictionaryEntryByTerm(c.UserContext(), s.pool, glossary.Key(term), lang)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("dictionary entry")
+	}
+	if err != nil {
+		return err
+	}
+	versions, err := store.EntryVersions(c.UserContext(), s.pool, entry.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(versionsResponse{EntryID: entry.ID, Versions: versions})
+}
+
+// termFeedback records the reader's feedback on an entry (replacing theirs) and answers
+// with the entry's counts.
+func (s *Server) termFeedback(c *fiber.Ctx) error {
+	id, err := pathID(c, "dictionary entry")
+	if err != nil {
+		return err
+	}
+	var in store.Feedback
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	if !plainText(in.Comment) {
+		return invalid("comment must be text", FieldError{Field: "comment", Message: "not text"})
+	}
+	sum, err := store.PutFeedback(c.UserContext(), s.pool, currentUser(c).ID, id, in)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("dictionary entry")
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(sum)
+}
+
+type reportRequest struct {
+	Reason  string `json:"reason" validate:"required,oneof=incorrect incomplete wrong_language offensive other"`
+	Comment string `json:"comment" validate:"max=2000"`
+}
+
+// reportTerm records the reader's report of an entry's current version: 201, or 200 with
+// their earlier report of the same version.
+func (s *Server) reportTerm(c *fiber.Ctx) error {
+	id, err := pathID(c, "dictionary entry")
+	if err != nil {
+		return err
+	}
+	var in reportRequest
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	if !plainText(in.Comment) {
+		return invalid("comment must be text", FieldError{Field: "comment", Message: "not text"})
+	}
+	r, created, err := store.ReportEntry(c.UserContext(), s.pool, currentUser(c).ID, id, in.Reason, in.Comment)
+	if errors.Is(err, store.ErrNotFound) {
+		return notFound("dictionary entry")
+	}
+	if err != nil {
+		return err
+	}
+	if created {
+		c.Status(http.StatusCreated)
+	}
+	return c.JSON(r)
+}
+
+type popularResponse struct {
+	Days  int                 `json:"days"`
+	Terms []store.PopularTerm `json:"terms"`
+}
+
+// popularTerms is the entries used most lately.
+func (s *Server) popularTerms(c *fiber.Ctx) error {
+	lang := c.Query("lang")
+	if lang != "" && !contains(dictionary.Languages(), lang) {
+		return invalid("lang must be one of: "+strings.Join(dictionary.Languages(), ", "), FieldError{Field: "lang", Message: "unknown language"})
+	}
+	days, err := intQuery(c, "days", 7, 1, 90)
+	if err != nil {
+		return err
+	}
+	limit, err := intQuery(c, "limit", 10, 1, 100)
+	if err != nil {
+		return err
+	}
+	terms, err := store.PopularTerms(c.UserContext(), s.pool, lang, days, limit)
+	if err != nil {
+		return err
+	}
+	if terms == nil {
+		terms = []store.PopularTerm{}
+	}
+	return c.JSON(popularResponse{Days: days, Terms: terms})
+}
+
+type trackRequest struct {
+	Events []store.Usage `json:"events" validate:"required,min=1,max=100,dive"`
+}
+
+type trackResponse struct {
+	Counted int `json:"counted"`
+}
+
+// trackUsage counts what readers did with entries (no reader is recorded).
+func (s *Server) trackUsage(c *fiber.Ctx) error {
+	var in trackRequest
+	if err := s.decode(c, &in); err != nil {
+		return err
+	}
+	err := store.CountUsage(c.UserContext(), s.pool, in.Events)
+	if errors.Is(err, store.ErrNotFound) {
+		return invalid("an event names an entry that is not in the dictionary; nothing was counted",
+			FieldError{Field: "events", Message: "unknown entry_id"})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusAccepted).JSON(trackResponse{Counted: len(in.Events)})
 }
 
 func requestStatus(job *rivertype.JobRow) definitionRequest {

@@ -17,8 +17,8 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/define"
 	"github.com/mirubato/mirubato/internal/embed"
-	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/account"
 	"github.com/mirubato/mirubato/pipelines/canary"
@@ -52,8 +52,10 @@ type Deps struct {
 	Logger   *slog.Logger
 	Blobs    blob.Store
 	Scores   *scores.Deps
-	Glossary *glossary.Glossary
 	Embedder embed.Embedder
+	// Definitions: the dictionary's completer and rubric setting.
+	Completer define.Completer
+	Quality   dictionary.Quality
 }
 
 // Pipelines returns the workers and periodic jobs of every pipeline.
@@ -67,7 +69,7 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	if d.Embedder != nil {
 		model = d.Embedder.Model()
 	}
-	river.AddWorker(w, dictionary.NewDefineWorker(d.Pool, d.Glossary, model))
+	river.AddWorker(w, dictionary.NewDefineWorker(d.Pool, d.Completer, d.Quality, model))
 	river.AddWorker(w, dictionary.NewEmbedWorker(d.Pool, d.Embedder))
 	river.AddWorker(w, dictionary.NewBackfillWorker(d.Pool, d.Embedder))
 	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),

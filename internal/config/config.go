@@ -111,6 +111,14 @@ type Config struct {
 	EmbeddingProvider string `env:"EMBEDDING_PROVIDER" envDefault:"local"`
 	EmbeddingModel    string `env:"EMBEDDING_MODEL" envDefault:"text-embedding-3-small"`
 	EmbeddingDims     int    `env:"EMBEDDING_DIMS" envDefault:"768"`
+
+	// Dictionary definitions: DICTIONARY_PROVIDER local (the glossary's English terms) or
+	// openai (OPENAI_MODEL at OPENAI_BASE_URL, every language). An answer scoring below
+	// DICTIONARY_QUALITY_THRESHOLD on the rubric is asked for again, at most
+	// DICTIONARY_MAX_REGENERATIONS times, then kept for review.
+	DictionaryProvider         string  `env:"DICTIONARY_PROVIDER" envDefault:"local"`
+	DictionaryQualityThreshold float64 `env:"DICTIONARY_QUALITY_THRESHOLD" envDefault:"0.7"`
+	DictionaryMaxRegenerations int     `env:"DICTIONARY_MAX_REGENERATIONS" envDefault:"2"`
 }
 
 // Load reads the configuration from environ (os.Environ form: "KEY=value") and validates it.
@@ -213,7 +221,18 @@ func (c *Config) validate() error {
 	if c.EmbeddingDims < 16 || c.EmbeddingDims > 4000 {
 		bad("EMBEDDING_DIMS", "must be between 16 and 4000 (pgvector's HNSW limit for vector), got %d", c.EmbeddingDims)
 	}
-	if c.EmbeddingProvider == "openai" && c.MetadataProvider != "openai" {
+	switch c.DictionaryProvider {
+	case "local", "openai":
+	default:
+		bad("DICTIONARY_PROVIDER", "%q is not one of local, openai", c.DictionaryProvider)
+	}
+	if c.DictionaryQualityThreshold < 0 || c.DictionaryQualityThreshold > 1 {
+		bad("DICTIONARY_QUALITY_THRESHOLD", "must be between 0 and 1, got %g", c.DictionaryQualityThreshold)
+	}
+	if c.DictionaryMaxRegenerations < 0 || c.DictionaryMaxRegenerations > 10 {
+		bad("DICTIONARY_MAX_REGENERATIONS", "must be between 0 and 10, got %d", c.DictionaryMaxRegenerations)
+	}
+	if (c.EmbeddingProvider == "openai" || c.DictionaryProvider == "openai") && c.MetadataProvider != "openai" {
 		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("OPENAI_BASE_URL", "must be an http(s) URL such as https://api.openai.com/v1")
 		}

@@ -9,42 +9,93 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/pgvector/pgvector-go"
 )
 
+// Definition is an entry's structured definition, written in the entry's language.
+type Definition struct {
+	Concise       string        `json:"concise"`  // at most 200 characters
+	Detailed      string        `json:"detailed"` // a paragraph or two
+	Etymology     string        `json:"etymology"`
+	Pronunciation Pronunciation `json:"pronunciation"`
+	Example       string        `json:"example"`
+	Related       []string      `json:"related"`
+	References    []string      `json:"references"`
+	// Translation is the term's usual name in the entry's language ("渐强" for crescendo in
+	// zh-CN), when it has one other than the term itself.
+	Translation string `json:"translation,omitempty"`
+}
+
+// Pronunciation is how a term is said: IPA and syllables ("al-LE-gro").
+type Pronunciation struct {
+	IPA       string `json:"ipa"`
+	Syllables string `json:"syllables"`
+}
+
 // DictionaryEntry is one term in one language.
 type DictionaryEntry struct {
-	ID         uuid.UUID      `json:"id" db:"id"`
-	Term       string         `json:"term" db:"term"`
-	Lang       string         `json:"lang" db:"lang"`
-	SourceLang *string        `json:"source_lang" db:"source_lang"`
-	Type       string         `json:"type" db:"type"`
-	Definition map[string]any `json:"definition" db:"definition"`
-	Origin     string         `json:"origin" db:"origin"`
-	Status     string         `json:"status" db:"status"`
-	Version    int            `json:"version" db:"version"`
+	ID            uuid.UUID  `json:"id" db:"id"`
+	Term          string     `json:"term" db:"term"`
+	Lang          string     `json:"lang" db:"lang"`
+	SourceLang    *string    `json:"source_lang" db:"source_lang"`
+	Type          string     `json:"type" db:"type"`
+	Definition    Definition `json:"definition" db:"definition"`
+	Origin        string     `json:"origin" db:"origin"`
+	QualityScore  *float64   `json:"quality_score" db:"quality_score"`
+	QualityIssues []string   `json:"quality_issues" db:"quality_issues"`
+	Status        string     `json:"status" db:"status"` // published, or review (kept for an editor)
+	Version       int        `json:"version" db:"version"`
+	UpdatedAt     time.Time  `json:"updated_at" db:"updated_at"`
 }
+
+// entryColumns are DictionaryEntry's columns.
+const entryColumns = `id, term, lang, source_lang, type, definition, origin, quality_score, quality_issues,
+	status, version, updated_at`
 
 // NewDictionaryEntry is an entry to record.
 type NewDictionaryEntry struct {
 	Term, TermKey, Lang, SourceLang, Type, Origin string
-	Definition                                    map[string]any
+	Definition                                    Definition
+	Quality                                       float64
+	Issues                                        []string
+	Status                                        string // "" means published
+}
+
+func (e *NewDictionaryEntry) defaults() {
+	if e.Status == "" {
+		e.Status = "published"
+	}
+	if e.Issues == nil {
+		e.Issues = []string{}
+	}
+	if e.Definition.Related == nil {
+		e.Definition.Related = []string{}
+	}
+	if e.Definition.References == nil {
+		e.Definition.References = []string{}
+	}
 }
 
 // UpsertDictionaryEntry records an entry, or replaces the definition of the entry for the
-// same term and language (its version goes up), and returns its id.
+// same term and language (its version goes up; the old one stays in its history), and
+// returns its id.
 func UpsertDictionaryEntry(ctx context.Context, db DB, e NewDictionaryEntry) (uuid.UUID, error) {
+	e.defaults()
 	var id uuid.UUID
 	err := db.QueryRow(ctx, `
-		INSERT INTO dictionary_entries (term, term_key, lang, source_lang, type, definition, origin)
-		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, $7)
+		INSERT INTO dictionary_entries (term, term_key, lang, source_lang, type, definition, origin,
+			quality_score, quality_issues, status)
+		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (term_key, lang) DO UPDATE SET term = EXCLUDED.term, source_lang = EXCLUDED.source_lang,
 			type = EXCLUDED.type, definition = EXCLUDED.definition, origin = EXCLUDED.origin,
+			quality_score = EXCLUDED.quality_score, quality_issues = EXCLUDED.quality_issues, status = EXCLUDED.status,
 			version = dictionary_entries.version + 1, updated_at = now()
-		RETURNING id`, e.Term, e.TermKey, e.Lang, e.SourceLang, e.Type, e.Definition, e.Origin).Scan(&id)
+		RETURNING id`, e.Term, e.TermKey, e.Lang, e.SourceLang, e.Type, e.Definition, e.Origin,
+		e.Quality, e.Issues, e.Status).Scan(&id)
 	if err != nil {
 		return uuid.Nil, fmt.Errorf("error recording dictionary entry: %w", err)
 	}
@@ -127,8 +178,13 @@ func nearestSQL(m EmbeddingModel) string {
 		ORDER BY %[1]s <=> $1::vector(%[2]d) LIMIT $3`, strings.Replace(m.column(), "embedding", "d.embedding", 1), m.Dims, m.predicate())
 }
 
+// EFSearch is HNSW's candidate list size for dictionary searches (pgvector's default is 40):
+// at 100,000 vectors of 768 dimensions, 200 gives recall@10 ≥ 0.95 well within 15 ms
+// (docs/performance.md).
+const EFSearch = 200
+
 // Nearest returns the k entries nearest to vec among model m's vectors, through the model's
-// HNSW index (approximate: hnsw.ef_search, 40 by default, trades recall for speed).
+// HNSW index (approximate, with EFSearch candidates).
 func Nearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang string, k int) ([]Neighbour, error) {
 	if err := m.check(); err != nil {
 		return nil, err
@@ -136,15 +192,21 @@ func Nearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang s
 	if len(vec) != m.Dims {
 		return nil, fmt.Errorf("a query of %d numbers for model %s of %d dimensions", len(vec), m.Name, m.Dims)
 	}
-	rows, err := db.Query(ctx, nearestSQL(m), pgvector.NewVector(vec), lang, k)
-	if err != nil {
-		return nil, fmt.Errorf("error searching by meaning: %w", err)
-	}
 	var out []Neighbour
-	var n Neighbour
-	_, err = pgx.ForEachRow(rows, []any{&n.EntryID, &n.Term, &n.Lang, &n.Distance}, func() error {
-		out = append(out, n)
-		return nil
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL hnsw.ef_search = "+strconv.Itoa(EFSearch)); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, nearestSQL(m), pgvector.NewVector(vec), lang, k)
+		if err != nil {
+			return err
+		}
+		var n Neighbour
+		_, err = pgx.ForEachRow(rows, []any{&n.EntryID, &n.Term, &n.Lang, &n.Distance}, func() error {
+			out = append(out, n)
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("error searching by meaning: %w", err)
@@ -167,18 +229,22 @@ func ExplainNearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32,
 }
 
 // SeedDictionaryEntry records a glossary entry: new, or changed where the glossary's text
-// changed and the entry is still the glossary's (an editor's or the AI's entry is kept).
-// It returns 1 when a row was written.
+// (or its quality score) changed and the entry is still the glossary's (an editor's or the
+// AI's entry is kept). It returns 1 when a row was written.
 func SeedDictionaryEntry(ctx context.Context, db DB, e NewDictionaryEntry) (int, error) {
+	e.defaults()
 	tag, err := db.Exec(ctx, `
-		INSERT INTO dictionary_entries (term, term_key, lang, source_lang, type, definition, origin)
-		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, 'glossary')
+		INSERT INTO dictionary_entries (term, term_key, lang, source_lang, type, definition, origin,
+			quality_score, quality_issues, status)
+		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, 'glossary', $7, $8, $9)
 		ON CONFLICT (term_key, lang) DO UPDATE SET term = EXCLUDED.term, source_lang = EXCLUDED.source_lang,
-			type = EXCLUDED.type, definition = EXCLUDED.definition, version = dictionary_entries.version + 1, updated_at = now()
+			type = EXCLUDED.type, definition = EXCLUDED.definition, quality_score = EXCLUDED.quality_score,
+			quality_issues = EXCLUDED.quality_issues, status = EXCLUDED.status,
+			version = dictionary_entries.version + 1, updated_at = now()
 		WHERE dictionary_entries.origin = 'glossary'
-			AND (dictionary_entries.definition, dictionary_entries.type, dictionary_entries.term)
-				IS DISTINCT FROM (EXCLUDED.definition, EXCLUDED.type, EXCLUDED.term)`,
-		e.Term, e.TermKey, e.Lang, e.SourceLang, e.Type, e.Definition)
+			AND (dictionary_entries.definition, dictionary_entries.type, dictionary_entries.term, dictionary_entries.quality_score)
+				IS DISTINCT FROM (EXCLUDED.definition, EXCLUDED.type, EXCLUDED.term, EXCLUDED.quality_score)`,
+		e.Term, e.TermKey, e.Lang, e.SourceLang, e.Type, e.Definition, e.Quality, e.Issues, e.Status)
 	if err != nil {
 		return 0, fmt.Errorf("error seeding dictionary entry %q: %w", e.Term, err)
 	}
@@ -188,9 +254,23 @@ func SeedDictionaryEntry(ctx context.Context, db DB, e NewDictionaryEntry) (int,
 // DictionaryEntryByTerm returns the entry of a term (any spelling with the same key) in a
 // language.
 func DictionaryEntryByTerm(ctx context.Context, db DB, termKey, lang string) (*DictionaryEntry, error) {
-	rows, err := db.Query(ctx, `SELECT id, term, lang, source_lang, type, definition, origin, status, version
-		FROM dictionary_entries WHERE term_key = $1 AND lang = $2`, termKey, lang)
+	rows, err := db.Query(ctx, `SELECT `+entryColumns+` FROM dictionary_entries WHERE term_key = $1 AND lang = $2`, termKey, lang)
 	return one[DictionaryEntry](rows, err, "reading dictionary entry")
+}
+
+// DictionaryEntryByID returns an entry.
+func DictionaryEntryByID(ctx context.Context, db DB, id uuid.UUID) (*DictionaryEntry, error) {
+	rows, err := db.Query(ctx, `SELECT `+entryColumns+` FROM dictionary_entries WHERE id = $1`, id)
+	return one[DictionaryEntry](rows, err, "reading dictionary entry")
+}
+
+// DictionaryEntriesByTerm returns a term's entries in every language it has one in.
+func DictionaryEntriesByTerm(ctx context.Context, db DB, termKey string) ([]DictionaryEntry, error) {
+	rows, err := db.Query(ctx, `SELECT `+entryColumns+` FROM dictionary_entries WHERE term_key = $1 ORDER BY lang`, termKey)
+	if err != nil {
+		return nil, fmt.Errorf("error reading dictionary entries: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[DictionaryEntry])
 }
 
 // EntriesWithoutEmbedding returns the ids of entries that have no vector of model and that
@@ -211,8 +291,7 @@ func EntriesWithoutEmbedding(ctx context.Context, db DB, model string) ([]uuid.U
 
 // DictionaryEntriesByID returns the entries with these ids (those still there).
 func DictionaryEntriesByID(ctx context.Context, db DB, ids []uuid.UUID) ([]DictionaryEntry, error) {
-	rows, err := db.Query(ctx, `SELECT id, term, lang, source_lang, type, definition, origin, status, version
-		FROM dictionary_entries WHERE id = ANY($1) ORDER BY id`, ids)
+	rows, err := db.Query(ctx, `SELECT `+entryColumns+` FROM dictionary_entries WHERE id = ANY($1) ORDER BY id`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("error reading dictionary entries: %w", err)
 	}
@@ -228,19 +307,18 @@ type TermHit struct {
 	Concise string    `json:"concise"`
 }
 
-// LexicalTerms finds entries of a language by words (accent-insensitive full text over the
-// term and its concise definition) or by a near spelling of the term (trigrams), best first.
+// LexicalTerms finds entries of a language by words (full text in the language's text
+// search configuration, accent-insensitive, over the names, the concise and the detailed
+// definition) or by their names (trigram similarity, or containing the query: a misspelling,
+// a part of a name, a Chinese name), best first. Both conditions use their GIN index.
 func LexicalTerms(ctx context.Context, db DB, q, lang, typ string, limit int) ([]TermHit, error) {
 	rows, err := db.Query(ctx, `
-		WITH docs AS (
-			SELECT id, term, lang, type, coalesce(definition->>'concise', '') AS concise,
-				setweight(to_tsvector('simple', unaccent(term)), 'A')
-					|| setweight(to_tsvector('simple', unaccent(coalesce(definition->>'concise', ''))), 'B') AS doc
-			FROM dictionary_entries WHERE lang = $2 AND ($3 = '' OR type = $3)
-		)
-		SELECT id, term, lang, type, concise FROM docs
-		WHERE doc @@ websearch_to_tsquery('simple', unaccent($1)) OR similarity(unaccent(term), unaccent($1)) >= 0.3
-		ORDER BY ts_rank(doc, websearch_to_tsquery('simple', unaccent($1))) + similarity(unaccent(term), unaccent($1)) DESC, term
+		WITH q AS (SELECT websearch_to_tsquery(dictionary_ts_config($2), unaccent($1)) AS ts, lower(unaccent($1)) AS plain)
+		SELECT e.id, e.term, e.lang, e.type, coalesce(e.definition->>'concise', '') AS concise
+		FROM dictionary_entries e, q
+		WHERE e.lang = $2 AND ($3 = '' OR e.type = $3)
+			AND (e.search @@ q.ts OR e.names % q.plain OR e.names LIKE '%' || replace(replace(replace(q.plain, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+		ORDER BY ts_rank(e.search, q.ts) + similarity(e.names, q.plain) DESC, e.term
 		LIMIT $4`, q, lang, typ, limit)
 	if err != nil {
 		return nil, fmt.Errorf("error searching terms: %w", err)
@@ -272,8 +350,7 @@ func SemanticTerms(ctx context.Context, db DB, m EmbeddingModel, vec []float32, 
 		if !ok || (typ != "" && e.Type != typ) {
 			continue
 		}
-		concise, _ := e.Definition["concise"].(string)
-		out = append(out, TermHit{EntryID: e.ID, Term: e.Term, Lang: e.Lang, Type: e.Type, Concise: concise})
+		out = append(out, TermHit{EntryID: e.ID, Term: e.Term, Lang: e.Lang, Type: e.Type, Concise: e.Definition.Concise})
 		if len(out) == limit {
 			break
 		}

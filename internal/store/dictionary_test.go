@@ -30,7 +30,7 @@ func TestNearestOnHandMadeVectors(t *testing.T) {
 			lang = "de"
 		}
 		id, err := store.UpsertDictionaryEntry(ctx, tx, store.NewDictionaryEntry{Term: term, TermKey: term, Lang: lang,
-			Type: "general", Origin: "editor", Definition: map[string]any{"concise": term}})
+			Type: "general", Origin: "editor", Definition: store.Definition{Concise: term}})
 		require.NoError(t, err)
 		ids[term] = id
 		require.NoError(t, store.PutEmbedding(ctx, tx, id, m, vec))
@@ -79,7 +79,7 @@ func TestNearestGlossaryLocalEmbedder(t *testing.T) {
 	require.NoError(t, err)
 	for i, en := range entries {
 		id, err := store.UpsertDictionaryEntry(ctx, tx, store.NewDictionaryEntry{Term: en.Term, TermKey: glossary.Key(en.Term),
-			Lang: "en", SourceLang: en.SourceLang, Type: en.Type, Origin: "glossary", Definition: map[string]any{"concise": en.Concise}})
+			Lang: "en", SourceLang: en.SourceLang, Type: en.Type, Origin: "glossary", Definition: store.Definition{Concise: en.Concise}})
 		require.NoError(t, err)
 		require.NoError(t, store.PutEmbedding(ctx, tx, id, m, vecs[i]))
 	}

@@ -117,14 +117,19 @@ func RefreshFamily(ctx context.Context, db DB, tokenHash []byte) (uuid.UUID, uui
 // Hit counts one hit on key in the fixed window of length window that contains now and
 // returns the hits so far in that window. Atomic, so it holds across API processes.
 func Hit(ctx context.Context, db DB, key string, window time.Duration, now time.Time) (int, error) {
+	return HitN(ctx, db, key, 1, window, now)
+}
+
+// HitN is Hit for n hits at once.
+func HitN(ctx context.Context, db DB, key string, n int, window time.Duration, now time.Time) (int, error) {
 	start := now.Truncate(window)
 	var hits int
 	err := db.QueryRow(ctx, `
-		INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1)
+		INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET
-			hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + 1 ELSE 1 END,
+			hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + $3 ELSE $3 END,
 			window_start = excluded.window_start
-		RETURNING hits`, key, start).Scan(&hits)
+		RETURNING hits`, key, start, n).Scan(&hits)
 	if err != nil {
 		return 0, fmt.Errorf("error counting rate limit: %w", err)
 	}

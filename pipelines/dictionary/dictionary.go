@@ -7,7 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -15,6 +18,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/mirubato/mirubato/internal/ai"
+	"github.com/mirubato/mirubato/internal/define"
 	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
@@ -23,14 +28,16 @@ import (
 // Languages are the dictionary's languages.
 func Languages() []string { return []string{"en", "es", "fr", "de", "zh-CN", "zh-TW"} }
 
-// Seed records the glossary's terms as English entries. Idempotent: an entry changes only
-// when the glossary's text for it changed, and entries that an editor or the AI wrote are
-// left alone.
+// Seed records the glossary's terms as English entries, scored by the rubric. Idempotent: an
+// entry changes only when the glossary's text for it (or its score) changed, and entries
+// that an editor or the AI wrote are left alone.
 func Seed(ctx context.Context, db store.DB, g *glossary.Glossary) (changed int, err error) {
 	for _, e := range g.Entries() {
+		a := define.FromGlossary(e)
+		q := define.Assess(define.Request{Term: e.Term, Lang: "en"}, a)
 		n, err := store.SeedDictionaryEntry(ctx, db, store.NewDictionaryEntry{
 			Term: e.Term, TermKey: glossary.Key(e.Term), Lang: "en", SourceLang: e.SourceLang, Type: e.Type,
-			Origin: "glossary", Definition: definition(e),
+			Origin: "glossary", Definition: a.Definition, Quality: q.Score, Issues: q.Issues,
 		})
 		if err != nil {
 			return changed, err
@@ -40,20 +47,14 @@ func Seed(ctx context.Context, db store.DB, g *glossary.Glossary) (changed int, 
 	return changed, nil
 }
 
-func definition(e glossary.Entry) map[string]any {
-	return map[string]any{
-		"concise": e.Concise, "detailed": e.Detailed, "etymology": e.Etymology,
-		"pronunciation": map[string]any{"ipa": e.IPA, "syllables": e.Syllables},
-		"example":       e.Example, "related": e.Related,
-	}
-}
-
 // DefineArgs asks for a term's definition in a language. Unique by term key and language:
 // a hundred requests at once make one job.
 type DefineArgs struct {
 	Term    string `json:"term"`
 	TermKey string `json:"term_key" river:"unique"`
 	Lang    string `json:"lang" river:"unique"`
+	// Regenerate writes the definition again even if the entry is there (an editor asked).
+	Regenerate bool `json:"regenerate,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -61,7 +62,11 @@ func (DefineArgs) Kind() string { return "dictionary_define" }
 
 // InsertOpts implements river.JobArgsWithInsertOpts.
 func (DefineArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: queues.Dictionary, MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	// Unique while unfinished: once a job completed, a new one may be asked for (to
+	// regenerate), and one that was cancelled (not definable then) may be tried again.
+	return river.InsertOpts{Queue: queues.Dictionary, MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true,
+		ByState: []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+			rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
 // Inserter inserts a job in a transaction: a River client.
@@ -73,22 +78,16 @@ type Inserter interface {
 var ErrBadRequest = errors.New("bad dictionary request")
 
 // Request asks for a definition: the job of the term and language, new or already there.
-func Request(ctx context.Context, pool *pgxpool.Pool, ins Inserter, term, lang string) (*rivertype.JobInsertResult, error) {
-	term = strings.TrimSpace(term)
-	if term == "" || len(term) > 200 {
-		return nil, fmt.Errorf("%w: a term is 1 to 200 characters", ErrBadRequest)
+func Request(ctx context.Context, pool *pgxpool.Pool, ins Inserter, term, lang string, regenerate bool) (*rivertype.JobInsertResult, error) {
+	args, err := NewDefineArgs(term, lang)
+	if err != nil {
+		return nil, err
 	}
-	known := false
-	for _, l := range Languages() {
-		known = known || l == lang
-	}
-	if !known {
-		return nil, fmt.Errorf("%w: the language must be one of %s", ErrBadRequest, strings.Join(Languages(), ", "))
-	}
+	args.Regenerate = regenerate
 	var res *rivertype.JobInsertResult
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var err error
-		res, err = ins.InsertTx(ctx, tx, DefineArgs{Term: term, TermKey: glossary.Key(term), Lang: lang}, nil)
+		res, err = ins.InsertTx(ctx, tx, args, nil)
 		return err
 	})
 	if err != nil {
@@ -97,40 +96,124 @@ func Request(ctx context.Context, pool *pgxpool.Pool, ins Inserter, term, lang s
 	return res, nil
 }
 
-// DefineWorker writes a definition, and in the same transaction asks for its embedding
-// (with model, when set). Today it knows the glossary (English); the AI completer is to join
-// it for every other term and language.
+// NewDefineArgs checks a term and a language and returns the job's arguments.
+func NewDefineArgs(term, lang string) (DefineArgs, error) {
+	term = strings.Join(strings.Fields(term), " ")
+	if term == "" || utf8.RuneCountInString(term) > 200 {
+		return DefineArgs{}, fmt.Errorf("%w: a term is 1 to 200 characters", ErrBadRequest)
+	}
+	if !slices.Contains(Languages(), lang) {
+		return DefineArgs{}, fmt.Errorf("%w: the language must be one of %s", ErrBadRequest, strings.Join(Languages(), ", "))
+	}
+	return DefineArgs{Term: term, TermKey: glossary.Key(term), Lang: lang}, nil
+}
+
+// Quality is the rubric's use in the pipeline.
+type Quality struct {
+	// Threshold is the least score an entry is published with; below it after
+	// MaxRegenerations more tries, the best answer is kept for review with its issues.
+	Threshold        float64
+	MaxRegenerations int
+}
+
+// DefaultQuality is the pipeline's rubric setting unless configured.
+func DefaultQuality() Quality { return Quality{Threshold: 0.7, MaxRegenerations: 2} }
+
+const (
+	// malformedAttempts: a service that answers malformed JSON on this many attempts (with
+	// River's backoff between them) is given up on for the term, with the reason.
+	malformedAttempts = 3
+	// maxSnoozing bounds how long 429 answers keep a job waiting (a spent quota): after it,
+	// a 429 counts as a failed attempt.
+	maxSnoozing = 6 * time.Hour
+)
+
+// DefineWorker writes a definition with the Completer, scores it with the rubric (asking
+// again, with the issues found, while it is below the threshold), and records the best
+// answer, published or for review, and in the same transaction asks for its embedding (with
+// model, when set).
 type DefineWorker struct {
 	river.WorkerDefaults[DefineArgs]
-	pool     *pgxpool.Pool
-	glossary *glossary.Glossary
-	model    string
+	pool      *pgxpool.Pool
+	completer define.Completer
+	quality   Quality
+	model     string
 }
 
 // NewDefineWorker returns the worker; model is the current embedding model ("": none).
-func NewDefineWorker(pool *pgxpool.Pool, g *glossary.Glossary, model string) *DefineWorker {
-	return &DefineWorker{pool: pool, glossary: g, model: model}
+func NewDefineWorker(pool *pgxpool.Pool, c define.Completer, q Quality, model string) *DefineWorker {
+	return &DefineWorker{pool: pool, completer: c, quality: q, model: model}
 }
 
 // Work implements river.Worker.
 func (w *DefineWorker) Work(ctx context.Context, job *river.Job[DefineArgs]) error {
 	a := job.Args
-	if e, ok := w.glossary.Lookup(a.Term); ok && a.Lang == "en" {
-		client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
-		if err != nil {
+	if !a.Regenerate {
+		if _, err := store.DictionaryEntryByTerm(ctx, w.pool, a.TermKey, a.Lang); err == nil {
+			return nil // written since this job was asked for
+		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		return pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
-			id, err := store.UpsertDictionaryEntry(ctx, tx, store.NewDictionaryEntry{
-				Term: e.Term, TermKey: a.TermKey, Lang: "en", SourceLang: e.SourceLang, Type: e.Type, Origin: "glossary",
-				Definition: definition(e),
-			})
-			if err != nil || w.model == "" {
-				return err
-			}
-			_, err = client.InsertTx(ctx, tx, EmbedArgs{EntryIDs: []uuid.UUID{id}, Model: w.model}, nil)
-			return err
-		})
 	}
-	return river.JobCancel(fmt.Errorf("no provider can define %q in %s yet: the local provider knows the glossary's English terms only", a.Term, a.Lang))
+	req := define.Request{Term: a.Term, Lang: a.Lang}
+	var best define.Answer
+	var bestQ define.Quality
+	for try := 0; try <= w.quality.MaxRegenerations; try++ {
+		answer, err := w.completer.Define(ctx, req)
+		if err != nil {
+			return providerError(job.JobRow, err)
+		}
+		q := define.Assess(req, answer)
+		if try == 0 || q.Score > bestQ.Score {
+			best, bestQ = answer, q
+		}
+		if bestQ.Score >= w.quality.Threshold {
+			break
+		}
+		req.Issues = q.Issues
+	}
+	status := "published"
+	if bestQ.Score < w.quality.Threshold {
+		status = "review"
+	}
+	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+	if err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
+		id, err := store.UpsertDictionaryEntry(ctx, tx, store.NewDictionaryEntry{
+			Term: best.Term, TermKey: a.TermKey, Lang: a.Lang, SourceLang: best.SourceLang, Type: best.Type,
+			Origin: origin(w.completer), Definition: best.Definition, Quality: bestQ.Score, Issues: bestQ.Issues, Status: status,
+		})
+		if err != nil || w.model == "" {
+			return err
+		}
+		_, err = client.InsertTx(ctx, tx, EmbedArgs{EntryIDs: []uuid.UUID{id}, Model: w.model}, nil)
+		return err
+	})
+}
+
+// origin is where a provider's entries come from.
+func origin(c define.Completer) string {
+	if _, ok := c.(*define.Local); ok {
+		return "glossary"
+	}
+	return "ai"
+}
+
+// providerError turns a provider's error into what River does next: snooze (429), give up
+// with the reason (a term the provider cannot define; malformed answers, after
+// malformedAttempts), or retry with backoff (the rest: 5xx, timeouts).
+func providerError(job *rivertype.JobRow, err error) error {
+	var later *ai.RetryLater
+	switch {
+	case errors.As(err, &later) && time.Since(job.CreatedAt) < maxSnoozing:
+		return river.JobSnooze(max(later.After, time.Second)) // a snooze uses no attempt
+	case errors.Is(err, define.ErrCannotDefine):
+		return river.JobCancel(err)
+	case errors.Is(err, ai.ErrInvalidAnswer) && job.Attempt >= malformedAttempts:
+		return river.JobCancel(fmt.Errorf("gave up after %d malformed answers: %w", job.Attempt, err))
+	default:
+		return err
+	}
 }

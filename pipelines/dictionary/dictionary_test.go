@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/define"
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/glossary"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -36,6 +37,12 @@ func TestSeed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "genre", e.Type)
 	require.Equal(t, 1, e.Version)
+	require.NotNil(t, e.QualityScore)
+	require.GreaterOrEqual(t, *e.QualityScore, 0.7, "the glossary passes its rubric: %v", e.QualityIssues)
+	require.Equal(t, "published", e.Status)
+	versions, err := store.EntryVersions(ctx, tx, e.ID)
+	require.NoError(t, err)
+	require.Len(t, versions, 1, "its first version is its history")
 
 	// An editor's entry is kept by the next seed.
 	_, err = tx.Exec(ctx, `UPDATE dictionary_entries SET origin = 'editor', definition = '{"concise": "edited"}' WHERE term_key = 'allegro'`)
@@ -45,7 +52,7 @@ func TestSeed(t *testing.T) {
 	require.Zero(t, n)
 	e, err = store.DictionaryEntryByTerm(ctx, tx, "allegro", "en")
 	require.NoError(t, err)
-	require.Equal(t, "edited", e.Definition["concise"])
+	require.Equal(t, "edited", e.Definition.Concise)
 }
 
 // TestOneJobPerTerm: a hundred requests at once for one term and language make one job; the
@@ -56,7 +63,7 @@ func TestOneJobPerTerm(t *testing.T) {
 	g, err := glossary.Load()
 	require.NoError(t, err)
 	w := river.NewWorkers()
-	river.AddWorker(w, dictionary.NewDefineWorker(pool, g, "local-hash-v1-768"))
+	river.AddWorker(w, dictionary.NewDefineWorker(pool, define.NewLocal(g), dictionary.DefaultQuality(), "local-hash-v1-768"))
 	river.AddWorker(w, dictionary.NewEmbedWorker(pool, embed.NewLocal(768)))
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: dbtest.Logger(t), Workers: w,
 		Queues: map[string]river.QueueConfig{queues.Dictionary: {MaxWorkers: 2}}, FetchCooldown: time.Millisecond,
@@ -69,7 +76,7 @@ func TestOneJobPerTerm(t *testing.T) {
 	for i := range 100 {
 		wg.Go(func() {
 			spelling := []string{"Rallentando", "rallentando", " RALLENTANDO "}[i%3]
-			res, err := dictionary.Request(ctx, pool, client, spelling, "en")
+			res, err := dictionary.Request(ctx, pool, client, spelling, "en", false)
 			require.NoError(t, err)
 			mu.Lock()
 			ids[res.Job.ID]++
@@ -82,9 +89,9 @@ func TestOneJobPerTerm(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'dictionary_define'`).Scan(&jobs))
 	require.Equal(t, 1, jobs)
 
-	_, err = dictionary.Request(ctx, pool, client, "rallentando", "xx")
+	_, err = dictionary.Request(ctx, pool, client, "rallentando", "xx", false)
 	require.ErrorIs(t, err, dictionary.ErrBadRequest)
-	res, err := dictionary.Request(ctx, pool, client, "rallentando", "fr")
+	res, err := dictionary.Request(ctx, pool, client, "rallentando", "fr", false)
 	require.NoError(t, err)
 	require.False(t, res.UniqueSkippedAsDuplicate, "another language is another job")
 
@@ -98,7 +105,7 @@ func TestOneJobPerTerm(t *testing.T) {
 		var state string
 		_ = pool.QueryRow(ctx, `SELECT state FROM river_job WHERE args->>'lang' = 'fr'`).Scan(&state)
 		return state == "cancelled"
-	}, 10*time.Second, 20*time.Millisecond, "French cannot be defined yet: cancelled with its reason")
+	}, 10*time.Second, 20*time.Millisecond, "the local provider cannot define French: cancelled with its reason")
 	var entries, embedJobs int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM dictionary_entries`).Scan(&entries))
 	require.Equal(t, 1, entries, "one entry")

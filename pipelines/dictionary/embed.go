@@ -2,6 +2,7 @@ package dictionary
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/mirubato/mirubato/internal/ai"
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
@@ -138,7 +140,11 @@ func (w *EmbedWorker) Work(ctx context.Context, job *river.Job[EmbedArgs]) error
 		texts[i] = EmbeddingText(e)
 	}
 	vecs, err := w.embedder.Embed(ctx, texts)
-	if err != nil {
+	var later *ai.RetryLater
+	switch {
+	case errors.As(err, &later) && time.Since(job.CreatedAt) < maxSnoozing:
+		return river.JobSnooze(max(later.After, time.Second)) // the service's rate limit
+	case err != nil:
 		return err
 	}
 	m := store.EmbeddingModel{Name: w.embedder.Model(), Dims: w.embedder.Dims()}
@@ -152,11 +158,12 @@ func (w *EmbedWorker) Work(ctx context.Context, job *river.Job[EmbedArgs]) error
 	})
 }
 
-// EmbeddingText is what is embedded of an entry: the term and its definitions.
+// EmbeddingText is what is embedded of an entry: the term, its name in the entry's language,
+// and its definitions.
 func EmbeddingText(e store.DictionaryEntry) string {
 	parts := []string{e.Term}
-	for _, k := range []string{"concise", "detailed"} {
-		if s, ok := e.Definition[k].(string); ok {
+	for _, s := range []string{e.Definition.Translation, e.Definition.Concise, e.Definition.Detailed} {
+		if s != "" {
 			parts = append(parts, s)
 		}
 	}
