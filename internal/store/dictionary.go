@@ -186,6 +186,11 @@ const EFSearch = 200
 // Nearest returns the k entries nearest to vec among model m's vectors, through the model's
 // HNSW index (approximate, with EFSearch candidates).
 func Nearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang string, k int) ([]Neighbour, error) {
+	return NearestEF(ctx, db, m, vec, lang, k, EFSearch)
+}
+
+// NearestEF is Nearest with ef candidates (benchmarks compare settings).
+func NearestEF(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang string, k, ef int) ([]Neighbour, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
@@ -194,7 +199,7 @@ func Nearest(ctx context.Context, db DB, m EmbeddingModel, vec []float32, lang s
 	}
 	var out []Neighbour
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SET LOCAL hnsw.ef_search = "+strconv.Itoa(EFSearch)); err != nil {
+		if _, err := tx.Exec(ctx, "SET LOCAL hnsw.ef_search = "+strconv.Itoa(ef)); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, nearestSQL(m), pgvector.NewVector(vec), lang, k)

@@ -185,22 +185,27 @@ func run(ctx context.Context, n, dims, nq, ef int) error {
 	}
 	var hnswTimes, exactTimes []time.Duration
 	var recall float64
+	// HNSW: the product's path (its own transaction setting ef_search, then the query);
+	// exact: the same query with index scans off, so PostgreSQL compares every vector.
 	search := func(q []float32, exact bool) ([]uuid.UUID, time.Duration, error) {
-		tx, err := pool.Begin(ctx)
-		if err != nil {
-			return nil, 0, err
-		}
-		defer func() { _ = tx.Rollback(ctx) }()
-		set := fmt.Sprintf(`SET LOCAL hnsw.ef_search = %d`, ef)
+		var hits []store.Neighbour
+		var took time.Duration
+		var err error
 		if exact {
-			set = `SET LOCAL enable_indexscan = off`
+			err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+				if _, err := tx.Exec(ctx, `SET LOCAL enable_indexscan = off`); err != nil {
+					return err
+				}
+				t := time.Now()
+				hits, err = store.NearestEF(ctx, tx, m, q, "", 10, ef)
+				took = time.Since(t)
+				return err
+			})
+		} else {
+			t := time.Now()
+			hits, err = store.NearestEF(ctx, pool, m, q, "", 10, ef)
+			took = time.Since(t)
 		}
-		if _, err := tx.Exec(ctx, set); err != nil {
-			return nil, 0, err
-		}
-		t := time.Now()
-		hits, err := store.Nearest(ctx, tx, m, q, "", 10)
-		took := time.Since(t)
 		ids := make([]uuid.UUID, len(hits))
 		for i, h := range hits {
 			ids[i] = h.EntryID
