@@ -64,14 +64,14 @@ func (s *Server) getCollection(c *fiber.Ctx) error {
 		return err
 	}
 	viewer := currentUser(c).ID
-	col, err := store.GetCollection(c.UserContext(), s.pool, viewer, id)
+	col, err := store.GetCollection(c.UserContext(), s.db(c), viewer, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound("collection")
 	}
 	if err != nil {
 		return err
 	}
-	scores, err := store.CollectionScores(c.UserContext(), s.pool, &viewer, id)
+	scores, err := store.CollectionScores(c.UserContext(), s.db(c), &viewer, id)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (s *Server) changeCollection(c *fiber.Ctx, change func(tx pgx.Tx, userID, i
 		return err
 	}
 	userID := currentUser(c).ID
-	err = pgx.BeginFunc(c.UserContext(), s.pool, func(tx pgx.Tx) error { return change(tx, userID, id) })
+	err = pgx.BeginFunc(c.UserContext(), s.db(c), func(tx pgx.Tx) error { return change(tx, userID, id) })
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return notFound("collection")
@@ -159,7 +159,7 @@ func (s *Server) setFavorite(on bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := store.SetFavorite(c.UserContext(), s.pool, currentUser(c).ID, id, on); errors.Is(err, store.ErrNotFound) {
+		if err := store.SetFavorite(c.UserContext(), s.db(c), currentUser(c).ID, id, on); errors.Is(err, store.ErrNotFound) {
 			return notFound("score")
 		} else if err != nil {
 			return err

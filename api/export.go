@@ -132,7 +132,7 @@ func (s *Server) importAccount(c *fiber.Ctx) error {
 			res.Skipped++
 		}
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.db(c), func(tx pgx.Tx) error {
 		// Goals first: logbook entries may link to them.
 		for i := range goals {
 			ok, err := store.ImportGoal(ctx, tx, userID, ex.Goals[i].ID, &goals[i], ex.Goals[i].Progress)

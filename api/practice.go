@@ -49,7 +49,7 @@ func (r *resource[In, Out]) handleCreate(s *Server) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		out, err := r.create(c.UserContext(), s.pool, currentUser(c).ID, uuid.Nil, in)
+		out, err := r.create(c.UserContext(), s.db(c), currentUser(c).ID, uuid.Nil, in)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (r *resource[In, Out]) handleUpdate(s *Server) fiber.Handler {
 		if v == nil && r.bodyVersion != nil && r.bodyVersion(in) != nil {
 			v, fromBody = r.bodyVersion(in), true
 		}
-		out, err := r.update(c.UserContext(), s.pool, currentUser(c).ID, id, in, v)
+		out, err := r.update(c.UserContext(), s.db(c), currentUser(c).ID, id, in, v)
 		if errors.Is(err, store.ErrVersionConflict) && fromBody {
 			return &Error{Status: http.StatusConflict, Code: "version_conflict",
 				Message: fmt.Sprintf("it was changed since version %d that you edited; reload it and apply your change again", *v)}
@@ -117,7 +117,7 @@ func (r *resource[In, Out]) handleDelete(s *Server) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := r.delete(c.UserContext(), s.pool, currentUser(c).ID, id, v); err != nil {
+		if err := r.delete(c.UserContext(), s.db(c), currentUser(c).ID, id, v); err != nil {
 			return r.notFound(err)
 		}
 		return c.SendStatus(http.StatusNoContent)
@@ -284,7 +284,7 @@ func (s *Server) addGoalProgress(c *fiber.Ctx) error {
 	if in.RecordedAt != nil && (in.RecordedAt.After(s.now().Add(24*time.Hour)) || in.RecordedAt.Before(earliest)) {
 		return invalid("recorded_at must be between 1900 and tomorrow", FieldError{Field: "recorded_at", Message: "out of range"})
 	}
-	g, err := store.AddGoalProgress(c.UserContext(), s.pool, currentUser(c).ID, id, &in, s.now())
+	g, err := store.AddGoalProgress(c.UserContext(), s.db(c), currentUser(c).ID, id, &in, s.now())
 	if err == store.ErrNotFound { //nolint:errorlint // store returns the sentinel itself
 		return notFound("goal")
 	}

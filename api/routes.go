@@ -40,6 +40,7 @@ type route struct {
 	contentType  string
 	query        []param
 	idempotent   bool // honours Idempotency-Key
+	synced       bool // writes a user's synced data: in one transaction with its fan-out job
 	extraStatus  []int
 }
 
@@ -77,7 +78,7 @@ func (s *Server) table() []route {
 		{method: "PUT", path: "/api/user/me", summary: "Change the profile (If-Match: version)", access: signedIn, handler: s.updateMe, body: store.ProfileInput{}, response: store.User{}, status: 200},
 		{method: "DELETE", path: "/api/user/me", summary: "Delete the account and everything it owns (by a job)", access: signedInAny, handler: s.deleteMe, response: deletionResponse{}, status: 202},
 		{method: "GET", path: "/api/user/preferences", summary: "The user's preferences (a JSON object)", access: signedIn, handler: s.getPreferences, response: preferences{}, status: 200},
-		{method: "PUT", path: "/api/user/preferences", summary: "Replace the preferences (at most 16 KiB)", access: signedIn, handler: s.putPreferences, body: preferences{}, response: preferences{}, status: 200},
+		{method: "PUT", path: "/api/user/preferences", summary: "Replace the preferences (at most 16 KiB)", access: signedIn, synced: true, handler: s.putPreferences, body: preferences{}, response: preferences{}, status: 200},
 
 		// Logbook.
 		{method: "GET", path: "/api/logbook/entries", summary: "List logbook entries", access: signedIn, handler: s.listLogbook, response: store.Page[store.LogbookEntry]{}, status: 200,
@@ -88,36 +89,36 @@ func (s *Server) table() []route {
 				param{name: "type", description: "entry type", enum: []string{"practice", "performance", "lesson", "rehearsal", "technique", "other"}},
 				param{name: "piece", description: "part of a piece's title or composer"},
 				param{name: "tag", description: "has this tag"})},
-		{method: "POST", path: "/api/logbook/entries", summary: "Create a logbook entry", access: signedIn, handler: logbook.handleCreate(s), body: store.LogbookInput{}, response: store.LogbookEntry{}, status: 201, idempotent: true},
+		{method: "POST", path: "/api/logbook/entries", summary: "Create a logbook entry", access: signedIn, synced: true, handler: logbook.handleCreate(s), body: store.LogbookInput{}, response: store.LogbookEntry{}, status: 201, idempotent: true},
 		{method: "GET", path: "/api/logbook/entries/:id", summary: "A logbook entry", access: signedIn, handler: logbook.handleGet(s), response: store.LogbookEntry{}, status: 200},
-		{method: "PUT", path: "/api/logbook/entries/:id", summary: "Replace a logbook entry (If-Match: version)", access: signedIn, handler: logbook.handleUpdate(s), body: store.LogbookInput{}, response: store.LogbookEntry{}, status: 200},
-		{method: "DELETE", path: "/api/logbook/entries/:id", summary: "Delete a logbook entry", access: signedIn, handler: logbook.handleDelete(s), status: 204},
+		{method: "PUT", path: "/api/logbook/entries/:id", summary: "Replace a logbook entry (If-Match: version)", access: signedIn, synced: true, handler: logbook.handleUpdate(s), body: store.LogbookInput{}, response: store.LogbookEntry{}, status: 200},
+		{method: "DELETE", path: "/api/logbook/entries/:id", summary: "Delete a logbook entry", access: signedIn, synced: true, handler: logbook.handleDelete(s), status: 204},
 
 		// Repertoire.
 		{method: "GET", path: "/api/repertoire", summary: "List repertoire items", access: signedIn, handler: s.listRepertoire, response: store.Page[store.RepertoireItem]{}, status: 200,
 			query: withSort(store.RepertoireSorts(),
 				param{name: "status", description: "status", enum: []string{"planned", "learning", "polished", "performance_ready", "dropped"}},
 				param{name: "composer", description: "part of the composer's name"})},
-		{method: "POST", path: "/api/repertoire", summary: "Add a piece to the repertoire", access: signedIn, handler: repertoire.handleCreate(s), body: store.RepertoireInput{}, response: store.RepertoireItem{}, status: 201, idempotent: true},
+		{method: "POST", path: "/api/repertoire", summary: "Add a piece to the repertoire", access: signedIn, synced: true, handler: repertoire.handleCreate(s), body: store.RepertoireInput{}, response: store.RepertoireItem{}, status: 201, idempotent: true},
 		{method: "GET", path: "/api/repertoire/:id", summary: "A repertoire item with its status history", access: signedIn, handler: repertoire.handleGet(s), response: store.RepertoireItem{}, status: 200},
-		{method: "PUT", path: "/api/repertoire/:id", summary: "Replace a repertoire item (If-Match: version)", access: signedIn, handler: repertoire.handleUpdate(s), body: store.RepertoireInput{}, response: store.RepertoireItem{}, status: 200},
-		{method: "DELETE", path: "/api/repertoire/:id", summary: "Delete a repertoire item", access: signedIn, handler: repertoire.handleDelete(s), status: 204},
+		{method: "PUT", path: "/api/repertoire/:id", summary: "Replace a repertoire item (If-Match: version)", access: signedIn, synced: true, handler: repertoire.handleUpdate(s), body: store.RepertoireInput{}, response: store.RepertoireItem{}, status: 200},
+		{method: "DELETE", path: "/api/repertoire/:id", summary: "Delete a repertoire item", access: signedIn, synced: true, handler: repertoire.handleDelete(s), status: 204},
 
 		// Goals.
 		{method: "GET", path: "/api/goals", summary: "List goals", access: signedIn, handler: s.listGoals, response: store.Page[store.Goal]{}, status: 200,
 			query: withSort(store.GoalSorts(),
 				param{name: "status", description: "status", enum: []string{"active", "completed", "abandoned"}},
 				param{name: "type", description: "goal type", enum: []string{"practice_time", "repertoire", "tempo", "custom"}})},
-		{method: "POST", path: "/api/goals", summary: "Create a goal", access: signedIn, handler: goals.handleCreate(s), body: store.GoalInput{}, response: store.Goal{}, status: 201, idempotent: true},
+		{method: "POST", path: "/api/goals", summary: "Create a goal", access: signedIn, synced: true, handler: goals.handleCreate(s), body: store.GoalInput{}, response: store.Goal{}, status: 201, idempotent: true},
 		{method: "GET", path: "/api/goals/:id", summary: "A goal with its progress", access: signedIn, handler: goals.handleGet(s), response: store.Goal{}, status: 200},
-		{method: "PUT", path: "/api/goals/:id", summary: "Replace a goal (If-Match: version)", access: signedIn, handler: goals.handleUpdate(s), body: store.GoalInput{}, response: store.Goal{}, status: 200},
-		{method: "DELETE", path: "/api/goals/:id", summary: "Delete a goal", access: signedIn, handler: goals.handleDelete(s), status: 204},
-		{method: "POST", path: "/api/goals/:id/progress", summary: "Record progress: value is added to the goal's current value", access: signedIn, handler: s.addGoalProgress, body: store.ProgressInput{}, response: store.Goal{}, status: 201, idempotent: true},
+		{method: "PUT", path: "/api/goals/:id", summary: "Replace a goal (If-Match: version)", access: signedIn, synced: true, handler: goals.handleUpdate(s), body: store.GoalInput{}, response: store.Goal{}, status: 200},
+		{method: "DELETE", path: "/api/goals/:id", summary: "Delete a goal", access: signedIn, synced: true, handler: goals.handleDelete(s), status: 204},
+		{method: "POST", path: "/api/goals/:id/progress", summary: "Record progress: value is added to the goal's current value", access: signedIn, synced: true, handler: s.addGoalProgress, body: store.ProgressInput{}, response: store.Goal{}, status: 201, idempotent: true},
 
 		// Export and import.
 		{method: "GET", path: "/api/export", summary: "The whole account as JSON", access: signedIn, handler: s.export, response: store.Export{}, status: 200},
 		{method: "GET", path: "/api/export/logbook.csv", summary: "The logbook as CSV", access: signedIn, handler: s.exportLogbookCSV, status: 200, contentType: "text/csv"},
-		{method: "POST", path: "/api/import", summary: "Import an export (idempotent: rows are matched by id)", access: signedIn, handler: s.importAccount, body: store.Export{}, response: store.ImportResult{}, status: 200},
+		{method: "POST", path: "/api/import", summary: "Import an export (idempotent: rows are matched by id)", access: signedIn, synced: true, handler: s.importAccount, body: store.Export{}, response: store.ImportResult{}, status: 200},
 
 		// Scores: intake, the library, the pipeline's results.
 		{method: "POST", path: "/api/scores", summary: "Upload a PDF score (multipart/form-data); processed by the pipeline", access: signedIn, handler: s.uploadScore, form: uploadForm{}, response: scoreResponse{}, status: 202, idempotent: true},
@@ -150,20 +151,20 @@ func (s *Server) table() []route {
 			}},
 		{method: "GET", path: "/api/composers", summary: "Composers of the scores I can see, with counts", access: signedIn, handler: s.composers, response: composersResponse{}, status: 200,
 			query: []param{{name: "q", description: "name, fuzzy"}, {name: "limit", description: "1–500 (default 50)"}}},
-		{method: "PUT", path: "/api/scores/:id/favorite", summary: "Mark a score as a favourite (idempotent)", access: signedIn, handler: s.setFavorite(true), status: 204},
-		{method: "DELETE", path: "/api/scores/:id/favorite", summary: "Unmark a favourite (idempotent)", access: signedIn, handler: s.setFavorite(false), status: 204},
+		{method: "PUT", path: "/api/scores/:id/favorite", summary: "Mark a score as a favourite (idempotent)", access: signedIn, synced: true, handler: s.setFavorite(true), status: 204},
+		{method: "DELETE", path: "/api/scores/:id/favorite", summary: "Unmark a favourite (idempotent)", access: signedIn, synced: true, handler: s.setFavorite(false), status: 204},
 		{method: "GET", path: "/api/favorites", summary: "My favourite scores, newest first", access: signedIn, handler: s.favorites, response: favoritesResponse{}, status: 200},
 
 		// Collections.
 		{method: "GET", path: "/api/collections", summary: "My collections, newest first", access: signedIn, handler: s.listCollections, response: store.Page[store.Collection]{}, status: 200,
 			query: []param{{name: "limit", description: "items per page, 1–100 (default 20)"}, {name: "cursor", description: "next_cursor of the previous page"}}},
-		{method: "POST", path: "/api/collections", summary: "Create a collection (public ones get a slug)", access: signedIn, handler: collections.handleCreate(s), body: store.CollectionInput{}, response: store.Collection{}, status: 201, idempotent: true},
+		{method: "POST", path: "/api/collections", summary: "Create a collection (public ones get a slug)", access: signedIn, synced: true, handler: collections.handleCreate(s), body: store.CollectionInput{}, response: store.Collection{}, status: 201, idempotent: true},
 		{method: "GET", path: "/api/collections/:id", summary: "A collection and its scores, in order", access: signedIn, handler: s.getCollection, response: collectionResponse{}, status: 200},
-		{method: "PUT", path: "/api/collections/:id", summary: "Rename, describe, publish or unpublish a collection (If-Match: version)", access: signedIn, handler: collections.handleUpdate(s), body: store.CollectionInput{}, response: store.Collection{}, status: 200},
-		{method: "DELETE", path: "/api/collections/:id", summary: "Delete a collection (not its scores)", access: signedIn, handler: collections.handleDelete(s), status: 204},
-		{method: "POST", path: "/api/collections/:id/scores", summary: "Add a score I can see to the end of a collection", access: signedIn, handler: s.addToCollection, body: addScoreRequest{}, response: collectionResponse{}, status: 200},
-		{method: "PUT", path: "/api/collections/:id/scores", summary: "Reorder: the collection's score ids, each once, in the new order", access: signedIn, handler: s.reorderCollection, body: reorderRequest{}, response: collectionResponse{}, status: 200},
-		{method: "DELETE", path: "/api/collections/:id/scores/:score", summary: "Take a score out of a collection", access: signedIn, handler: s.removeFromCollection, response: collectionResponse{}, status: 200},
+		{method: "PUT", path: "/api/collections/:id", summary: "Rename, describe, publish or unpublish a collection (If-Match: version)", access: signedIn, synced: true, handler: collections.handleUpdate(s), body: store.CollectionInput{}, response: store.Collection{}, status: 200},
+		{method: "DELETE", path: "/api/collections/:id", summary: "Delete a collection (not its scores)", access: signedIn, synced: true, handler: collections.handleDelete(s), status: 204},
+		{method: "POST", path: "/api/collections/:id/scores", summary: "Add a score I can see to the end of a collection", access: signedIn, synced: true, handler: s.addToCollection, body: addScoreRequest{}, response: collectionResponse{}, status: 200},
+		{method: "PUT", path: "/api/collections/:id/scores", summary: "Reorder: the collection's score ids, each once, in the new order", access: signedIn, synced: true, handler: s.reorderCollection, body: reorderRequest{}, response: collectionResponse{}, status: 200},
+		{method: "DELETE", path: "/api/collections/:id/scores/:score", summary: "Take a score out of a collection", access: signedIn, synced: true, handler: s.removeFromCollection, response: collectionResponse{}, status: 200},
 		{method: "GET", path: "/api/public/collections/:slug", summary: "A public collection by its slug, for anyone", handler: s.publicCollection, response: collectionResponse{}, status: 200, extraStatus: []int{404}},
 
 		{method: "POST", path: "/api/import/url", summary: "Import a PDF score from an http(s) URL (size-limited, no private addresses)", access: signedIn, handler: s.importURL, body: urlImport{}, response: scoreResponse{}, status: 202, idempotent: true},
@@ -192,6 +193,15 @@ func (s *Server) table() []route {
 			query: []param{{name: "lang", description: "only this language", enum: []string{"en", "es", "fr", "de", "zh-CN", "zh-TW"}},
 				{name: "days", description: "1–90 (default 7)"}, {name: "limit", description: "1–100 (default 10)"}}},
 		{method: "POST", path: "/api/analytics/track", summary: "Count readers' use of entries (up to 100 events; no reader is recorded)", access: signedIn, handler: s.trackUsage, body: trackRequest{}, response: trackResponse{}, status: 202},
+
+		// Sync (docs/sync-protocol.md).
+		{method: "GET", path: "/api/sync/ws", summary: "The sync WebSocket (HELLO, PUSH, CHANGES, BULK_SYNC, …)", access: signedIn, handler: s.syncUpgrade, status: 101, extraStatus: []int{426}},
+		{method: "POST", path: "/api/sync/push", summary: "Push a device's changes (REST fallback of PUSH)", access: signedIn, handler: s.syncPush, body: pushRequest{}, response: pushResponse{}, status: 200},
+		{method: "GET", path: "/api/sync/pull", summary: "My changes after a cursor, a page at a time (REST fallback of CHANGES)", access: signedIn, handler: s.syncPull, response: pullResponse{}, status: 200,
+			query: []param{{name: "since", description: "the cursor of the last change received (default 0)"}, {name: "limit", description: "1–250 (default 250)"},
+				{name: "device_id", description: "the pulling device, recorded as seen"}}},
+		{method: "GET", path: "/api/sync/status", summary: "My latest change's cursor and the server's time", access: signedIn, handler: s.syncStatus, response: syncStatus{}, status: 200},
+		{method: "GET", path: "/api/sync/devices", summary: "My devices, connected or last seen", access: signedIn, handler: s.syncDevices, response: devicesResponse{}, status: 200},
 
 		// Development.
 		{method: "GET", path: "/dev/mailbox", summary: "Emails the dev mailbox kept (development without SMTP)", access: developerOnly, handler: s.devMailbox, response: []mail.Message{}, status: 200},
@@ -228,6 +238,9 @@ func (s *Server) routes(riverUI fiber.Handler) {
 		}
 		if r.idempotent {
 			chain = append(chain, s.idempotent)
+		}
+		if r.synced {
+			chain = append(chain, s.syncTx)
 		}
 		app.Add(r.method, r.path, append(chain, r.handler)...)
 	}

@@ -22,8 +22,10 @@ import (
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/fetch"
+	"github.com/mirubato/mirubato/internal/live"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/pipelines/fanout"
 	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
@@ -72,6 +74,10 @@ type Server struct {
 	embedder  embed.Embedder
 	spec      []byte // the OpenAPI document, built once from the route table
 	baseCtx   context.Context
+	// hub wakes this process's sync sockets; liveCtx ends them when the server stops.
+	hub        *live.Hub
+	liveCtx    context.Context
+	liveCancel context.CancelFunc
 }
 
 // New builds the Fiber app and its background parts (River UI caches), which live until ctx ends.
@@ -84,6 +90,9 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	if s.blobs == nil || s.scores == nil || s.fetcher == nil || s.embedder == nil {
 		return nil, errors.New("api: Deps.Blobs, Deps.Scores, Deps.Fetcher and Deps.Embedder are required")
 	}
+	s.liveCtx, s.liveCancel = context.WithCancel(ctx)
+	s.hub = live.New(d.Pool, fanout.Channel, d.Logger)
+	go s.hub.Run(s.liveCtx)
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -130,6 +139,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("error serving HTTP: %w", err)
 	case <-ctx.Done():
 	}
+	s.liveCancel() // sockets are closed with "going away": clients reconnect to another process
 	done := make(chan error, 1)
 	go func() { done <- s.app.ShutdownWithTimeout(s.cfg.ShutdownTimeout) }()
 	tick := time.NewTicker(100 * time.Millisecond)

@@ -57,7 +57,7 @@ func (s *Server) putPreferences(c *fiber.Ctx) error {
 	if p == nil {
 		return badRequest("preferences must be a JSON object")
 	}
-	out, err := store.SetPreferences(c.UserContext(), s.pool, currentUser(c).ID, p)
+	out, err := store.SetPreferences(c.UserContext(), s.db(c), currentUser(c).ID, p)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/mirubato/mirubato/pipelines/account"
 	"github.com/mirubato/mirubato/pipelines/canary"
 	"github.com/mirubato/mirubato/pipelines/dictionary"
+	"github.com/mirubato/mirubato/pipelines/fanout"
 	"github.com/mirubato/mirubato/pipelines/housekeeping"
 	"github.com/mirubato/mirubato/pipelines/scores"
 )
@@ -63,6 +64,7 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	w := river.NewWorkers()
 	river.AddWorker(w, canary.NewWorker(d.Pool))
 	river.AddWorker(w, account.NewDeleteWorker(d.Pool, d.Blobs))
+	river.AddWorker(w, fanout.NewWorker(d.Pool))
 	river.AddWorker(w, housekeeping.NewPruneWorker(d.Pool, d.Logger, nil))
 	scores.AddWorkers(w, d.Scores)
 	model := ""

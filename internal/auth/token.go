@@ -54,6 +54,13 @@ func (t *Tokens) Issue(userID uuid.UUID, ttl time.Duration) (string, error) {
 
 // Verify checks signature, issuer and expiry and returns the user id the token is for.
 func (t *Tokens) Verify(token string) (uuid.UUID, error) {
+	id, _, err := t.VerifyExpiry(token)
+	return id, err
+}
+
+// VerifyExpiry is Verify, also returning when the token expires (for sessions that outlive
+// a request, such as a WebSocket).
+func (t *Tokens) VerifyExpiry(token string) (uuid.UUID, time.Time, error) {
 	var claims jwt.RegisteredClaims
 	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return t.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -62,11 +69,11 @@ func (t *Tokens) Verify(token string) (uuid.UUID, error) {
 		jwt.WithTimeFunc(t.now),
 	)
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("%w: %w", ErrInvalidToken, err)
+		return uuid.Nil, time.Time{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	id, err := uuid.Parse(claims.Subject)
 	if err != nil {
-		return uuid.Nil, fmt.Errorf("%w: bad subject", ErrInvalidToken)
+		return uuid.Nil, time.Time{}, fmt.Errorf("%w: bad subject", ErrInvalidToken)
 	}
-	return id, nil
+	return id, claims.ExpiresAt.Time, nil
 }

@@ -1,0 +1,344 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	fws "github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/time/rate"
+
+	"github.com/mirubato/mirubato/internal/store"
+)
+
+// The socket's limits (docs/sync-protocol.md).
+const (
+	wsMaxMessage     = 1 << 20          // bytes per message from the client
+	wsHelloTimeout   = 10 * time.Second // for the first message, HELLO
+	wsIdleTimeout    = 60 * time.Second // without a message or a pong
+	wsPingInterval   = 25 * time.Second
+	wsWriteTimeout   = 10 * time.Second
+	wsMessagesPerSec = 20 // per connection, with bursts of wsBurst
+	wsBurst          = 40
+	wsMaxViolations  = 50 // messages refused for the rate: then the connection is closed
+	wsQueue          = 64 // messages waiting to be written; a client this far behind is dropped
+)
+
+// Close codes beyond the standard ones.
+const (
+	closeTokenExpired = 4001
+	closeTooSlow      = 4002
+)
+
+// wsMessage is every message of the protocol: type says which fields are set.
+type wsMessage struct {
+	Type      string          `json:"type"`
+	DeviceID  string          `json:"device_id,omitempty"`
+	Name      string          `json:"name,omitempty"`
+	Cursor    *int64          `json:"cursor,omitempty"`
+	Changes   json.RawMessage `json:"changes,omitempty"`
+	Applied   []pushResult    `json:"applied,omitempty"`
+	Conflicts []pushResult    `json:"conflicts,omitempty"`
+	More      *bool           `json:"more,omitempty"`
+	Code      string          `json:"code,omitempty"`
+	Message   string          `json:"message,omitempty"`
+}
+
+// syncUpgrade checks a WebSocket request before it is upgraded: a signed-in user (the
+// authenticate middleware ran), a token whose expiry is known, and, when the token came in a
+// cookie, a page of our own origin (a cookie alone would let any site's page connect).
+func (s *Server) syncUpgrade(c *fiber.Ctx) error {
+	if !fws.IsWebSocketUpgrade(c) {
+		return &Error{Status: http.StatusUpgradeRequired, Code: "upgrade_required", Message: "this endpoint speaks WebSocket only; see docs/sync-protocol.md"}
+	}
+	tok := bearer(c)
+	if c.Get(fiber.HeaderAuthorization) == "" {
+		origin := c.Get(fiber.HeaderOrigin)
+		if origin == "" || !strings.EqualFold(strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://"), c.Hostname()) {
+			return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "a socket authenticated by cookie must come from this site's pages"}
+		}
+	}
+	_, expires, err := s.sessions.Tokens().VerifyExpiry(tok)
+	if err != nil {
+		return unauthorized("the access token is invalid or expired; refresh it or sign in again")
+	}
+	c.Locals("token_expires", expires)
+	return fws.New(s.syncSocket, fws.Config{ReadBufferSize: 4096, WriteBufferSize: 4096})(c)
+}
+
+// syncConn is one device's socket.
+type syncConn struct {
+	s       *Server
+	ws      *fws.Conn
+	user    *store.User
+	device  string
+	cursor  int64 // the last change sent (or, before the catch-up, the device's own)
+	out     chan wsMessage
+	closing chan struct{}
+	once    sync.Once
+}
+
+func (s *Server) syncSocket(ws *fws.Conn) {
+	user, _ := ws.Locals("user").(*store.User)
+	expires, _ := ws.Locals("token_expires").(time.Time)
+	sc := &syncConn{s: s, ws: ws, user: user, out: make(chan wsMessage, wsQueue), closing: make(chan struct{})}
+	ws.SetReadLimit(wsMaxMessage)
+	ctx, cancel := context.WithCancel(s.liveCtx)
+	defer cancel()
+
+	writerDone := make(chan struct{})
+	go func() { defer close(writerDone); sc.write(ctx, expires) }()
+	defer func() { <-writerDone }()
+	defer sc.close(websocket.CloseNormalClosure, "")
+
+	hello, ok := sc.readHello()
+	if !ok {
+		return
+	}
+	sc.device = hello.DeviceID
+	if hello.Cursor != nil {
+		sc.cursor = *hello.Cursor
+	}
+	if err := store.SeeDevice(ctx, s.pool, user.ID, sc.device, hello.Name, sc.cursor, true); err != nil {
+		sc.fail("internal", "something went wrong on our side; reconnect later")
+		return
+	}
+	defer func() {
+		_ = store.SeeDevice(context.WithoutCancel(ctx), s.pool, user.ID, sc.device, "", 0, false)
+	}()
+	latest, err := store.ChangeCursor(ctx, s.pool, user.ID)
+	if err != nil {
+		sc.fail("internal", "something went wrong on our side; reconnect later")
+		return
+	}
+	sc.send(wsMessage{Type: "WELCOME", DeviceID: sc.device, Cursor: &latest})
+
+	sub := s.hub.Subscribe(user.ID, sc.device)
+	defer s.hub.Unsubscribe(sub)
+	go sc.deliver(ctx, sub.Wake)
+	sc.read(ctx)
+}
+
+// readHello waits for HELLO.
+func (sc *syncConn) readHello() (wsMessage, bool) {
+	_ = sc.ws.SetReadDeadline(time.Now().Add(wsHelloTimeout))
+	for {
+		var m wsMessage
+		if !sc.readMessage(&m) {
+			return m, false
+		}
+		if m.Type != "HELLO" {
+			sc.send(errorMessage("hello_first", "send HELLO {device_id, cursor} first"))
+			continue
+		}
+		if !deviceIDPattern.MatchString(m.DeviceID) || (m.Cursor != nil && *m.Cursor < 0) || len(m.Name) > 100 {
+			sc.send(errorMessage("bad_hello", "HELLO needs a device_id of 1 to 100 letters, digits or . _ : - and a cursor ≥ 0"))
+			continue
+		}
+		return m, true
+	}
+}
+
+// readMessage reads one JSON message; a malformed one is answered with ERROR. false: the
+// connection is done.
+func (sc *syncConn) readMessage(m *wsMessage) bool {
+	for {
+		kind, data, err := sc.ws.ReadMessage()
+		if err != nil {
+			return false
+		}
+		if kind != websocket.TextMessage || json.Unmarshal(data, m) != nil || m.Type == "" {
+			sc.send(errorMessage("malformed", "messages are JSON objects with a type; see docs/sync-protocol.md"))
+			continue
+		}
+		return true
+	}
+}
+
+// read serves the client's messages until the connection ends.
+func (sc *syncConn) read(ctx context.Context) {
+	limiter := rate.NewLimiter(wsMessagesPerSec, wsBurst)
+	violations := 0
+	sc.ws.SetPongHandler(func(string) error { return sc.ws.SetReadDeadline(time.Now().Add(wsIdleTimeout)) })
+	for {
+		_ = sc.ws.SetReadDeadline(time.Now().Add(wsIdleTimeout))
+		var m wsMessage
+		if !sc.readMessage(&m) {
+			return
+		}
+		if !limiter.Allow() {
+			if violations++; violations > wsMaxViolations {
+				sc.close(websocket.ClosePolicyViolation, "too many messages")
+				return
+			}
+			sc.send(errorMessage("rate_limited", "too many messages; slow down"))
+			continue
+		}
+		switch m.Type {
+		case "PING":
+			sc.send(wsMessage{Type: "PONG"})
+		case "PUSH":
+			sc.push(ctx, m.Changes)
+		case "HELLO":
+			sc.send(errorMessage("already_hello", "HELLO was already received on this connection"))
+		default:
+			sc.send(errorMessage("unknown_type", "unknown message type "+strings.ToValidUTF8(m.Type, "")))
+		}
+	}
+}
+
+func (sc *syncConn) push(ctx context.Context, raw json.RawMessage) {
+	var changes []syncChange
+	if err := json.Unmarshal(raw, &changes); err != nil || len(changes) == 0 || len(changes) > 100 {
+		sc.send(errorMessage("bad_push", "PUSH carries changes: a list of 1 to 100 changes"))
+		return
+	}
+	for i := range changes {
+		if err := sc.s.validate(&changes[i]); err != nil {
+			sc.send(errorMessage("bad_push", "changes["+strconv.Itoa(i)+"]: "+err.Error()))
+			return
+		}
+	}
+	ack, err := sc.s.applyChanges(ctx, sc.user, sc.device, changes)
+	if err != nil {
+		sc.s.logger.ErrorContext(ctx, "error applying pushed changes", "error", err, "user_id", sc.user.ID)
+		sc.send(errorMessage("internal", "the changes could not be applied; push them again"))
+		return
+	}
+	sc.send(wsMessage{Type: "ACK", Applied: ack.Applied, Conflicts: ack.Conflicts, Cursor: &ack.Cursor})
+}
+
+// deliver sends the user's changes after the connection's cursor whenever woken: first the
+// catch-up as BULK_SYNC pages, then CHANGES. The device's own changes are skipped (its
+// cursor still moves past them).
+func (sc *syncConn) deliver(ctx context.Context, wake <-chan struct{}) {
+	first := true
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sc.closing:
+			return
+		case <-wake:
+		}
+		for {
+			changes, more, err := store.ChangesSince(ctx, sc.s.pool, sc.user.ID, sc.cursor, syncPage)
+			if err != nil {
+				if ctx.Err() == nil {
+					sc.s.logger.WarnContext(ctx, "error reading changes for a socket", "error", err)
+					sc.close(websocket.CloseTryAgainLater, "the server could not read your changes; reconnect")
+				}
+				return
+			}
+			if len(changes) == 0 {
+				break
+			}
+			sc.cursor = changes[len(changes)-1].Seq
+			theirs := changes[:0]
+			for _, c := range changes {
+				if c.DeviceID != sc.device {
+					theirs = append(theirs, c)
+				}
+			}
+			if len(theirs) > 0 || first {
+				data, _ := json.Marshal(theirs)
+				cursor := sc.cursor
+				m := wsMessage{Type: "CHANGES", Changes: data, Cursor: &cursor}
+				if first {
+					m.Type, m.More = "BULK_SYNC", &more
+				}
+				if !sc.send(m) {
+					return
+				}
+			}
+			if !more {
+				break
+			}
+		}
+		first = false
+	}
+}
+
+// send queues a message for the writer; false when the connection is closing. A client too
+// slow to take its messages is disconnected (it catches up from its cursor on reconnect).
+func (sc *syncConn) send(m wsMessage) bool {
+	select {
+	case <-sc.closing:
+		return false
+	default:
+	}
+	select {
+	case sc.out <- m:
+		return true
+	default:
+		sc.close(closeTooSlow, "too far behind; reconnect and resume from your cursor")
+		return false
+	}
+}
+
+func (sc *syncConn) fail(code, message string) {
+	sc.send(errorMessage(code, message))
+	sc.close(websocket.CloseInternalServerErr, message)
+}
+
+// close ends the connection once, with a close frame the writer sends.
+func (sc *syncConn) close(code int, reason string) {
+	sc.once.Do(func() {
+		_ = sc.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		close(sc.closing)
+		_ = sc.ws.SetReadDeadline(time.Now()) // unblocks the reader
+	})
+}
+
+// write is the connection's only writer: queued messages, pings, and the close when the
+// token expires or the server stops.
+func (sc *syncConn) write(ctx context.Context, expires time.Time) {
+	ping := time.NewTicker(wsPingInterval)
+	defer ping.Stop()
+	heartbeat := time.NewTicker(store.DeviceHeartbeat)
+	defer heartbeat.Stop()
+	expiry := time.NewTimer(time.Until(expires))
+	defer expiry.Stop()
+	for {
+		select {
+		case <-sc.closing:
+			return
+		case <-ctx.Done():
+			sc.close(websocket.CloseGoingAway, "the server is restarting; reconnect")
+			return
+		case <-expiry.C:
+			sc.writeJSON(errorMessage("token_expired", "the access token expired; refresh it and reconnect"))
+			sc.close(closeTokenExpired, "token expired")
+			return
+		case <-ping.C:
+			if err := sc.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteTimeout)); err != nil {
+				sc.close(websocket.CloseGoingAway, "")
+				return
+			}
+		case <-heartbeat.C:
+			if sc.device != "" {
+				_ = store.SeeDevice(ctx, sc.s.pool, sc.user.ID, sc.device, "", 0, true)
+			}
+		case m := <-sc.out:
+			if !sc.writeJSON(m) {
+				sc.close(websocket.CloseGoingAway, "")
+				return
+			}
+		}
+	}
+}
+
+func (sc *syncConn) writeJSON(m wsMessage) bool {
+	_ = sc.ws.SetWriteDeadline(time.Now().Add(wsWriteTimeout))
+	return sc.ws.WriteJSON(m) == nil
+}
+
+func errorMessage(code, message string) wsMessage {
+	return wsMessage{Type: "ERROR", Code: code, Message: message}
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Change is one entry of a user's change log.
+type Change struct {
+	Seq      int64           `json:"seq"`
+	Entity   string          `json:"entity"`
+	EntityID string          `json:"id"`
+	Op       string          `json:"op"` // upsert or delete (a tombstone)
+	Version  *int            `json:"version,omitempty"`
+	Data     json.RawMessage `json:"data,omitempty"`
+	Fields   []string        `json:"fields,omitempty"`
+	DeviceID string          `json:"device_id"`
+	ClientTS time.Time       `json:"client_ts"`
+}
+
+// SetChangeOrigin says, for the rest of transaction tx, which device made its changes and
+// when by the device's clock (zero: now); the change log's trigger records both.
+func SetChangeOrigin(ctx context.Context, tx pgx.Tx, deviceID string, clientTS time.Time) error {
+	ts := ""
+	if !clientTS.IsZero() {
+		ts = clientTS.UTC().Format(time.RFC3339Nano)
+	}
+	_, err := tx.Exec(ctx, `SELECT set_config('mirubato.device_id', $1, true), set_config('mirubato.client_ts', $2, true)`, deviceID, ts)
+	if err != nil {
+		return fmt.Errorf("error setting the change's origin: %w", err)
+	}
+	return nil
+}
+
+// ChangesSince returns up to limit of the user's changes after seq, in order, and whether
+// more follow.
+func ChangesSince(ctx context.Context, db DB, userID uuid.UUID, seq int64, limit int) ([]Change, bool, error) {
+	rows, err := db.Query(ctx, `SELECT seq, entity, entity_id, op, version, data, fields, device_id, client_ts
+		FROM sync_changes WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, userID, seq, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("error reading changes: %w", err)
+	}
+	var out []Change
+	var c Change
+	_, err = pgx.ForEachRow(rows, []any{&c.Seq, &c.Entity, &c.EntityID, &c.Op, &c.Version, &c.Data, &c.Fields, &c.DeviceID, &c.ClientTS}, func() error {
+		out = append(out, c)
+		c = Change{}
+		return nil
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("error reading changes: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// ChangeCursor is the user's latest change's seq (0: none yet).
+func ChangeCursor(ctx context.Context, db DB, userID uuid.UUID) (int64, error) {
+	var seq int64
+	err := db.QueryRow(ctx, `SELECT coalesce((SELECT seq FROM sync_cursors WHERE user_id = $1), 0)`, userID).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("error reading the change cursor: %w", err)
+	}
+	return seq, nil
+}
+
+// ChangesOf returns the changes of one entity after a version (all of them for version 0),
+// oldest first: what happened to it since a device last saw it.
+func ChangesOf(ctx context.Context, db DB, userID uuid.UUID, entity, entityID string, afterVersion int) ([]Change, error) {
+	rows, err := db.Query(ctx, `SELECT seq, entity, entity_id, op, version, NULL::jsonb, fields, device_id, client_ts
+		FROM sync_changes WHERE user_id = $1 AND entity = $2 AND entity_id = $3
+			AND (version IS NULL OR version > $4 OR op = 'delete') ORDER BY seq`, userID, entity, entityID, afterVersion)
+	if err != nil {
+		return nil, fmt.Errorf("error reading an entity's changes: %w", err)
+	}
+	var out []Change
+	var c Change
+	_, err = pgx.ForEachRow(rows, []any{&c.Seq, &c.Entity, &c.EntityID, &c.Op, &c.Version, &c.Data, &c.Fields, &c.DeviceID, &c.ClientTS}, func() error {
+		out = append(out, c)
+		c = Change{}
+		return nil
+	})
+	return out, err
+}
+
+// PushedResult returns the stored result of a pushed change already applied (ErrNotFound:
+// not applied yet).
+func PushedResult(ctx context.Context, db DB, userID uuid.UUID, deviceID, clientChangeID string) (json.RawMessage, error) {
+	var r json.RawMessage
+	err := db.QueryRow(ctx, `SELECT result FROM sync_pushes WHERE user_id = $1 AND device_id = $2 AND client_change_id = $3`,
+		userID, deviceID, clientChangeID).Scan(&r)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("error reading a pushed change: %w", err)
+	}
+	return r, nil
+}
+
+// RecordPush keeps a pushed change's result, in the transaction that applied it. false: a
+// concurrent push of the same change got there first (roll back).
+func RecordPush(ctx context.Context, tx pgx.Tx, userID uuid.UUID, deviceID, clientChangeID string, result any) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO sync_pushes (user_id, device_id, client_change_id, result) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, userID, deviceID, clientChangeID, result)
+	if err != nil {
+		return false, fmt.Errorf("error recording a pushed change: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// Device is one of a user's devices.
+type Device struct {
+	DeviceID   string    `json:"device_id"`
+	Name       string    `json:"name"`
+	Cursor     int64     `json:"cursor"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	Connected  bool      `json:"connected"`
+}
+
+// SeeDevice records that a device was seen, with the cursor it has reached (kept when lower
+// than the one known) and whether it has a socket open.
+func SeeDevice(ctx context.Context, db DB, userID uuid.UUID, deviceID, name string, cursor int64, connected bool) error {
+	_, err := db.Exec(ctx, `INSERT INTO sync_devices (user_id, device_id, name, cursor, connected) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen_at = now(), connected = EXCLUDED.connected,
+			name = CASE WHEN EXCLUDED.name = '' THEN sync_devices.name ELSE EXCLUDED.name END,
+			cursor = greatest(sync_devices.cursor, EXCLUDED.cursor)`, userID, deviceID, name, cursor, connected)
+	if err != nil {
+		return fmt.Errorf("error recording a device: %w", err)
+	}
+	return nil
+}
+
+// DeviceHeartbeat is how often a connected device's row is refreshed; a row not refreshed
+// for three of them is a device whose process died without closing it.
+const DeviceHeartbeat = 30 * time.Second
+
+// Devices returns the user's devices, most recently seen first.
+func Devices(ctx context.Context, db DB, userID uuid.UUID) ([]Device, error) {
+	rows, err := db.Query(ctx, `SELECT device_id, name, cursor, last_seen_at,
+			connected AND last_seen_at > now() - interval '90 seconds' FROM sync_devices
+		WHERE user_id = $1 ORDER BY last_seen_at DESC, device_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("error reading devices: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Device])
+}
