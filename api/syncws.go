@@ -236,10 +236,12 @@ func (sc *syncConn) deliver(ctx context.Context, wake <-chan struct{}) {
 				}
 				return
 			}
-			if len(changes) == 0 {
+			if len(changes) == 0 && !first {
 				break
 			}
-			sc.cursor = changes[len(changes)-1].Seq
+			if len(changes) > 0 {
+				sc.cursor = changes[len(changes)-1].Seq
+			}
 			theirs := changes[:0]
 			for _, c := range changes {
 				if c.DeviceID != sc.device {
@@ -261,7 +263,7 @@ func (sc *syncConn) deliver(ctx context.Context, wake <-chan struct{}) {
 				break
 			}
 		}
-		first = false
+		first = false // the catch-up ends with a BULK_SYNC whose more is false, even an empty one
 	}
 }
 
