@@ -290,7 +290,13 @@ func pushEntity[In, Out any](ctx context.Context, s *Server, tx pgx.Tx, userID u
 	case !exists && ch.BaseVersion > 0 && !pushWins:
 		return conflict() // deleted by a newer change
 	case !exists:
-		out, err := r.create(ctx, tx, userID, id, in)
+		var out *Out
+		// In a savepoint: an id taken (by another user's row) must not abort the transaction.
+		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+			var err error
+			out, err = r.create(ctx, sp, userID, id, in)
+			return err
+		})
 		if isUniqueViolation(err) {
 			return res.reject("this id is already taken"), nil
 		}
