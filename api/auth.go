@@ -123,6 +123,11 @@ func (s *Server) limitN(c *fiber.Ctx, key string, n, maxHits int, window time.Du
 		return err
 	}
 	if hits > maxHits {
+		if n > 1 { // a refused batch does not use up what is left of the window
+			if _, err := store.HitN(c.UserContext(), s.pool, key, -n, window, s.now()); err != nil {
+				return err
+			}
+		}
 		retry := s.now().Truncate(window).Add(window).Sub(s.now())
 		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(retry.Seconds())+1))
 		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",

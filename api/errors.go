@@ -4,10 +4,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mirubato/mirubato/internal/ai"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/store"
 )
@@ -62,6 +64,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var apiErr *Error
 	var fe *fiber.Error
 	var details []FieldError
+	var later *ai.RetryLater
 	switch {
 	case errors.As(err, &apiErr):
 		status, code, msg, details = apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Details
@@ -72,6 +75,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			"it was changed since the version you edited (If-Match); reload it and apply your change again"
 	case errors.Is(err, store.ErrBadCursor):
 		status, code, msg = http.StatusBadRequest, "bad_request", "cursor is not one this list gave out; start again without it"
+	case errors.As(err, &later):
+		status, code, msg = http.StatusServiceUnavailable, "unavailable", "the AI service is busy; try again shortly"
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(later.After.Seconds()))))
 	case errors.Is(err, pdf.ErrBusy):
 		status, code, msg = http.StatusServiceUnavailable, "unavailable", pdf.ErrBusy.Error()
 		c.Set(fiber.HeaderRetryAfter, "10")

@@ -399,7 +399,16 @@ func (s *Server) trackUsage(c *fiber.Ctx) error {
 	if err := s.decode(c, &in); err != nil {
 		return err
 	}
-	err := store.CountUsage(c.UserContext(), s.pool, in.Events)
+	// The same event of the same entry counts once per request.
+	seen := map[store.Usage]bool{}
+	events := in.Events[:0]
+	for _, e := range in.Events {
+		if !seen[e] {
+			seen[e] = true
+			events = append(events, e)
+		}
+	}
+	err := store.CountUsage(c.UserContext(), s.pool, events)
 	if errors.Is(err, store.ErrNotFound) {
 		return invalid("an event names an entry that is not in the dictionary; nothing was counted",
 			FieldError{Field: "events", Message: "unknown entry_id"})
@@ -407,7 +416,7 @@ func (s *Server) trackUsage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(http.StatusAccepted).JSON(trackResponse{Counted: len(in.Events)})
+	return c.Status(http.StatusAccepted).JSON(trackResponse{Counted: len(events)})
 }
 
 func requestStatus(job *rivertype.JobRow) definitionRequest {

@@ -229,8 +229,11 @@ func (c *Config) validate() error {
 	if c.DictionaryQualityThreshold < 0 || c.DictionaryQualityThreshold > 1 {
 		bad("DICTIONARY_QUALITY_THRESHOLD", "must be between 0 and 1, got %g", c.DictionaryQualityThreshold)
 	}
-	if c.DictionaryMaxRegenerations < 0 || c.DictionaryMaxRegenerations > 10 {
-		bad("DICTIONARY_MAX_REGENERATIONS", "must be between 0 and 10, got %d", c.DictionaryMaxRegenerations)
+	if c.DictionaryMaxRegenerations < 0 || c.DictionaryMaxRegenerations > 5 {
+		bad("DICTIONARY_MAX_REGENERATIONS", "must be between 0 and 5, got %d", c.DictionaryMaxRegenerations)
+	}
+	if c.DictionaryProvider == "openai" && c.OpenAIModel == "" {
+		bad("OPENAI_MODEL", "must name a model when DICTIONARY_PROVIDER is openai")
 	}
 	if (c.EmbeddingProvider == "openai" || c.DictionaryProvider == "openai") && c.MetadataProvider != "openai" {
 		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -101,6 +101,9 @@ func (o *OpenAI) Define(ctx context.Context, r Request) (Answer, error) {
 		return Answer{}, err
 	}
 	var a answer
+	if strings.Contains(content, `\u0000`) {
+		return Answer{}, fmt.Errorf("%w: a NUL character", ai.ErrInvalidAnswer)
+	}
 	if err := json.Unmarshal([]byte(content), &a); err != nil {
 		return Answer{}, fmt.Errorf("%w: %w", ai.ErrInvalidAnswer, err)
 	}

@@ -44,7 +44,7 @@ type FeedbackSummary struct {
 
 // Feedback is a reader's answer about an entry.
 type Feedback struct {
-	Helpful bool   `json:"helpful"`
+	Helpful *bool  `json:"helpful" validate:"required"`
 	Comment string `json:"comment" validate:"max=2000"`
 }
 
@@ -55,7 +55,7 @@ func PutFeedback(ctx context.Context, db DB, userID, entryID uuid.UUID, f Feedba
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO dictionary_feedback (entry_id, user_id, helpful, comment) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (entry_id, user_id) DO UPDATE SET helpful = EXCLUDED.helpful, comment = EXCLUDED.comment, updated_at = now()`,
-			entryID, userID, f.Helpful, f.Comment)
+			entryID, userID, *f.Helpful, f.Comment)
 		if isForeignKeyViolation(err) {
 			return ErrNotFound
 		}
@@ -107,6 +107,16 @@ type Report struct {
 // ReviewAfterReports readers have reported the version, the entry goes back to review.
 func ReportEntry(ctx context.Context, db DB, userID, entryID uuid.UUID, reason, comment string) (r *Report, created bool, err error) {
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		// The entry's row is locked first: concurrent reports then count each other, and
+		// the version cannot change under them.
+		var version int
+		err := tx.QueryRow(ctx, `SELECT version FROM dictionary_entries WHERE id = $1 FOR UPDATE`, entryID).Scan(&version)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `
 			INSERT INTO dictionary_reports (entry_id, entry_version, user_id, reason, comment)
 			SELECT id, version, $2, $3, $4 FROM dictionary_entries WHERE id = $1
@@ -138,12 +148,13 @@ func ReportEntry(ctx context.Context, db DB, userID, entryID uuid.UUID, reason, 
 }
 
 // UsageEvents are what readers do with entries that is counted.
+// lookup is counted by the server only.
 func UsageEvents() []string { return []string{"lookup", "view", "share", "copy", "audio"} }
 
 // Usage is one counted event.
 type Usage struct {
 	EntryID uuid.UUID `json:"entry_id" validate:"required"`
-	Event   string    `json:"event" validate:"required,oneof=lookup view share copy audio"`
+	Event   string    `json:"event" validate:"required,oneof=view share copy audio"`
 }
 
 // CountUsage adds events to today's counts (UTC). ErrNotFound: an entry is not there; then

@@ -23,6 +23,14 @@ CREATE FUNCTION dictionary_entry_text() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     cfg regconfig := dictionary_ts_config(NEW.lang);
 BEGIN
+    -- A change of the content is a new version, whoever wrote it (so the history keeps
+    -- every text an entry had).
+    IF TG_OP = 'UPDATE' AND NEW.version = OLD.version
+        AND (NEW.term, NEW.type, NEW.source_lang, NEW.definition, NEW.origin)
+            IS DISTINCT FROM (OLD.term, OLD.type, OLD.source_lang, OLD.definition, OLD.origin) THEN
+        NEW.version := OLD.version + 1;
+        NEW.updated_at := now();
+    END IF;
     NEW.names := lower(unaccent(NEW.term || ' ' || coalesce(NEW.definition->>'translation', '')));
     NEW.search := setweight(to_tsvector(cfg, NEW.names), 'A')
         || setweight(to_tsvector(cfg, unaccent(coalesce(NEW.definition->>'concise', ''))), 'B')
@@ -32,7 +40,7 @@ END
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER dictionary_entry_text BEFORE INSERT OR UPDATE OF term, lang, definition ON dictionary_entries
+CREATE TRIGGER dictionary_entry_text BEFORE INSERT OR UPDATE ON dictionary_entries
     FOR EACH ROW EXECUTE FUNCTION dictionary_entry_text();
 UPDATE dictionary_entries SET term = term;
 CREATE INDEX dictionary_entries_search ON dictionary_entries USING gin (search);
@@ -62,15 +70,20 @@ BEGIN
         quality_score, quality_issues, status)
     VALUES (NEW.id, NEW.version, NEW.term, NEW.type, NEW.source_lang, NEW.definition, NEW.origin,
         NEW.quality_score, NEW.quality_issues, NEW.status)
-    ON CONFLICT (entry_id, version) DO UPDATE SET definition = EXCLUDED.definition,
-        quality_score = EXCLUDED.quality_score, quality_issues = EXCLUDED.quality_issues, status = EXCLUDED.status;
+    -- The same version again: its text stays as first written; its review state follows
+    -- the entry (a version sent back to review by readers' reports says so).
+    ON CONFLICT (entry_id, version) DO UPDATE SET quality_score = EXCLUDED.quality_score,
+        quality_issues = EXCLUDED.quality_issues, status = EXCLUDED.status;
     RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER dictionary_entry_version AFTER INSERT OR UPDATE OF version, status ON dictionary_entries
+CREATE TRIGGER dictionary_entry_version AFTER INSERT ON dictionary_entries
     FOR EACH ROW EXECUTE FUNCTION dictionary_entry_version();
+CREATE TRIGGER dictionary_entry_version_update AFTER UPDATE ON dictionary_entries
+    FOR EACH ROW WHEN ((OLD.version, OLD.status, OLD.quality_issues) IS DISTINCT FROM (NEW.version, NEW.status, NEW.quality_issues))
+    EXECUTE FUNCTION dictionary_entry_version();
 INSERT INTO dictionary_entry_versions (entry_id, version, term, type, source_lang, definition, origin,
     quality_score, quality_issues, status, created_at)
 SELECT id, version, term, type, source_lang, definition, origin, quality_score, quality_issues, status, updated_at
@@ -117,6 +130,7 @@ CREATE INDEX dictionary_usage_day ON dictionary_usage (day);
 DROP TABLE dictionary_usage;
 DROP TABLE dictionary_reports;
 DROP TABLE dictionary_feedback;
+DROP TRIGGER dictionary_entry_version_update ON dictionary_entries;
 DROP TRIGGER dictionary_entry_version ON dictionary_entries;
 DROP FUNCTION dictionary_entry_version();
 DROP TABLE dictionary_entry_versions;

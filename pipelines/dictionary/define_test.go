@@ -123,6 +123,16 @@ func TestDefineWithAI(t *testing.T) {
 		require.Equal(t, "published", e.Status)
 	})
 
+	t.Run("a failure while asking again keeps the best answer for review", func(t *testing.T) {
+		fake.SetReplies(aitest.Reply{Status: http.StatusOK, Content: frenchCrescendo(t, true)}, aitest.Reply{Status: http.StatusBadGateway})
+		res := work(t, tw, pool, args("crescendo", "de"), nil)
+		require.Equal(t, river.EventKindJobCompleted, res.EventKind)
+		e, err := store.DictionaryEntryByTerm(ctx, pool, "crescendo", "de")
+		require.NoError(t, err)
+		require.Equal(t, "review", e.Status)
+		require.Contains(t, strings.Join(e.QualityIssues, "; "), "asking again failed")
+	})
+
 	t.Run("429 snoozes for Retry-After", func(t *testing.T) {
 		fake.SetReplies(aitest.Reply{Status: http.StatusTooManyRequests, RetryAfter: "40"})
 		res := work(t, tw, pool, args("legato", "de"), nil)
@@ -147,7 +157,7 @@ func TestDefineWithAI(t *testing.T) {
 		requireRetried(t, res.Job)
 		res = work(t, tw, pool, dictionary.DefineArgs{}, res.Job)
 		require.Equal(t, rivertype.JobStateCancelled, res.Job.State)
-		require.Contains(t, res.Job.Errors[len(res.Job.Errors)-1].Error, "gave up after 3 malformed answers")
+		require.Contains(t, res.Job.Errors[len(res.Job.Errors)-1].Error, "gave up after 3 attempts, the last one a malformed answer")
 		_, err := store.DictionaryEntryByTerm(ctx, pool, "tenuto", "fr")
 		require.ErrorIs(t, err, store.ErrNotFound, "nothing half-written")
 	})

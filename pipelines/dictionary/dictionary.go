@@ -53,8 +53,9 @@ type DefineArgs struct {
 	Term    string `json:"term"`
 	TermKey string `json:"term_key" river:"unique"`
 	Lang    string `json:"lang" river:"unique"`
-	// Regenerate writes the definition again even if the entry is there (an editor asked).
-	Regenerate bool `json:"regenerate,omitempty"`
+	// Regenerate writes the definition again even if the entry is there (an admin asked); a
+	// regeneration is a job of its own beside an unfinished ordinary one.
+	Regenerate bool `json:"regenerate,omitempty" river:"unique"`
 }
 
 // Kind implements river.JobArgs.
@@ -140,6 +141,14 @@ type DefineWorker struct {
 	model     string
 }
 
+// callTimeout bounds one call to the provider (ai.Config's default).
+const callTimeout = time.Minute
+
+// Timeout implements river.Worker: room for every try of the rubric's loop.
+func (w *DefineWorker) Timeout(*river.Job[DefineArgs]) time.Duration {
+	return time.Duration(w.quality.MaxRegenerations+1)*(callTimeout+15*time.Second) + 30*time.Second
+}
+
 // NewDefineWorker returns the worker; model is the current embedding model ("": none).
 func NewDefineWorker(pool *pgxpool.Pool, c define.Completer, q Quality, model string) *DefineWorker {
 	return &DefineWorker{pool: pool, completer: c, quality: q, model: model}
@@ -160,8 +169,14 @@ func (w *DefineWorker) Work(ctx context.Context, job *river.Job[DefineArgs]) err
 	var bestQ define.Quality
 	for try := 0; try <= w.quality.MaxRegenerations; try++ {
 		answer, err := w.completer.Define(ctx, req)
-		if err != nil {
+		if err != nil && try == 0 {
 			return providerError(job.JobRow, err)
+		}
+		if err != nil {
+			// A later try failed: the best answer so far is kept, for review.
+			bestQ.Issues = append(bestQ.Issues, "asking again failed: "+err.Error())
+			bestQ.Score = min(bestQ.Score, w.quality.Threshold-0.001)
+			break
 		}
 		q := define.Assess(req, answer)
 		if try == 0 || q.Score > bestQ.Score {
@@ -208,12 +223,18 @@ func providerError(job *rivertype.JobRow, err error) error {
 	var later *ai.RetryLater
 	switch {
 	case errors.As(err, &later) && time.Since(job.CreatedAt) < maxSnoozing:
-		return river.JobSnooze(max(later.After, time.Second)) // a snooze uses no attempt
+		return river.JobSnooze(snooze(job, later)) // a snooze uses no attempt
 	case errors.Is(err, define.ErrCannotDefine):
 		return river.JobCancel(err)
 	case errors.Is(err, ai.ErrInvalidAnswer) && job.Attempt >= malformedAttempts:
-		return river.JobCancel(fmt.Errorf("gave up after %d malformed answers: %w", job.Attempt, err))
+		return river.JobCancel(fmt.Errorf("gave up after %d attempts, the last one a malformed answer: %w", job.Attempt, err))
 	default:
 		return err
 	}
+}
+
+// snooze is how long to wait for a service that answered 429: its Retry-After, at least a
+// second, and not past the job's maxSnoozing.
+func snooze(job *rivertype.JobRow, later *ai.RetryLater) time.Duration {
+	return max(time.Second, min(later.After, maxSnoozing-time.Since(job.CreatedAt)))
 }

@@ -53,6 +53,16 @@ func TestSeed(t *testing.T) {
 	e, err = store.DictionaryEntryByTerm(ctx, tx, "allegro", "en")
 	require.NoError(t, err)
 	require.Equal(t, "edited", e.Definition.Concise)
+	require.Equal(t, 2, e.Version, "a change of the text is a new version, whoever wrote it")
+	_, err = tx.Exec(ctx, `UPDATE dictionary_entries SET status = 'review' WHERE term_key = 'allegro'`)
+	require.NoError(t, err)
+	versions, err = store.EntryVersions(ctx, tx, e.ID)
+	require.NoError(t, err)
+	require.Len(t, versions, 2)
+	require.Equal(t, "review", versions[0].Status)
+	require.Equal(t, "edited", versions[0].Definition.Concise)
+	allegro, _ := g.Lookup("allegro")
+	require.Equal(t, allegro.Concise, versions[1].Definition.Concise, "the first text is kept")
 }
 
 // TestOneJobPerTerm: a hundred requests at once for one term and language make one job; the

@@ -143,7 +143,7 @@ func (w *EmbedWorker) Work(ctx context.Context, job *river.Job[EmbedArgs]) error
 	var later *ai.RetryLater
 	switch {
 	case errors.As(err, &later) && time.Since(job.CreatedAt) < maxSnoozing:
-		return river.JobSnooze(max(later.After, time.Second)) // the service's rate limit
+		return river.JobSnooze(snooze(job.JobRow, later)) // the service's rate limit
 	case err != nil:
 		return err
 	}
