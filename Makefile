@@ -21,6 +21,7 @@ help:
 	@echo "make bench-api    GET /api/logbook/entries latency at 1,000 req/s against a bare Fiber handler"
 	@echo "make bench-split  score splitting against qpdf and MuPDF, and upload-to-ready time"
 	@echo "make bench-search semantic search: HNSW against an exact scan, recall@10 (100,000 vectors)"
+	@echo "make bench-sync   push-to-other-device latency, 1,000 sockets on 2 api processes, against a WebSocket echo"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
 .PHONY: setup
@@ -75,6 +76,10 @@ bench-split: setup
 .PHONY: bench-search
 bench-search: setup
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/search
+
+.PHONY: bench-sync
+bench-sync: setup build
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/sync -bin $(BIN)
 
 .PHONY: cluster
 cluster: setup build

@@ -185,8 +185,9 @@ func DeleteUser(ctx context.Context, db DB, id uuid.UUID) error {
 }
 
 // Prune deletes what has expired: sign-in links and refresh tokens a day past expiry,
-// idempotency keys older than a day, rate-limit windows older than a day. It returns the
-// number of rows deleted.
+// idempotency keys older than a day, rate-limit windows older than a day, pushed sync changes'
+// ids after 30 days (a device retrying a push longer than that applies it again). It returns
+// the number of rows deleted.
 func Prune(ctx context.Context, db DB, now time.Time) (int64, error) {
 	var total int64
 	for _, q := range []string{
@@ -194,6 +195,7 @@ func Prune(ctx context.Context, db DB, now time.Time) (int64, error) {
 		`DELETE FROM refresh_tokens WHERE expires_at < $1::timestamptz - interval '1 day'`,
 		`DELETE FROM idempotency_keys WHERE created_at < $1::timestamptz - interval '1 day'`,
 		`DELETE FROM rate_limits WHERE window_start < $1::timestamptz - interval '1 day'`,
+		`DELETE FROM sync_pushes WHERE created_at < $1::timestamptz - interval '30 days'`,
 	} {
 		tag, err := db.Exec(ctx, q, now)
 		if err != nil {

@@ -20,7 +20,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -35,6 +34,7 @@ import (
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/ops/bench/benchdb"
+	"github.com/mirubato/mirubato/ops/bench/benchproc"
 )
 
 var path = envOr("BENCH_PATH", "/api/logbook/entries?limit=50")
@@ -110,7 +110,7 @@ func run(ctx context.Context, bin string, rate, seconds, entries int) error {
 		return err
 	}
 
-	oursURL, stopOurs, err := start(ctx, exec.CommandContext(ctx, bin, "api"), "DATABASE_URL="+dbURL,
+	oursURL, stopOurs, err := benchproc.Start(ctx, exec.CommandContext(ctx, bin, "api"), "DATABASE_URL="+dbURL,
 		"MIRUBATO_ENV=development", "AUTH_SECRET="+secret, "LOG_LEVEL=warn")
 	if err != nil {
 		return fmt.Errorf("error starting %s (make build first): %w", bin, err)
@@ -135,7 +135,7 @@ func run(ctx context.Context, bin string, rate, seconds, entries int) error {
 	if err != nil {
 		return err
 	}
-	bareURL, stopBare, err := start(ctx, exec.CommandContext(ctx, self, "-serve-baseline", bodyFile.Name()))
+	bareURL, stopBare, err := benchproc.Start(ctx, exec.CommandContext(ctx, self, "-serve-baseline", bodyFile.Name()))
 	if err != nil {
 		return err
 	}
@@ -176,46 +176,6 @@ func run(ctx context.Context, bin string, rate, seconds, entries int) error {
 	}
 	fmt.Println(string(out))
 	return nil
-}
-
-// start runs a server process on a free loopback port (PORT) and waits for its /readyz.
-// Its stdin is a pipe: closing it tells the baseline to stop; ours stops on SIGINT.
-func start(ctx context.Context, cmd *exec.Cmd, env ...string) (string, func(), error) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	_ = ln.Close()
-	cmd.Env = append(append(os.Environ(), env...), fmt.Sprintf("PORT=%d", port))
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop := func() {
-		_ = stdin.Close()
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-	}
-	u := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u+"/readyz", http.NoBody)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return u, stop, nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	stop()
-	return "", nil, fmt.Errorf("%s did not become ready", cmd.Path)
 }
 
 // serveBaseline serves the body from memory on $PORT until its stdin closes.
