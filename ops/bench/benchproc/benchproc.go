@@ -51,4 +51,3 @@ func Start(ctx context.Context, cmd *exec.Cmd, env ...string) (string, func(), e
 	stop()
 	return "", nil, fmt.Errorf("%s did not become ready", cmd.Path)
 }
-
