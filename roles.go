@@ -194,7 +194,7 @@ func runAPI(ctx context.Context, environ []string, stderr io.Writer) error {
 	if err := migrations.Check(ctx, e.pool); err != nil {
 		return err
 	}
-	client, err := workers.NewInsertOnly(e.pool, e.logger)
+	client, err := workers.NewInsertOnly(e.pool, e.logger, e.cfg.RiverFetchCooldown)
 	if err != nil {
 		return err
 	}

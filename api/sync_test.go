@@ -371,3 +371,25 @@ func TestSyncAcrossProcesses(t *testing.T) {
 	require.Equal(t, "CHANGES", m.Type)
 	require.Contains(t, string(m.Changes[0].Data), "through B")
 }
+
+// TestSyncAfterDatabaseRestart: the process's listener reconnects after the database
+// connection is cut, and a change made afterwards still reaches the other device.
+func TestSyncAfterDatabaseRestart(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	startFanout(t, b) // on the direct pool: the workers' connections are not cut
+	_, tok := b.user(t, "restart@example.com")
+	phone, _ := connect(t, b, tok, "phone", 0)
+	b.proxy.Down()
+	time.Sleep(200 * time.Millisecond)
+	b.proxy.Up()
+	require.Eventually(t, func() bool {
+		resp, _ := b.call(t, "GET", "/api/sync/status", tok, nil, nil)
+		return resp.StatusCode == http.StatusOK
+	}, 10*time.Second, 50*time.Millisecond)
+	resp, data := b.call(t, "POST", "/api/logbook/entries", tok, logbookBody("after the restart"), nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+	m := phone.next(t)
+	require.Equal(t, "CHANGES", m.Type, "%+v", m)
+	require.Contains(t, string(m.Changes[0].Data), "after the restart")
+}

@@ -106,8 +106,11 @@ func New(pool *pgxpool.Pool, cfg Config, logger *slog.Logger, m *metrics.Metrics
 }
 
 // NewInsertOnly returns a River client that only inserts jobs (the API process).
-func NewInsertOnly(pool *pgxpool.Pool, logger *slog.Logger) (*Client, error) {
-	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})
+// fetchCooldown also spaces its insert notifications per queue (River's default, 100 ms,
+// would leave jobs inserted in between waiting for the workers' next poll); 0 means River's
+// default.
+func NewInsertOnly(pool *pgxpool.Pool, logger *slog.Logger, fetchCooldown time.Duration) (*Client, error) {
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, FetchCooldown: fetchCooldown})
 	if err != nil {
 		return nil, fmt.Errorf("error creating the River client: %w", err)
 	}

@@ -291,7 +291,7 @@ func TestKilledWorkerProcess(t *testing.T) {
 	b := setup(t)
 	pool := b.pool
 
-	inserter, err := workers.NewInsertOnly(pool, dbtest.Logger(t))
+	inserter, err := workers.NewInsertOnly(pool, dbtest.Logger(t), 0)
 	require.NoError(t, err)
 	res, err := inserter.Insert(ctx, blockArgs{}, nil)
 	require.NoError(t, err)

@@ -96,7 +96,7 @@ func run(ctx context.Context, jobs, rounds int, reference bool) error {
 		JobTimeout:           cfg.RiverJobTimeout,
 		RescueStuckJobsAfter: cfg.RiverRescueStuckAfter,
 	}
-	inserter, err := workers.NewInsertOnly(pool, logger)
+	inserter, err := workers.NewInsertOnly(pool, logger, 0)
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,7 @@ type result struct {
 
 func main() {
 	users := flag.Int("users", 500, "users, with two connected devices each")
-	rate := flag.Int("rate", 200, "pushes per second")
+	rate := flag.Int("rate", 100, "pushes per second")
 	seconds := flag.Int("seconds", 10, "seconds of load")
 	bin := flag.String("bin", "bin/mirubato", "the mirubato binary (make build)")
 	flag.Parse()
