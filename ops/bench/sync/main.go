@@ -154,7 +154,7 @@ func run(ctx context.Context, bin string, users, rate, seconds int) error {
 		p.laptop.ws.Close()
 	}
 
-	echo, err := echoFloor(rate, seconds)
+	echo, err := echoFloor(ctx, rate, seconds)
 	if err != nil {
 		return err
 	}
@@ -259,8 +259,9 @@ func load(pairs []*pair, rate, seconds int, mu *sync.Mutex, sent map[string]time
 }
 
 // echoFloor measures a bare WebSocket echo round trip on loopback at the same rate.
-func echoFloor(rate, seconds int) ([]float64, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func echoFloor(ctx context.Context, rate, seconds int) ([]float64, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
