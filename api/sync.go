@@ -80,6 +80,8 @@ type syncChange struct {
 	// a conflict is then resolved field by field.
 	Fields []string        `json:"fields,omitempty" validate:"max=50,dive,max=100"`
 	Data   json.RawMessage `json:"data,omitempty" swaggertype:"object"`
+
+	device string // the pushing device (the connection's, not the message's)
 }
 
 // pushResult is what became of a pushed change.
@@ -142,6 +144,7 @@ func (s *Server) applyChange(ctx context.Context, user *store.User, device strin
 			return err
 		}
 		var err error
+		ch.device = device
 		if result, err = s.applyOne(ctx, tx, user, ch); err != nil {
 			return err
 		}
@@ -390,12 +393,13 @@ func syncInput[In, Out any](ctx context.Context, s *Server, userID uuid.UUID, da
 	return &in, ""
 }
 
-// newer: the push was made after change c, by (client timestamp, device id).
+// newer: the push was made after change c, by (client timestamp, device id): at the same
+// instant the greater device id wins, so every server decides the same way.
 func newer(ch *syncChange, c store.Change) bool {
 	if !ch.ClientTS.Equal(c.ClientTS) {
 		return ch.ClientTS.After(c.ClientTS)
 	}
-	return false // same instant: the change already applied stays (deterministic on every server)
+	return ch.device > c.DeviceID
 }
 
 func isUniqueViolation(err error) bool {

@@ -230,6 +230,10 @@ func TestTwoDevicesEditOneEntry(t *testing.T) {
 	require.Equal(t, "conflict", conflicts[0].Status)
 	require.Contains(t, string(conflicts[0].State), `"notes":"phone notes"`)
 
+	// At the same instant, the greater device id wins: "laptop" < "phone".
+	_, conflicts = push(t, b, tok, "laptop", change("l0", id, 1, t0.Add(20*time.Second), []string{"notes"}, logbookBody("tie")))
+	require.Equal(t, "conflict", conflicts[0].Status)
+
 	// An older edit of notes and duration: duration (untouched by the phone) is kept, notes lost.
 	laptopEdit["duration_minutes"] = 45
 	applied, _ = push(t, b, tok, "laptop", change("l2", id, 1, t0.Add(15*time.Second), []string{"notes", "duration_minutes"}, laptopEdit))
