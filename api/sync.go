@@ -132,6 +132,8 @@ func (s *Server) applyChanges(ctx context.Context, user *store.User, device stri
 }
 
 func (s *Server) applyChange(ctx context.Context, user *store.User, device string, ch *syncChange) (pushResult, error) {
+	// PostgreSQL keeps microseconds: the push is compared with stored times as it will be stored.
+	ch.ClientTS = ch.ClientTS.Truncate(time.Microsecond)
 	if stored, err := store.PushedResult(ctx, s.pool, user.ID, device, ch.ClientChangeID); err == nil {
 		var r pushResult
 		return r, json.Unmarshal(stored, &r)
@@ -453,7 +455,7 @@ func (s *Server) syncPull(c *fiber.Ctx) error {
 		if !deviceIDPattern.MatchString(device) {
 			return invalid("device_id must be 1 to 100 letters, digits or . _ : -", FieldError{Field: "device_id", Message: "not a device id"})
 		}
-		if err := store.SeeDevice(ctx, s.pool, user.ID, device, "", int64(since), false); err != nil {
+		if err := store.SeeDevice(ctx, s.pool, user.ID, device, "", int64(since)); err != nil {
 			return err
 		}
 	}

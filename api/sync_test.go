@@ -119,6 +119,7 @@ func TestSyncOverREST(t *testing.T) {
 	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
 	entry := decodeAs[store.LogbookEntry](t, data)
 	body := logbookBody("scales and arpeggios")
+	body["practiced_at"] = entry.PracticedAt.UTC().Format(time.RFC3339) // only the notes change
 	resp, data = b.call(t, "PUT", "/api/logbook/entries/"+entry.ID.String(), tok, body, phone)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 	resp, _ = b.call(t, "DELETE", "/api/logbook/entries/"+entry.ID.String(), tok, nil, nil)

@@ -12,6 +12,7 @@ import (
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 	"golang.org/x/time/rate"
 
 	"github.com/mirubato/mirubato/internal/store"
@@ -77,6 +78,7 @@ type syncConn struct {
 	s       *Server
 	ws      *fws.Conn
 	user    *store.User
+	id      uuid.UUID // the connection's, for presence
 	device  string
 	cursor  int64 // the last change sent (or, before the catch-up, the device's own)
 	out     chan wsMessage
@@ -87,7 +89,7 @@ type syncConn struct {
 func (s *Server) syncSocket(ws *fws.Conn) {
 	user, _ := ws.Locals("user").(*store.User)
 	expires, _ := ws.Locals("token_expires").(time.Time)
-	sc := &syncConn{s: s, ws: ws, user: user, out: make(chan wsMessage, wsQueue), closing: make(chan struct{})}
+	sc := &syncConn{s: s, ws: ws, user: user, id: uuid.New(), out: make(chan wsMessage, wsQueue), closing: make(chan struct{})}
 	ws.SetReadLimit(wsMaxMessage)
 	ctx, cancel := context.WithCancel(s.liveCtx)
 	defer cancel()
@@ -105,13 +107,15 @@ func (s *Server) syncSocket(ws *fws.Conn) {
 	if hello.Cursor != nil {
 		sc.cursor = *hello.Cursor
 	}
-	if err := store.SeeDevice(ctx, s.pool, user.ID, sc.device, hello.Name, sc.cursor, true); err != nil {
+	if err := store.SeeDevice(ctx, s.pool, user.ID, sc.device, hello.Name, sc.cursor); err != nil {
 		sc.fail("internal", "something went wrong on our side; reconnect later")
 		return
 	}
-	defer func() {
-		_ = store.SeeDevice(context.WithoutCancel(ctx), s.pool, user.ID, sc.device, "", 0, false)
-	}()
+	if err := store.OpenConnection(ctx, s.pool, sc.id, user.ID, sc.device); err != nil {
+		sc.fail("internal", "something went wrong on our side; reconnect later")
+		return
+	}
+	defer func() { _ = store.CloseConnection(context.WithoutCancel(ctx), s.pool, sc.id) }()
 	latest, err := store.ChangeCursor(ctx, s.pool, user.ID)
 	if err != nil {
 		sc.fail("internal", "something went wrong on our side; reconnect later")
@@ -324,9 +328,7 @@ func (sc *syncConn) write(ctx context.Context, expires time.Time) {
 				return
 			}
 		case <-heartbeat.C:
-			if sc.device != "" {
-				_ = store.SeeDevice(ctx, sc.s.pool, sc.user.ID, sc.device, "", 0, true)
-			}
+			_ = store.RefreshConnection(ctx, sc.s.pool, sc.id)
 		case m := <-sc.out:
 			if !sc.writeJSON(m) {
 				sc.close(websocket.CloseGoingAway, "")

@@ -128,27 +128,58 @@ type Device struct {
 }
 
 // SeeDevice records that a device was seen, with the cursor it has reached (kept when lower
-// than the one known) and whether it has a socket open.
-func SeeDevice(ctx context.Context, db DB, userID uuid.UUID, deviceID, name string, cursor int64, connected bool) error {
-	_, err := db.Exec(ctx, `INSERT INTO sync_devices (user_id, device_id, name, cursor, connected) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen_at = now(), connected = EXCLUDED.connected,
+// than the one known).
+func SeeDevice(ctx context.Context, db DB, userID uuid.UUID, deviceID, name string, cursor int64) error {
+	_, err := db.Exec(ctx, `INSERT INTO sync_devices (user_id, device_id, name, cursor) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen_at = now(),
 			name = CASE WHEN EXCLUDED.name = '' THEN sync_devices.name ELSE EXCLUDED.name END,
-			cursor = greatest(sync_devices.cursor, EXCLUDED.cursor)`, userID, deviceID, name, cursor, connected)
+			cursor = greatest(sync_devices.cursor, EXCLUDED.cursor)`, userID, deviceID, name, cursor)
 	if err != nil {
 		return fmt.Errorf("error recording a device: %w", err)
 	}
 	return nil
 }
 
-// DeviceHeartbeat is how often a connected device's row is refreshed; a row not refreshed
-// for three of them is a device whose process died without closing it.
+// DeviceHeartbeat is how often an open socket's row is refreshed; a row not refreshed for
+// three of them was left by a process that died.
 const DeviceHeartbeat = 30 * time.Second
 
-// Devices returns the user's devices, most recently seen first.
+// OpenConnection records a device's open socket (the device must have been seen).
+func OpenConnection(ctx context.Context, db DB, id, userID uuid.UUID, deviceID string) error {
+	_, err := db.Exec(ctx, `INSERT INTO sync_connections (id, user_id, device_id) VALUES ($1, $2, $3)`, id, userID, deviceID)
+	if err != nil {
+		return fmt.Errorf("error recording a connection: %w", err)
+	}
+	return nil
+}
+
+// RefreshConnection keeps an open socket's row fresh, and its device's last_seen_at.
+func RefreshConnection(ctx context.Context, db DB, id uuid.UUID) error {
+	_, err := db.Exec(ctx, `WITH c AS (UPDATE sync_connections SET last_seen_at = now() WHERE id = $1 RETURNING user_id, device_id)
+		UPDATE sync_devices d SET last_seen_at = now() FROM c WHERE d.user_id = c.user_id AND d.device_id = c.device_id`, id)
+	if err != nil {
+		return fmt.Errorf("error refreshing a connection: %w", err)
+	}
+	return nil
+}
+
+// CloseConnection forgets a closed socket.
+func CloseConnection(ctx context.Context, db DB, id uuid.UUID) error {
+	_, err := db.Exec(ctx, `WITH c AS (DELETE FROM sync_connections WHERE id = $1 RETURNING user_id, device_id)
+		UPDATE sync_devices d SET last_seen_at = now() FROM c WHERE d.user_id = c.user_id AND d.device_id = c.device_id`, id)
+	if err != nil {
+		return fmt.Errorf("error forgetting a connection: %w", err)
+	}
+	return nil
+}
+
+// Devices returns the user's devices, most recently seen first; connected: with a socket
+// open (a fresh connection row).
 func Devices(ctx context.Context, db DB, userID uuid.UUID) ([]Device, error) {
-	rows, err := db.Query(ctx, `SELECT device_id, name, cursor, last_seen_at,
-			connected AND last_seen_at > now() - interval '90 seconds' FROM sync_devices
-		WHERE user_id = $1 ORDER BY last_seen_at DESC, device_id`, userID)
+	rows, err := db.Query(ctx, `SELECT d.device_id, d.name, d.cursor, d.last_seen_at,
+			EXISTS (SELECT 1 FROM sync_connections c WHERE c.user_id = d.user_id AND c.device_id = d.device_id
+				AND c.last_seen_at > now() - 3 * $2::interval)
+		FROM sync_devices d WHERE d.user_id = $1 ORDER BY d.last_seen_at DESC, d.device_id`, userID, DeviceHeartbeat)
 	if err != nil {
 		return nil, fmt.Errorf("error reading devices: %w", err)
 	}

@@ -43,10 +43,20 @@ CREATE TABLE sync_devices (
     device_id    text NOT NULL CHECK (length(device_id) BETWEEN 1 AND 100),
     name         text NOT NULL DEFAULT '',
     cursor       bigint NOT NULL DEFAULT 0,
-    connected    boolean NOT NULL DEFAULT false, -- a socket is open (refreshed every 30 s)
     last_seen_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, device_id)
 );
+
+-- Open sockets, one row each, refreshed every 30 s while open and deleted when closed (a row
+-- left by a process that died goes stale): a device is connected while it has a fresh one.
+CREATE TABLE sync_connections (
+    id           uuid PRIMARY KEY,
+    user_id      uuid NOT NULL,
+    device_id    text NOT NULL,
+    last_seen_at timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (user_id, device_id) REFERENCES sync_devices ON DELETE CASCADE
+);
+CREATE INDEX sync_connections_device ON sync_connections (user_id, device_id);
 
 -- +goose StatementBegin
 CREATE FUNCTION sync_record() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -134,6 +144,7 @@ DROP TRIGGER sync_record ON goals;
 DROP TRIGGER sync_record ON repertoire_items;
 DROP TRIGGER sync_record ON logbook_entries;
 DROP FUNCTION sync_record();
+DROP TABLE sync_connections;
 DROP TABLE sync_devices;
 DROP TABLE sync_pushes;
 DROP TABLE sync_changes;
