@@ -107,7 +107,7 @@ func (s *Server) importAccount(c *fiber.Ctx) error {
 		if err := s.checkImported(where, g.ID, &goals[i]); err != nil {
 			return err
 		}
-		if err := s.goalResource().check(c.UserContext(), s, uuid.Nil, &goals[i]); err != nil {
+		if err := s.goalResource().check(c.UserContext(), s, s.db(c), uuid.Nil, &goals[i]); err != nil {
 			return prefixed(where, err)
 		}
 		for j, p := range g.Progress {

@@ -27,7 +27,8 @@ type resource[In, Out any] struct {
 	// bodyVersion is the version the client sent in the body, if any.
 	bodyVersion func(*In) *int
 	// check validates what the validate tags cannot (dates, references to other rows).
-	check func(ctx context.Context, s *Server, userID uuid.UUID, in *In) error
+	// It reads through db: the request's transaction on synced routes.
+	check func(ctx context.Context, s *Server, db store.DB, userID uuid.UUID, in *In) error
 }
 
 func (r *resource[In, Out]) read(s *Server, c *fiber.Ctx) (*In, error) {
@@ -36,7 +37,7 @@ func (r *resource[In, Out]) read(s *Server, c *fiber.Ctx) (*In, error) {
 		return nil, err
 	}
 	if r.check != nil {
-		if err := r.check(c.UserContext(), s, currentUser(c).ID, &in); err != nil {
+		if err := r.check(c.UserContext(), s, s.db(c), currentUser(c).ID, &in); err != nil {
 			return nil, err
 		}
 	}
@@ -143,11 +144,11 @@ func (s *Server) logbookResource() *resource[store.LogbookInput, store.LogbookEn
 		id:          func(e *store.LogbookEntry) uuid.UUID { return e.ID },
 		version:     func(e *store.LogbookEntry) int { return e.Version },
 		bodyVersion: func(in *store.LogbookInput) *int { return in.Version },
-		check: func(ctx context.Context, s *Server, userID uuid.UUID, in *store.LogbookInput) error {
+		check: func(ctx context.Context, s *Server, db store.DB, userID uuid.UUID, in *store.LogbookInput) error {
 			if err := s.checkPracticedAt(in.PracticedAt); err != nil {
 				return err
 			}
-			return checkGoalLinks(ctx, s.pool, userID, in.GoalIDs)
+			return checkGoalLinks(ctx, db, userID, in.GoalIDs)
 		},
 	}
 }
@@ -170,7 +171,7 @@ func (s *Server) goalResource() *resource[store.GoalInput, store.Goal] {
 		id:          func(e *store.Goal) uuid.UUID { return e.ID },
 		version:     func(e *store.Goal) int { return e.Version },
 		bodyVersion: func(in *store.GoalInput) *int { return in.Version },
-		check: func(_ context.Context, s *Server, _ uuid.UUID, in *store.GoalInput) error {
+		check: func(_ context.Context, s *Server, _ store.DB, _ uuid.UUID, in *store.GoalInput) error {
 			if in.DueDate != nil && (in.DueDate.Before(earliest) || in.DueDate.After(s.now().AddDate(100, 0, 0))) {
 				return invalid("due_date must be between 1900 and a hundred years from now",
 					FieldError{Field: "due_date", Message: "out of range"})

@@ -145,6 +145,11 @@ func (s *Server) applyChange(ctx context.Context, user *store.User, device strin
 		if err := store.SetChangeOrigin(ctx, tx, device, ch.ClientTS); err != nil {
 			return err
 		}
+		// One push of a user at a time: what a push reads (the entity, its changes, the
+		// preferences) cannot change before it writes.
+		if err := store.LockChanges(ctx, tx, user.ID); err != nil {
+			return err
+		}
 		var err error
 		ch.device = device
 		if result, err = s.applyOne(ctx, tx, user, ch); err != nil {
@@ -190,6 +195,7 @@ func (s *Server) applyOne(ctx context.Context, tx pgx.Tx, user *store.User, ch *
 		if err != nil {
 			return res.reject("id must be a score's id"), nil
 		}
+		res.ID = id.String()
 		err = store.SetFavorite(ctx, tx, user.ID, id, ch.Op == "upsert")
 		if errors.Is(err, store.ErrNotFound) {
 			return res.reject("no such score"), nil
@@ -239,6 +245,7 @@ func pushEntity[In, Out any](ctx context.Context, s *Server, tx pgx.Tx, userID u
 	if err != nil {
 		return res.reject("id must be a UUID"), nil
 	}
+	ch.ID, res.ID = id.String(), id.String() // as the change log writes it (lower case)
 	current, err := r.get(ctx, tx, userID, id)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return res, err
@@ -287,7 +294,7 @@ func pushEntity[In, Out any](ctx context.Context, s *Server, tx pgx.Tx, userID u
 		return conflict()
 	}
 
-	in, problem := syncInput(ctx, s, userID, ch.Data, r)
+	in, problem := syncInput(ctx, s, tx, userID, ch.Data, r)
 	if problem != "" {
 		return res.reject(problem), nil
 	}
@@ -363,7 +370,7 @@ func pushEntity[In, Out any](ctx context.Context, s *Server, tx pgx.Tx, userID u
 	if err != nil {
 		return res, err
 	}
-	if in, problem = syncInput(ctx, s, userID, data, r); problem != "" {
+	if in, problem = syncInput(ctx, s, tx, userID, data, r); problem != "" {
 		return res.reject(problem), nil
 	}
 	out, err := r.update(ctx, tx, userID, id, in, nil)
@@ -379,7 +386,7 @@ func pushEntity[In, Out any](ctx context.Context, s *Server, tx pgx.Tx, userID u
 
 // syncInput decodes and checks a pushed entity as its REST endpoint would; problem says
 // what is wrong with it.
-func syncInput[In, Out any](ctx context.Context, s *Server, userID uuid.UUID, data json.RawMessage, r *resource[In, Out]) (*In, string) {
+func syncInput[In, Out any](ctx context.Context, s *Server, db store.DB, userID uuid.UUID, data json.RawMessage, r *resource[In, Out]) (*In, string) {
 	var in In
 	if len(data) == 0 || json.Unmarshal(data, &in) != nil {
 		return nil, "data must be the entity as a JSON object"
@@ -388,7 +395,7 @@ func syncInput[In, Out any](ctx context.Context, s *Server, userID uuid.UUID, da
 		return nil, err.Error()
 	}
 	if r.check != nil {
-		if err := r.check(ctx, s, userID, &in); err != nil {
+		if err := r.check(ctx, s, db, userID, &in); err != nil {
 			return nil, err.Error()
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -231,6 +232,10 @@ func TestTwoDevicesEditOneEntry(t *testing.T) {
 	require.Equal(t, "conflict", conflicts[0].Status)
 	require.Contains(t, string(conflicts[0].State), `"notes":"phone notes"`)
 
+	// The same id in capitals is the same entity (iOS writes UUIDs so).
+	_, conflicts = push(t, b, tok, "laptop", change("l1b", strings.ToUpper(id), 1, t0.Add(10*time.Second), []string{"notes"}, laptopEdit))
+	require.Equal(t, "conflict", conflicts[0].Status)
+
 	// At the same instant, the greater device id wins: "laptop" < "phone".
 	_, conflicts = push(t, b, tok, "laptop", change("l0", id, 1, t0.Add(20*time.Second), []string{"notes"}, logbookBody("tie")))
 	require.Equal(t, "conflict", conflicts[0].Status)
@@ -397,4 +402,28 @@ func TestSyncAfterDatabaseRestart(t *testing.T) {
 	m := phone.next(t)
 	require.Equal(t, "CHANGES", m.Type, "%+v", m)
 	require.Contains(t, string(m.Changes[0].Data), "after the restart")
+}
+
+// TestConcurrentPreferencePushes: preferences merge key by key, whoever pushes at once.
+func TestConcurrentPreferencePushes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "prefs@example.com")
+	var wg sync.WaitGroup
+	for i := range 10 {
+		for _, device := range []string{"phone", "laptop"} {
+			wg.Go(func() {
+				key := fmt.Sprintf("%s%d", device, i)
+				applied, _ := push(t, b, tok, device, map[string]any{"client_change_id": key, "entity": "preferences",
+					"id": "me", "op": "upsert", "client_ts": time.Now().UTC().Format(time.RFC3339Nano), "data": map[string]any{key: i}})
+				require.Len(t, applied, 1)
+			})
+		}
+	}
+	wg.Wait()
+	resp, data := b.call(t, "GET", "/api/user/preferences", tok, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var prefs map[string]any
+	require.NoError(t, json.Unmarshal(data, &prefs))
+	require.Len(t, prefs, 20, "no key lost")
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,6 +36,7 @@ const (
 const (
 	closeTokenExpired = 4001
 	closeTooSlow      = 4002
+	closeAccountGone  = 4003
 )
 
 // wsMessage is every message of the protocol: type says which fields are set.
@@ -122,6 +124,12 @@ func (s *Server) syncSocket(ws *fws.Conn) {
 		return
 	}
 	sc.send(wsMessage{Type: "WELCOME", DeviceID: sc.device, Cursor: &latest})
+	if sc.cursor > latest {
+		// A cursor this server never gave out (another database, a restored backup): the
+		// device gets everything again.
+		sc.send(errorMessage("cursor_ahead", "your cursor is past the latest change; everything is sent again"))
+		sc.cursor = 0
+	}
 
 	sub := s.hub.Subscribe(user.ID, sc.device)
 	defer s.hub.Unsubscribe(sub)
@@ -153,6 +161,7 @@ func (sc *syncConn) readHello() (wsMessage, bool) {
 // connection is done.
 func (sc *syncConn) readMessage(m *wsMessage) bool {
 	for {
+		*m = wsMessage{}
 		kind, data, err := sc.ws.ReadMessage()
 		if err != nil {
 			return false
@@ -209,13 +218,22 @@ func (sc *syncConn) push(ctx context.Context, raw json.RawMessage) {
 			return
 		}
 	}
+	// Pushed changes count against the user's writes, as REST writes do.
+	if hits, err := store.HitN(ctx, sc.s.pool, "writes:"+sc.user.ID.String(), len(changes), time.Minute, sc.s.now()); err != nil {
+		sc.send(errorMessage("internal", "the changes could not be applied; push them again"))
+		return
+	} else if hits > writesPerUser {
+		sc.send(errorMessage("rate_limited", "too many writes this minute; push these changes again later"))
+		return
+	}
 	ack, err := sc.s.applyChanges(ctx, sc.user, sc.device, changes)
 	if err != nil {
 		sc.s.logger.ErrorContext(ctx, "error applying pushed changes", "error", err, "user_id", sc.user.ID)
 		sc.send(errorMessage("internal", "the changes could not be applied; push them again"))
 		return
 	}
-	sc.send(wsMessage{Type: "ACK", Applied: ack.Applied, Conflicts: ack.Conflicts, Cursor: &ack.Cursor})
+	// No cursor: the user's latest change may not have reached this socket yet.
+	sc.send(wsMessage{Type: "ACK", Applied: ack.Applied, Conflicts: ack.Conflicts})
 }
 
 // deliver sends the user's changes after the connection's cursor whenever woken: first the
@@ -259,7 +277,7 @@ func (sc *syncConn) deliver(ctx context.Context, wake <-chan struct{}) {
 				if first {
 					m.Type, m.More = "BULK_SYNC", &more
 				}
-				if !sc.send(m) {
+				if !sc.sendWait(ctx, m) {
 					return
 				}
 			}
@@ -284,6 +302,19 @@ func (sc *syncConn) send(m wsMessage) bool {
 		return true
 	default:
 		sc.close(closeTooSlow, "too far behind; reconnect and resume from your cursor")
+		return false
+	}
+}
+
+// sendWait queues a change message, waiting for room: a client reading a long catch-up at
+// its own pace is not dropped (a client that stops reading is, by the write deadline).
+func (sc *syncConn) sendWait(ctx context.Context, m wsMessage) bool {
+	select {
+	case sc.out <- m:
+		return true
+	case <-sc.closing:
+		return false
+	case <-ctx.Done():
 		return false
 	}
 }
@@ -329,6 +360,11 @@ func (sc *syncConn) write(ctx context.Context, expires time.Time) {
 			}
 		case <-heartbeat.C:
 			_ = store.RefreshConnection(ctx, sc.s.pool, sc.id)
+			if u, err := store.GetUser(ctx, sc.s.pool, sc.user.ID); errors.Is(err, store.ErrNotFound) || (err == nil && u.DeletedAt != nil) {
+				sc.writeJSON(errorMessage("account_gone", "this account was deleted"))
+				sc.close(closeAccountGone, "account deleted")
+				return
+			}
 		case m := <-sc.out:
 			if !sc.writeJSON(m) {
 				sc.close(websocket.CloseGoingAway, "")

@@ -38,6 +38,17 @@ func SetChangeOrigin(ctx context.Context, tx pgx.Tx, deviceID string, clientTS t
 	return nil
 }
 
+// LockChanges takes the user's change sequence for the rest of transaction tx: every other
+// write of the user's synced data waits for it.
+func LockChanges(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
+	_, err := tx.Exec(ctx, `INSERT INTO sync_cursors (user_id, seq) VALUES ($1, 0)
+		ON CONFLICT (user_id) DO UPDATE SET seq = sync_cursors.seq`, userID)
+	if err != nil {
+		return fmt.Errorf("error locking the change sequence: %w", err)
+	}
+	return nil
+}
+
 // ChangesSince returns up to limit of the user's changes after seq, in order, and whether
 // more follow.
 func ChangesSince(ctx context.Context, db DB, userID uuid.UUID, seq int64, limit int) ([]Change, bool, error) {

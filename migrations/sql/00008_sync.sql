@@ -103,6 +103,9 @@ BEGIN
         SELECT array_agg(n.key ORDER BY n.key) INTO changed
         FROM jsonb_each(row_json) n
         WHERE n.value IS DISTINCT FROM old_json -> n.key AND n.key NOT IN ('version', 'updated_at');
+        IF changed IS NULL THEN
+            RETURN NULL; -- nothing a device shows changed (a repeated PUT, a re-import)
+        END IF;
     END IF;
     INSERT INTO sync_cursors AS c (user_id, seq) VALUES (uid, 1)
     ON CONFLICT (user_id) DO UPDATE SET seq = c.seq + 1
