@@ -201,44 +201,35 @@ func (c *Config) validate() error {
 	if c.PageImageDPI < 30 || c.PageImageDPI > 600 {
 		bad("PAGE_IMAGE_DPI", "must be between 30 and 600, got %d", c.PageImageDPI)
 	}
-	switch c.MetadataProvider {
-	case "local":
-	case "openai":
+	// Providers: local, or openai (then the service's URL and a model are needed).
+	openAI := []string{}
+	for _, p := range []struct{ name, value string }{
+		{"METADATA_PROVIDER", c.MetadataProvider}, {"EMBEDDING_PROVIDER", c.EmbeddingProvider}, {"DICTIONARY_PROVIDER", c.DictionaryProvider},
+	} {
+		switch p.value {
+		case "local":
+		case "openai":
+			openAI = append(openAI, p.name)
+		default:
+			bad(p.name, "%q is not one of local, openai", p.value)
+		}
+	}
+	if len(openAI) > 0 {
 		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("OPENAI_BASE_URL", "must be an http(s) URL such as https://api.openai.com/v1")
 		}
-		if c.OpenAIModel == "" {
-			bad("OPENAI_MODEL", "must name a model when METADATA_PROVIDER is openai")
+		if c.OpenAIModel == "" && (c.MetadataProvider == "openai" || c.DictionaryProvider == "openai") {
+			bad("OPENAI_MODEL", "must name a model when %s is openai", strings.Join(openAI, "/"))
 		}
-	default:
-		bad("METADATA_PROVIDER", "%q is not one of local, openai", c.MetadataProvider)
-	}
-	switch c.EmbeddingProvider {
-	case "local", "openai":
-	default:
-		bad("EMBEDDING_PROVIDER", "%q is not one of local, openai", c.EmbeddingProvider)
 	}
 	if c.EmbeddingDims < 16 || c.EmbeddingDims > 4000 {
 		bad("EMBEDDING_DIMS", "must be between 16 and 4000 (pgvector's HNSW limit for vector), got %d", c.EmbeddingDims)
-	}
-	switch c.DictionaryProvider {
-	case "local", "openai":
-	default:
-		bad("DICTIONARY_PROVIDER", "%q is not one of local, openai", c.DictionaryProvider)
 	}
 	if c.DictionaryQualityThreshold < 0 || c.DictionaryQualityThreshold > 1 {
 		bad("DICTIONARY_QUALITY_THRESHOLD", "must be between 0 and 1, got %g", c.DictionaryQualityThreshold)
 	}
 	if c.DictionaryMaxRegenerations < 0 || c.DictionaryMaxRegenerations > 5 {
 		bad("DICTIONARY_MAX_REGENERATIONS", "must be between 0 and 5, got %d", c.DictionaryMaxRegenerations)
-	}
-	if c.DictionaryProvider == "openai" && c.OpenAIModel == "" {
-		bad("OPENAI_MODEL", "must name a model when DICTIONARY_PROVIDER is openai")
-	}
-	if (c.EmbeddingProvider == "openai" || c.DictionaryProvider == "openai") && c.MetadataProvider != "openai" {
-		if u, err := url.Parse(c.OpenAIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("OPENAI_BASE_URL", "must be an http(s) URL such as https://api.openai.com/v1")
-		}
 	}
 	switch c.BlobStore {
 	case "fs":

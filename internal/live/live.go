@@ -61,17 +61,6 @@ func (h *Hub) Unsubscribe(s *Subscription) {
 	}
 }
 
-// Connected reports which of the user's devices have a connection to this process.
-func (h *Hub) Connected(userID uuid.UUID) map[string]bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := map[string]bool{}
-	for s := range h.users[userID] {
-		out[s.DeviceID] = true
-	}
-	return out
-}
-
 func (s *Subscription) wake() {
 	select {
 	case s.Wake <- struct{}{}:

@@ -263,12 +263,6 @@ func DictionaryEntryByTerm(ctx context.Context, db DB, termKey, lang string) (*D
 	return one[DictionaryEntry](rows, err, "reading dictionary entry")
 }
 
-// DictionaryEntryByID returns an entry.
-func DictionaryEntryByID(ctx context.Context, db DB, id uuid.UUID) (*DictionaryEntry, error) {
-	rows, err := db.Query(ctx, `SELECT `+entryColumns+` FROM dictionary_entries WHERE id = $1`, id)
-	return one[DictionaryEntry](rows, err, "reading dictionary entry")
-}
-
 // DictionaryEntriesByTerm returns a term's entries in every language it has one in.
 func DictionaryEntriesByTerm(ctx context.Context, db DB, termKey string) ([]DictionaryEntry, error) {
 	rows, err := db.Query(ctx, `SELECT `+entryColumns+` FROM dictionary_entries WHERE term_key = $1 ORDER BY lang`, termKey)

@@ -82,11 +82,6 @@ func FeedbackOf(ctx context.Context, db DB, entryID uuid.UUID) (FeedbackSummary,
 	return sum, nil
 }
 
-// ReportReasons are why an entry may be reported.
-func ReportReasons() []string {
-	return []string{"incorrect", "incomplete", "wrong_language", "offensive", "other"}
-}
-
 // ReviewAfterReports is how many readers' open reports of an entry's current version send it
 // back to review.
 const ReviewAfterReports = 3
@@ -146,10 +141,6 @@ func ReportEntry(ctx context.Context, db DB, userID, entryID uuid.UUID, reason, 
 	})
 	return r, created, err
 }
-
-// UsageEvents are what readers do with entries that is counted.
-// lookup is counted by the server only.
-func UsageEvents() []string { return []string{"lookup", "view", "share", "copy", "audio"} }
 
 // Usage is one counted event.
 type Usage struct {

@@ -52,20 +52,11 @@ func LockChanges(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 // ChangesSince returns up to limit of the user's changes after seq, in order, and whether
 // more follow.
 func ChangesSince(ctx context.Context, db DB, userID uuid.UUID, seq int64, limit int) ([]Change, bool, error) {
-	rows, err := db.Query(ctx, `SELECT seq, entity, entity_id, op, version, data, fields, device_id, client_ts
+	rows, err := db.Query(ctx, `SELECT `+changeColumns+`
 		FROM sync_changes WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, userID, seq, limit+1)
+	out, err := collectChanges(rows, err)
 	if err != nil {
-		return nil, false, fmt.Errorf("error reading changes: %w", err)
-	}
-	var out []Change
-	var c Change
-	_, err = pgx.ForEachRow(rows, []any{&c.Seq, &c.Entity, &c.EntityID, &c.Op, &c.Version, &c.Data, &c.Fields, &c.DeviceID, &c.ClientTS}, func() error {
-		out = append(out, c)
-		c = Change{}
-		return nil
-	})
-	if err != nil {
-		return nil, false, fmt.Errorf("error reading changes: %w", err)
+		return nil, false, err
 	}
 	more := len(out) > limit
 	if more {
@@ -87,11 +78,18 @@ func ChangeCursor(ctx context.Context, db DB, userID uuid.UUID) (int64, error) {
 // ChangesOf returns the changes of one entity after a version (all of them for version 0),
 // oldest first: what happened to it since a device last saw it.
 func ChangesOf(ctx context.Context, db DB, userID uuid.UUID, entity, entityID string, afterVersion int) ([]Change, error) {
-	rows, err := db.Query(ctx, `SELECT seq, entity, entity_id, op, version, NULL::jsonb, fields, device_id, client_ts
+	rows, err := db.Query(ctx, `SELECT `+changeColumns+`
 		FROM sync_changes WHERE user_id = $1 AND entity = $2 AND entity_id = $3
 			AND (version IS NULL OR version > $4 OR op = 'delete') ORDER BY seq`, userID, entity, entityID, afterVersion)
+	return collectChanges(rows, err)
+}
+
+// changeColumns are Change's columns, in collectChanges' order.
+const changeColumns = `seq, entity, entity_id, op, version, data, fields, device_id, client_ts`
+
+func collectChanges(rows pgx.Rows, err error) ([]Change, error) {
 	if err != nil {
-		return nil, fmt.Errorf("error reading an entity's changes: %w", err)
+		return nil, fmt.Errorf("error reading changes: %w", err)
 	}
 	var out []Change
 	var c Change
@@ -100,7 +98,10 @@ func ChangesOf(ctx context.Context, db DB, userID uuid.UUID, entity, entityID st
 		c = Change{}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("error reading changes: %w", err)
+	}
+	return out, nil
 }
 
 // PushedResult returns the stored result of a pushed change already applied (ErrNotFound:
