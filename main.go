@@ -21,6 +21,8 @@ commands:
   user token <email>  create the user if missing and print an access token
   user role <email> <user|teacher|admin>
                       set a user's role (admins reach /ops)
+  analytics backfill [-batch N] [-concurrency N]
+                      recompute every user's practice rollups now, in batches
 
 Configuration comes from environment variables; README.md lists them`
 
@@ -60,6 +62,11 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 			return runUserRole(ctx, environ, args[2], args[3], stdout, stderr)
 		}
 		return errors.New("usage: mirubato user token <email> | mirubato user role <email> <user|teacher|admin>")
+	case "analytics":
+		if len(args) >= 2 && args[1] == "backfill" {
+			return runAnalyticsBackfill(ctx, environ, args[2:], stdout, stderr)
+		}
+		return errors.New("usage: mirubato analytics backfill [-batch N] [-concurrency N]")
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mirubato/mirubato/internal/auth"
@@ -79,6 +80,22 @@ func TestRun(t *testing.T) {
 		require.Contains(t, roleOut.String(), "is now admin")
 		err = run(ctx, []string{"user", "role", "nadia@example.com", "emperor"}, environ, &bytes.Buffer{}, &bytes.Buffer{})
 		require.ErrorContains(t, err, "is not a role")
+
+		// The analytics backfill rolls up entries no job ever saw.
+		pool, err := pgxpool.New(ctx, strings.TrimPrefix(environ[1], "DATABASE_URL="))
+		require.NoError(t, err)
+		defer pool.Close()
+		_, err = pool.Exec(ctx, `INSERT INTO logbook_entries (user_id, practiced_at, duration_minutes, type)
+			VALUES ($1, '2026-02-03T10:00:00Z', 25, 'practice'), ($1, '2026-02-04T10:00:00Z', 35, 'lesson')`, id1)
+		require.NoError(t, err)
+		var backfillOut bytes.Buffer
+		require.NoError(t, run(ctx, []string{"analytics", "backfill", "-batch", "1"}, environ, &backfillOut, &bytes.Buffer{}))
+		require.Contains(t, backfillOut.String(), "rolled up every user (1)")
+		var days, minutes int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*), sum(minutes) FROM practice_days WHERE user_id = $1`, id1).Scan(&days, &minutes))
+		require.Equal(t, []int{2, 60}, []int{days, minutes})
+		err = run(ctx, []string{"analytics", "backfill", "-batch", "0"}, environ, &bytes.Buffer{}, &bytes.Buffer{})
+		require.ErrorContains(t, err, "usage: mirubato analytics backfill")
 	})
 
 	t.Run("DevServesAndWorksUntilCancelled", func(t *testing.T) {

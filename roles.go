@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,6 +34,7 @@ import (
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/migrations"
+	"github.com/mirubato/mirubato/pipelines/analytics"
 	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/scores"
 	"github.com/mirubato/mirubato/workers"
@@ -371,4 +373,41 @@ func runUserToken(ctx context.Context, environ []string, email string, stdout, s
 		fmt.Fprintln(stdout, tok)
 		return nil
 	})
+}
+
+// runAnalyticsBackfill recomputes every user's rollups, batch by batch, with a progress line.
+// It is safe while workers run (rollups of a user are serialized) and to run again.
+func runAnalyticsBackfill(ctx context.Context, environ, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("analytics backfill", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	batch := fs.Int("batch", analytics.BatchSize, "users per transaction")
+	concurrency := fs.Int("concurrency", 2, "transactions at once")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *concurrency > 64 {
+		return errors.New("usage: mirubato analytics backfill [-batch 1..10000] [-concurrency 1..64]")
+	}
+	e, err := setup(ctx, environ, stderr, "cli")
+	if err != nil {
+		return err
+	}
+	defer e.pool.Close()
+	if err := migrations.Check(ctx, e.pool); err != nil {
+		return err
+	}
+	var total int
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE deleted_at IS NULL`).Scan(&total); err != nil {
+		return fmt.Errorf("error counting users: %w", err)
+	}
+	start := time.Now()
+	err = analytics.Backfill(ctx, e.pool, *batch, *concurrency, func(done int) {
+		fmt.Fprintf(stdout, "\rrolled up %d of %d users", done, max(total, done))
+	})
+	if err != nil {
+		fmt.Fprintln(stdout)
+		return fmt.Errorf("backfill stopped: %w", err)
+	}
+	fmt.Fprintf(stdout, "\rrolled up every user (%d) in %s\n", total, time.Since(start).Round(time.Millisecond))
+	return nil
 }

@@ -123,6 +123,11 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 				return nil, fmt.Errorf("error documenting %s %s: %w", r.method, r.path, err)
 			}
 			ok.WithJSONSchemaRef(ref)
+			for _, ct := range strings.Split(r.contentType, ", ") {
+				if ct != "" { // alternative representations (format=csv)
+					ok.Content[ct] = openapi3.NewMediaType().WithSchema(openapi3.NewStringSchema())
+				}
+			}
 		case r.contentType != "":
 			ok.WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), strings.Split(r.contentType, ", ")))
 		}

@@ -115,6 +115,24 @@ func (s *Server) table() []route {
 		{method: "DELETE", path: "/api/goals/:id", summary: "Delete a goal", access: signedIn, synced: true, handler: goals.handleDelete(s), status: 204},
 		{method: "POST", path: "/api/goals/:id/progress", summary: "Record progress: value is added to the goal's current value", access: signedIn, synced: true, handler: s.addGoalProgress, body: store.ProgressInput{}, response: store.Goal{}, status: 201, idempotent: true},
 
+		// Practice statistics, from the rollups; format=csv exports any of them.
+		{method: "GET", path: "/api/analytics/summary", summary: "Practice on a span of days, grouped by day, week, month, piece, composer, instrument, type or mood", access: signedIn, handler: s.practiceSummary, response: store.AnalyticsSummary{}, status: 200, contentType: "text/csv",
+			query: []param{
+				{name: "from", description: "first day, YYYY-MM-DD in the user's timezone (default: 29 days before to)"},
+				{name: "to", description: "last day, YYYY-MM-DD (default: today)"},
+				{name: "group_by", description: "grouping (default day)", enum: store.GroupBys()},
+				{name: "format", description: "json (default) or csv", enum: []string{"json", "csv"}},
+			}},
+		{method: "GET", path: "/api/analytics/streaks", summary: "Current and longest runs of practice days", access: signedIn, handler: s.practiceStreaks, response: store.Streaks{}, status: 200, contentType: "text/csv",
+			query: []param{{name: "format", description: "json (default) or csv", enum: []string{"json", "csv"}}}},
+		{method: "GET", path: "/api/analytics/heatmap", summary: "A calendar year's practice days, graded 1–4", access: signedIn, handler: s.practiceHeatmap, response: store.Heatmap{}, status: 200, contentType: "text/csv",
+			query: []param{
+				{name: "year", description: "calendar year (default: this year)"},
+				{name: "format", description: "json (default) or csv", enum: []string{"json", "csv"}},
+			}},
+		{method: "GET", path: "/api/repertoire/:id/stats", summary: "A repertoire item's practice (matched by title and composer)", access: signedIn, handler: s.repertoireStats, response: store.PieceStats{}, status: 200, contentType: "text/csv",
+			query: []param{{name: "format", description: "json (default) or csv", enum: []string{"json", "csv"}}}},
+
 		// Export and import.
 		{method: "GET", path: "/api/export", summary: "The whole account as JSON", access: signedIn, handler: s.export, response: store.Export{}, status: 200},
 		{method: "GET", path: "/api/export/logbook.csv", summary: "The logbook as CSV", access: signedIn, handler: s.exportLogbookCSV, status: 200, contentType: "text/csv"},

@@ -100,7 +100,8 @@ func (b *testBundle) startWorkers(t *testing.T) {
 		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(),
 	}})
 	client, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Logger: logger, Workers: w,
-		Queues:        map[string]river.QueueConfig{queues.Default: {MaxWorkers: 2}, queues.Scores: {MaxWorkers: 2}},
+		Queues: map[string]river.QueueConfig{queues.Default: {MaxWorkers: 2}, queues.Scores: {MaxWorkers: 2},
+			queues.Analytics: {MaxWorkers: 2}, queues.Sync: {MaxWorkers: 2}},
 		FetchCooldown: time.Millisecond, FetchPollInterval: 20 * time.Millisecond})
 	require.NoError(t, err)
 	ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/analytics"
 	"github.com/mirubato/mirubato/pipelines/fanout"
 )
 
@@ -52,10 +53,20 @@ func (s *Server) syncTx(c *fiber.Ctx) error {
 	if c.Response().StatusCode() >= http.StatusBadRequest {
 		return nil
 	}
-	if _, err := s.river.InsertTx(ctx, tx, fanout.Args{UserID: currentUser(c).ID}, nil); err != nil {
-		return fmt.Errorf("error inserting the fan-out job: %w", err)
+	if err := s.afterWrite(ctx, tx, currentUser(c).ID); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// afterWrite inserts, in the transaction that wrote a user's synced data, the jobs that
+// follow from it: the fan-out to the user's devices, and the rollups of practice days the
+// writes changed.
+func (s *Server) afterWrite(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
+	if _, err := s.river.InsertTx(ctx, tx, fanout.Args{UserID: userID}, nil); err != nil {
+		return fmt.Errorf("error inserting the fan-out job: %w", err)
+	}
+	return analytics.EnqueueTx(ctx, tx, s.river, userID)
 }
 
 // db is where a handler writes: the request's transaction on synced routes, else the pool.
@@ -163,9 +174,9 @@ func (s *Server) applyChange(ctx context.Context, user *store.User, device strin
 			return errDuplicatePush
 		}
 		if result.Status == "applied" || result.Status == "merged" {
-			_, err = s.river.InsertTx(ctx, tx, fanout.Args{UserID: user.ID}, nil)
+			return s.afterWrite(ctx, tx, user.ID)
 		}
-		return err
+		return nil
 	})
 	if errors.Is(err, errDuplicatePush) {
 		// The same change, pushed twice at once: the other one applied it.

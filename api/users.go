@@ -8,6 +8,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/pipelines/account"
+	"github.com/mirubato/mirubato/pipelines/analytics"
 )
 
 func (s *Server) getMe(c *fiber.Ctx) error {
@@ -25,7 +26,16 @@ func (s *Server) updateMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := store.UpdateProfile(c.UserContext(), s.pool, currentUser(c).ID, &in, v)
+	// A new timezone moves every practice day: the rollups are redone in the same transaction.
+	var u *store.User
+	ctx := c.UserContext()
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		if u, err = store.UpdateProfile(ctx, tx, currentUser(c).ID, &in, v); err != nil {
+			return err
+		}
+		return analytics.EnqueueTx(ctx, tx, s.river, u.ID)
+	})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/account"
+	"github.com/mirubato/mirubato/pipelines/analytics"
 	"github.com/mirubato/mirubato/pipelines/canary"
 	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/fanout"
@@ -74,8 +75,10 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, dictionary.NewDefineWorker(d.Pool, d.Completer, d.Quality, model))
 	river.AddWorker(w, dictionary.NewEmbedWorker(d.Pool, d.Embedder))
 	river.AddWorker(w, dictionary.NewBackfillWorker(d.Pool, d.Embedder))
-	return w, []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),
+	analytics.AddWorkers(w, d.Pool, d.Logger)
+	periodic := []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),
 		dictionary.BackfillJob()}
+	return w, append(periodic, analytics.PeriodicJobs()...)
 }
 
 // New returns a River client that works every queue of cfg with workers, with our logging,
