@@ -22,6 +22,7 @@ help:
 	@echo "make bench-split  score splitting against qpdf and MuPDF, and upload-to-ready time"
 	@echo "make bench-search semantic search: HNSW against an exact scan, recall@10 (100,000 vectors)"
 	@echo "make bench-sync   push-to-other-device latency, 1,000 sockets on 2 api processes, against a WebSocket echo"
+	@echo "make bench-rollup analytics: full rollup of 1,000,000 entries, incremental latency, summaries against on-the-fly SQL"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
 .PHONY: setup
@@ -76,6 +77,10 @@ bench-split: setup
 .PHONY: bench-search
 bench-search: setup
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/search
+
+.PHONY: bench-rollup
+bench-rollup: setup
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/rollup -users $(or $(USERS),1000) -per-user $(or $(PER_USER),1000)
 
 .PHONY: bench-sync
 bench-sync: setup build

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -71,43 +72,28 @@ func rollupPending(ctx context.Context, db DB, userID uuid.UUID) (bool, error) {
 // oneDecimal rounds a share of minutes for display.
 func oneDecimal(f float64) float64 { return math.Round(f*10) / 10 }
 
-// Summary returns userID's practice on days from..to (their local days), grouped by groupBy
-// (one of GroupBys). Days, weeks and months include the ones without practice.
-func Summary(ctx context.Context, db DB, userID uuid.UUID, from, to time.Time, groupBy string) (*AnalyticsSummary, error) {
-	s := &AnalyticsSummary{From: Date{from}, To: Date{to}, GroupBy: groupBy, Groups: []AnalyticsGroup{}}
-	// Pending is read first: false then means every change before it is in what follows.
-	var err error
-	if s.Pending, err = rollupPending(ctx, db, userID); err != nil {
-		return nil, err
-	}
-	err = db.QueryRow(ctx, `
-		SELECT coalesce(sum(minutes), 0), coalesce(sum(sessions), 0), count(*)
-		FROM practice_days WHERE user_id = $1 AND day BETWEEN $2 AND $3`, userID, from, to).
-		Scan(&s.Totals.Minutes, &s.Totals.Sessions, &s.Totals.Days)
-	if err != nil {
-		return nil, fmt.Errorf("error reading practice totals: %w", err)
-	}
-	var rows pgx.Rows
+// summaryGroups are the queries of a summary's groups by grouping ($1 user, $2 from, $3 to,
+// $4 grouping), each with the order of its rows.
+func summaryGroups(groupBy string) (query, order string) {
 	switch groupBy {
 	case "day":
-		rows, err = db.Query(ctx, `
-			SELECT to_char(g, 'YYYY-MM-DD'), to_char(g, 'YYYY-MM-DD'), '', coalesce(d.minutes, 0)::float8,
-				coalesce(d.sessions, 0), NULL::int
+		return `
+			SELECT to_char(g, 'YYYY-MM-DD') AS key, to_char(g, 'YYYY-MM-DD') AS label, '' AS composer,
+				coalesce(d.minutes, 0)::float8 AS minutes, coalesce(d.sessions, 0) AS sessions, NULL::int AS days
 			FROM generate_series($2::date::timestamp, $3::date::timestamp, interval '1 day') g
-			LEFT JOIN practice_days d ON d.user_id = $1 AND d.day = g::date
-			ORDER BY g`, userID, from, to)
+			LEFT JOIN practice_days d ON d.user_id = $1 AND d.day = g::date`, "g.key"
 	case "week", "month":
 		// Whole periods come from their summaries; the partial ones at the edges of the span
 		// from their days.
-		rows, err = db.Query(ctx, `
+		return `
 			WITH p AS (
 				SELECT g::date AS start, (g + ('1 ' || $4)::interval)::date - 1 AS last
 				FROM generate_series(date_trunc($4, $2::date::timestamp), $3::date::timestamp, ('1 ' || $4)::interval) g
 			)
-			SELECT to_char(p.start, 'YYYY-MM-DD'),
-				CASE WHEN $4 = 'week' THEN to_char(p.start, 'IYYY-"W"IW') ELSE to_char(p.start, 'YYYY-MM') END, '',
-				coalesce(r.minutes, part.minutes, 0)::float8, coalesce(r.sessions, part.sessions, 0)::int,
-				coalesce(r.days, part.days, 0)::int
+			SELECT to_char(p.start, 'YYYY-MM-DD') AS key,
+				CASE WHEN $4 = 'week' THEN to_char(p.start, 'IYYY-"W"IW') ELSE to_char(p.start, 'YYYY-MM') END AS label,
+				'' AS composer, coalesce(r.minutes, part.minutes, 0)::float8 AS minutes,
+				coalesce(r.sessions, part.sessions, 0)::int AS sessions, coalesce(r.days, part.days, 0)::int AS days
 			FROM p
 			LEFT JOIN practice_periods r ON p.start >= $2 AND p.last <= $3
 				AND r.user_id = $1 AND r.period = $4 AND r.start = p.start
@@ -116,24 +102,48 @@ func Summary(ctx context.Context, db DB, userID uuid.UUID, from, to time.Time, g
 				FROM practice_days d
 				WHERE NOT (p.start >= $2 AND p.last <= $3)
 					AND d.user_id = $1 AND d.day BETWEEN greatest(p.start, $2) AND least(p.last, $3)
-			) part ON true
-			ORDER BY p.start`, userID, from, to, groupBy)
+			) part ON true`, "g.key"
 	default:
-		rows, err = db.Query(ctx, `
-			SELECT key, min(label), min(detail), sum(minutes)::float8, sum(sessions)::int, NULL::int
+		return `
+			SELECT key, min(label) AS label, min(detail) AS composer, sum(minutes)::float8 AS minutes,
+				sum(sessions)::int AS sessions, NULL::int AS days
 			FROM practice_day_facets
 			WHERE user_id = $1 AND dimension = $4 AND day BETWEEN $2 AND $3
-			GROUP BY key
-			ORDER BY sum(minutes) DESC, key`, userID, from, to, groupBy)
+			GROUP BY key`, "g.minutes DESC, g.key"
 	}
+}
+
+// Summary returns userID's practice on days from..to (their local days), grouped by groupBy
+// (one of GroupBys). Days, weeks and months include the ones without practice. One statement,
+// so one snapshot: Pending is true exactly when a change before it is not in the figures.
+func Summary(ctx context.Context, db DB, userID uuid.UUID, from, to time.Time, groupBy string) (*AnalyticsSummary, error) {
+	s := &AnalyticsSummary{From: Date{from}, To: Date{to}, GroupBy: groupBy, Groups: []AnalyticsGroup{}}
+	groups, order := summaryGroups(groupBy)
+	args := []any{userID, from, to}
+	if strings.Contains(groups, "$4") {
+		args = append(args, groupBy)
+	}
+	rows, err := db.Query(ctx, `
+		WITH t AS (
+			SELECT coalesce(sum(minutes), 0)::int AS minutes, coalesce(sum(sessions), 0)::int AS sessions, count(*)::int AS days
+			FROM practice_days WHERE user_id = $1 AND day BETWEEN $2 AND $3
+		), g AS (`+groups+`)
+		SELECT EXISTS (SELECT 1 FROM analytics_dirty WHERE user_id = $1), t.minutes, t.sessions, t.days,
+			g.key, g.label, g.composer, g.minutes, g.sessions, g.days
+		FROM t LEFT JOIN g ON true
+		ORDER BY `+order, args...)
 	if err != nil {
 		return nil, fmt.Errorf("error reading the practice summary: %w", err)
 	}
-	var g AnalyticsGroup
-	_, err = pgx.ForEachRow(rows, []any{&g.Key, &g.Label, &g.Composer, &g.Minutes, &g.Sessions, &g.Days}, func() error {
-		g.Minutes = oneDecimal(g.Minutes)
-		s.Groups = append(s.Groups, g)
-		g.Days = nil
+	var key, label, composer *string
+	var minutes *float64
+	var sessions, days *int
+	_, err = pgx.ForEachRow(rows, []any{&s.Pending, &s.Totals.Minutes, &s.Totals.Sessions, &s.Totals.Days,
+		&key, &label, &composer, &minutes, &sessions, &days}, func() error {
+		if key != nil {
+			s.Groups = append(s.Groups, AnalyticsGroup{Key: *key, Label: *label, Composer: *composer,
+				Minutes: oneDecimal(*minutes), Sessions: *sessions, Days: days})
+		}
 		return nil
 	})
 	if err != nil {

@@ -25,7 +25,8 @@ CREATE TABLE practice_days (
     day      date NOT NULL,
     minutes  integer NOT NULL,
     sessions integer NOT NULL,
-    PRIMARY KEY (user_id, day)
+    -- Covering: a span's days are read from the index alone.
+    PRIMARY KEY (user_id, day) INCLUDE (minutes, sessions)
 );
 
 -- Minutes and sessions per user, local day and value of a dimension: an entry's instrument,
@@ -43,7 +44,9 @@ CREATE TABLE practice_day_facets (
     last_at   timestamptz NOT NULL,     -- the latest practiced_at of the day
     PRIMARY KEY (user_id, dimension, key, day)
 );
-CREATE INDEX practice_day_facets_day ON practice_day_facets (user_id, day);
+-- Covering: a summary of a span by one dimension is read from the index alone.
+CREATE INDEX practice_day_facets_span ON practice_day_facets (user_id, dimension, day)
+    INCLUDE (key, label, detail, minutes, sessions);
 
 -- All-time totals per piece.
 CREATE TABLE practice_pieces (

@@ -42,7 +42,8 @@ const entries = `
 
 const insertDays = `WITH` + entries + `
 	INSERT INTO practice_days (user_id, day, minutes, sessions)
-	SELECT user_id, day, sum(duration_minutes), count(*) FROM e GROUP BY user_id, day`
+	SELECT user_id, day, sum(duration_minutes), count(*) FROM e GROUP BY user_id, day
+	ORDER BY user_id, day -- a user's rows together on disk`
 
 // insertFacets writes each day's facets. A piece's minutes are its own when given, else an
 // equal share of what the entry's other pieces left of its minutes.
@@ -60,7 +61,9 @@ const insertFacets = `WITH` + entries + `,
 		FROM p WINDOW w AS (PARTITION BY id)
 	)
 	INSERT INTO practice_day_facets (user_id, dimension, key, day, label, detail, minutes, sessions, last_at)
-	SELECT user_id, 'type', type, day, type, '', sum(duration_minutes), count(*), max(practiced_at)
+	SELECT * FROM (
+	SELECT user_id, 'type' AS dimension, type AS key, day, type AS label, '' AS detail,
+			sum(duration_minutes) AS minutes, count(*) AS sessions, max(practiced_at) AS last_at
 		FROM e GROUP BY user_id, day, type
 	UNION ALL
 	SELECT user_id, 'instrument', lower(btrim(instrument)), day, min(btrim(instrument)), '', sum(duration_minutes),
@@ -77,6 +80,7 @@ const insertFacets = `WITH` + entries + `,
 	SELECT user_id, 'composer', lower(regexp_replace(composer, '\s+', ' ', 'g')), day, min(composer), '', sum(minutes),
 			count(DISTINCT id), max(practiced_at)
 		FROM pm WHERE composer <> '' GROUP BY user_id, day, lower(regexp_replace(composer, '\s+', ' ', 'g'))
+	) f ORDER BY user_id, dimension, key, day
 	RETURNING dimension, key`
 
 // Pieces' totals, for the pieces $2 (all of them when null).
@@ -87,7 +91,8 @@ const (
 	SELECT user_id, key, min(label), min(detail), sum(sessions), sum(minutes), min(day), max(last_at)
 	FROM practice_day_facets
 	WHERE user_id = ANY($1::uuid[]) AND dimension = 'piece' AND ($2::text[] IS NULL OR key = ANY($2))
-	GROUP BY user_id, key`
+	GROUP BY user_id, key
+	ORDER BY user_id, key`
 )
 
 // Weekly and monthly summaries of the periods ($4: week or month) that hold days $2..$3.
@@ -101,7 +106,8 @@ const (
 	FROM practice_days
 	WHERE user_id = ANY($1::uuid[]) AND day >= date_trunc($4, $2::date::timestamp)::date
 		AND day < (date_trunc($4, $3::date::timestamp) + ('1 ' || $4)::interval)::date
-	GROUP BY user_id, date_trunc($4, day::timestamp)`
+	GROUP BY user_id, date_trunc($4, day::timestamp)
+	ORDER BY user_id, 3`
 )
 
 // Streaks: runs of consecutive days (a day minus its rank is constant along a run).
@@ -212,7 +218,8 @@ func rollup(ctx context.Context, tx pgx.Tx, users []uuid.UUID, lo, hi pgtype.Dat
 		}
 	} else {
 		if err := collect(tx.Query(ctx, `
-			DELETE FROM practice_day_facets WHERE user_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3
+			DELETE FROM practice_day_facets WHERE user_id = ANY($1::uuid[])
+				AND dimension = ANY('{instrument,type,mood,piece,composer}') AND day BETWEEN $2 AND $3
 			RETURNING dimension, key`, users, lo, hi)); err != nil {
 			return nil, err
 		}
