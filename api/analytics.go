@@ -14,8 +14,12 @@ import (
 // Practice statistics, read from the rollups the analytics pipeline keeps. Every endpoint
 // answers JSON, or CSV with format=csv. Days are the user's local days (their timezone).
 
-// maxDaySpan bounds a summary grouped by day; longer spans can be grouped by week or month.
-const maxDaySpan = 3660
+// The longest spans of summaries grouped by day, week and month (every period is a row).
+const (
+	maxDaySpan   = 3660
+	maxWeekSpan  = 1000
+	maxMonthSpan = 1200
+)
 
 // wantsCSV reads the format parameter.
 func wantsCSV(c *fiber.Ctx) (bool, error) {
@@ -91,8 +95,16 @@ func (s *Server) practiceSummary(c *fiber.Ctx) error {
 	if from.After(*to) {
 		return invalid("from must not be after to", FieldError{Field: "from", Message: "after to"})
 	}
-	if groupBy == "day" && to.Sub(*from) >= maxDaySpan*24*time.Hour {
+	days := int(to.Sub(*from).Hours()/24) + 1
+	switch {
+	case groupBy == "day" && days > maxDaySpan:
 		return invalid(fmt.Sprintf("grouped by day, a summary spans at most %d days: group by week or month", maxDaySpan),
+			FieldError{Field: "from", Message: "span too long"})
+	case groupBy == "week" && days > maxWeekSpan*7:
+		return invalid(fmt.Sprintf("grouped by week, a summary spans at most %d weeks: group by month", maxWeekSpan),
+			FieldError{Field: "from", Message: "span too long"})
+	case groupBy == "month" && days > maxMonthSpan*31:
+		return invalid(fmt.Sprintf("grouped by month, a summary spans at most %d months", maxMonthSpan),
 			FieldError{Field: "from", Message: "span too long"})
 	}
 	sum, err := store.Summary(ctx, s.pool, user.ID, *from, *to, groupBy)

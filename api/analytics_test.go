@@ -169,15 +169,16 @@ func TestPracticeAnalytics(t *testing.T) {
 
 	// Bad input.
 	for path, field := range map[string]string{
-		"/api/analytics/summary?group_by=year":                       "group_by",
-		"/api/analytics/summary?from=2026-11-30&to=2026-11-01":       "from",
-		"/api/analytics/summary?from=yesterday":                      "from",
-		"/api/analytics/summary?from=1990-01-01&to=2026-01-01":       "from",
-		"/api/analytics/summary?format=xml":                          "format",
-		"/api/analytics/heatmap?year=twenty":                         "year",
-		"/api/analytics/heatmap?year=1850":                           "year",
-		"/api/analytics/streaks?format=pdf":                          "format",
-		"/api/repertoire/" + item.ID.String() + "/stats?format=yaml": "format",
+		"/api/analytics/summary?group_by=year":                               "group_by",
+		"/api/analytics/summary?from=2026-11-30&to=2026-11-01":               "from",
+		"/api/analytics/summary?from=yesterday":                              "from",
+		"/api/analytics/summary?from=1990-01-01&to=2026-01-01":               "from",
+		"/api/analytics/summary?format=xml":                                  "format",
+		"/api/analytics/summary?from=1900-01-01&to=9999-12-31&group_by=week": "from",
+		"/api/analytics/heatmap?year=twenty":                                 "year",
+		"/api/analytics/heatmap?year=1850":                                   "year",
+		"/api/analytics/streaks?format=pdf":                                  "format",
+		"/api/repertoire/" + item.ID.String() + "/stats?format=yaml":         "format",
 	} {
 		resp, data := b.call(t, "GET", path, tok, nil, nil)
 		requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")

@@ -34,7 +34,7 @@ type RetryLater struct {
 
 func (e *RetryLater) Error() string { return e.Reason + "; retry in " + e.After.String() }
 
-// ErrNotFound: no such page or file.
+// ErrNotFound is IMSLP's answer for a page or file that does not exist.
 var ErrNotFound = errors.New("not found on IMSLP")
 
 // Client talks to one IMSLP (BaseURL: https://imslp.org, or a test server).
@@ -158,8 +158,8 @@ func (c *Client) WorkList(ctx context.Context, works bool, start int) ([]ListEnt
 		if err := json.Unmarshal(m, &e); err != nil {
 			return nil, false, fmt.Errorf("IMSLP's worklist has an entry we cannot read: %w", err)
 		}
-		e.ListEntry.PageID, _ = e.IntVals.PageID.Int64()
-		e.ListEntry.WorkTitle = e.IntVals.WorkTitle
+		e.PageID, _ = e.IntVals.PageID.Int64()
+		e.WorkTitle = e.IntVals.WorkTitle
 		out = append(out, e.ListEntry)
 	}
 	return out, meta.More, nil

@@ -5,14 +5,16 @@
 -- Days whose rollups are out of date. Triggers write them in the transaction of the change
 -- that made them so; the same transaction flips enqueued and inserts the day's rollup job
 -- (pipelines/analytics.EnqueueTx). The job claims its row before it reads the day and deletes
--- it once the day is rolled up, if nothing changed the day since: a change to a claimed day
+-- it once the day is rolled up, if it still holds the claim: a change to a claimed day
 -- unclaims it and asks for a new job, so no change is ever left out. day '-infinity' means
 -- every day of the user (the timezone changed).
 CREATE TABLE analytics_dirty (
     user_id    uuid NOT NULL REFERENCES users ON DELETE CASCADE,
     day        date NOT NULL,
     enqueued   boolean NOT NULL DEFAULT false,
-    claimed_at timestamptz,  -- set by the job rolling the day up
+    enqueued_at timestamptz,
+    claimed_by bigint,       -- the River job rolling the day up
+    claimed_at timestamptz,
     changes    integer NOT NULL DEFAULT 1,
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (user_id, day)
@@ -98,7 +100,8 @@ CREATE FUNCTION analytics_mark(uid uuid, d date) RETURNS void LANGUAGE sql AS $$
     -- read before this change: it needs a new job.
     INSERT INTO analytics_dirty (user_id, day) VALUES (uid, d)
     ON CONFLICT (user_id, day) DO UPDATE SET changes = analytics_dirty.changes + 1,
-        enqueued = analytics_dirty.enqueued AND analytics_dirty.claimed_at IS NULL, claimed_at = NULL;
+        enqueued = analytics_dirty.enqueued AND analytics_dirty.claimed_by IS NULL,
+        claimed_by = NULL, claimed_at = NULL;
 $$;
 
 CREATE FUNCTION analytics_mark_entry() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -109,7 +112,9 @@ DECLARE
     new_day date;
 BEGIN
     uid := CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END;
-    SELECT timezone INTO tz FROM users WHERE id = uid;
+    -- FOR SHARE: a timezone change waits for this write (and the other way round), so the
+    -- day marked is the day in the timezone the rollups will use.
+    SELECT timezone INTO tz FROM users WHERE id = uid FOR SHARE;
     IF NOT FOUND THEN
         RETURN NULL; -- deleted with its user: the rollups go too
     END IF;
@@ -133,6 +138,9 @@ CREATE FUNCTION analytics_mark_goal() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     tz text;
 BEGIN
+    IF current_setting('mirubato.analytics_rollup', true) = 'on' THEN
+        RETURN NULL; -- the rollup itself setting the value
+    END IF;
     SELECT timezone INTO tz FROM users WHERE id = NEW.user_id;
     IF FOUND THEN
         PERFORM analytics_mark(NEW.user_id, (now() AT TIME ZONE tz)::date);
@@ -149,9 +157,12 @@ END
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER analytics_mark AFTER INSERT OR DELETE ON logbook_entries
+-- Triggers of one event fire in name order: these are named to fire after sync_record
+-- (00008), so every writer locks its user's change log before a day's mark, the order sync
+-- pushes (LockChanges) and rollups (their goal updates) take them in too.
+CREATE TRIGGER z_analytics_mark AFTER INSERT OR DELETE ON logbook_entries
     FOR EACH ROW EXECUTE FUNCTION analytics_mark_entry();
-CREATE TRIGGER analytics_mark_update AFTER UPDATE ON logbook_entries
+CREATE TRIGGER z_analytics_mark_update AFTER UPDATE ON logbook_entries
     FOR EACH ROW
     WHEN (OLD.practiced_at IS DISTINCT FROM NEW.practiced_at
         OR OLD.duration_minutes IS DISTINCT FROM NEW.duration_minutes
@@ -160,24 +171,25 @@ CREATE TRIGGER analytics_mark_update AFTER UPDATE ON logbook_entries
         OR OLD.mood IS DISTINCT FROM NEW.mood
         OR OLD.pieces IS DISTINCT FROM NEW.pieces)
     EXECUTE FUNCTION analytics_mark_entry();
-CREATE TRIGGER analytics_mark_goal AFTER INSERT ON goals
+CREATE TRIGGER z_analytics_mark_goal AFTER INSERT ON goals
     FOR EACH ROW WHEN (NEW.type = 'practice_time') EXECUTE FUNCTION analytics_mark_goal();
-CREATE TRIGGER analytics_mark_goal_update AFTER UPDATE ON goals
+-- A client writing a practice-time goal's value is overruled by the rollups: recompute it.
+CREATE TRIGGER z_analytics_mark_goal_update AFTER UPDATE ON goals
     FOR EACH ROW
     WHEN (NEW.type = 'practice_time' AND (OLD.type IS DISTINCT FROM NEW.type
         OR OLD.unit IS DISTINCT FROM NEW.unit OR OLD.due_date IS DISTINCT FROM NEW.due_date
-        OR OLD.status IS DISTINCT FROM NEW.status))
+        OR OLD.status IS DISTINCT FROM NEW.status OR OLD.current_value IS DISTINCT FROM NEW.current_value))
     EXECUTE FUNCTION analytics_mark_goal();
-CREATE TRIGGER analytics_mark_timezone AFTER UPDATE OF timezone ON users
+CREATE TRIGGER z_analytics_mark_timezone AFTER UPDATE OF timezone ON users
     FOR EACH ROW WHEN (OLD.timezone IS DISTINCT FROM NEW.timezone AND NEW.deleted_at IS NULL)
     EXECUTE FUNCTION analytics_mark_user();
 
 -- +goose Down
-DROP TRIGGER analytics_mark_timezone ON users;
-DROP TRIGGER analytics_mark_goal_update ON goals;
-DROP TRIGGER analytics_mark_goal ON goals;
-DROP TRIGGER analytics_mark_update ON logbook_entries;
-DROP TRIGGER analytics_mark ON logbook_entries;
+DROP TRIGGER z_analytics_mark_timezone ON users;
+DROP TRIGGER z_analytics_mark_goal_update ON goals;
+DROP TRIGGER z_analytics_mark_goal ON goals;
+DROP TRIGGER z_analytics_mark_update ON logbook_entries;
+DROP TRIGGER z_analytics_mark ON logbook_entries;
 DROP FUNCTION analytics_mark_user(), analytics_mark_goal(), analytics_mark_entry(),
     analytics_mark(uuid, date), analytics_piece_key(text, text);
 DROP TABLE practice_streaks, practice_periods, practice_pieces, practice_day_facets, practice_days, analytics_dirty;

@@ -508,3 +508,79 @@ func TestNightlyRollupCoversEveryUser(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(DISTINCT user_id) FROM practice_days`).Scan(&users))
 	require.Equal(t, 7, users)
 }
+
+// TestPushesAndWritesOfOneDayDoNotDeadlock: a sync push locks the user's change log before it
+// writes; a REST write locks it through the change-log trigger. Both then mark the day. The
+// marks' triggers fire after the change log's, so both take the locks in one order.
+func TestPushesAndWritesOfOneDayDoNotDeadlock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := dbtest.NewDatabase(t)
+	client := newClient(t, pool, true)
+	u, err := store.EnsureUser(ctx, pool, "two-devices@example.com")
+	require.NoError(t, err)
+	_, err = store.CreateGoal(ctx, pool, u.ID, uuid.Nil, &store.GoalInput{Title: "Daily", Type: "practice_time", TargetValue: 100})
+	require.NoError(t, err)
+	at := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, push := range []bool{true, false} {
+		wg.Go(func() {
+			for i := range 40 {
+				err := tryWrite(pool, client, u.ID, func(tx pgx.Tx) error {
+					if push {
+						if err := store.LockChanges(ctx, tx, u.ID); err != nil {
+							return err
+						}
+					}
+					// Two days, in either order, as an import or an entry moved between days does.
+					days := []int{0, 1}
+					if i%2 == 1 {
+						days = []int{1, 0}
+					}
+					for _, d := range days {
+						if _, err := store.CreateLogbookEntry(ctx, tx, u.ID, uuid.Nil, &store.LogbookInput{
+							PracticedAt: at.AddDate(0, 0, d), DurationMinutes: 5, Type: "practice"}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	settle(t, pool)
+	require.Equal(t, map[string]int{"2026-07-01": 400, "2026-07-02": 400}, localDays(t, pool, u.ID))
+}
+
+// TestMidnightTwice: in Havana, 2025-11-02 00:00 happens twice (01:00 CDT falls back to
+// 00:00 CST). An entry in the first hour still counts on the 2nd.
+func TestMidnightTwice(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := dbtest.NewDatabase(t)
+	client := newClient(t, pool, true)
+	u, err := store.EnsureUser(ctx, pool, "havana@example.com")
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `UPDATE users SET timezone = 'America/Havana' WHERE id = $1`, u.ID)
+	require.NoError(t, err)
+	for at, minutes := range map[string]int{"2025-11-02T04:30:00Z": 20, "2025-11-02T06:00:00Z": 30, "2025-11-02T03:30:00Z": 7} {
+		ts, err := time.Parse(time.RFC3339, at)
+		require.NoError(t, err)
+		write(t, pool, client, u.ID, func(tx pgx.Tx) error {
+			_, err := store.CreateLogbookEntry(ctx, tx, u.ID, uuid.Nil, &store.LogbookInput{PracticedAt: ts, DurationMinutes: minutes, Type: "practice"})
+			return err
+		})
+	}
+	settle(t, pool)
+	require.Equal(t, map[string]int{"2025-11-01": 7, "2025-11-02": 50}, localDays(t, pool, u.ID))
+}

@@ -86,7 +86,7 @@ const (
 	// forgotten after SweepAfter.
 	SweepInterval = 10 * time.Minute
 	SweepAfter    = time.Minute
-	// StaleClaim is when a claimed day whose job did not finish gets a new job.
+	// StaleClaim is when an enqueued or claimed day whose job did not finish gets a new job.
 	StaleClaim = time.Hour
 )
 
@@ -95,7 +95,8 @@ const (
 // of those tables calls it before committing.
 func EnqueueTx(ctx context.Context, tx pgx.Tx, client *river.Client[pgx.Tx], userID uuid.UUID) error {
 	rows, err := tx.Query(ctx, `
-		UPDATE analytics_dirty SET enqueued = true WHERE user_id = $1 AND NOT enqueued RETURNING user_id, day`, userID)
+		UPDATE analytics_dirty SET enqueued = true, enqueued_at = now() WHERE user_id = $1 AND NOT enqueued
+		RETURNING user_id, day`, userID)
 	return insertDayJobs(ctx, tx, client, rows, err)
 }
 
@@ -153,8 +154,9 @@ func (w *RollupWorker) Work(ctx context.Context, job *river.Job[RollupArgs]) err
 	// is read below; one that marks it after unclaims it and inserts a new job. (Its own
 	// transaction: writers lock the day's row and their change log in either order, and the
 	// rollup's goal updates lock the change log.)
-	if _, err := w.pool.Exec(ctx, `UPDATE analytics_dirty SET claimed_at = now() WHERE user_id = $1 AND day = $2`,
-		job.Args.UserID, d); err != nil {
+	if _, err := w.pool.Exec(ctx, `
+		UPDATE analytics_dirty SET claimed_by = $3, claimed_at = now() WHERE user_id = $1 AND day = $2`,
+		job.Args.UserID, d, job.ID); err != nil {
 		return fmt.Errorf("error claiming the out-of-date day: %w", err)
 	}
 	// A failure from here on retries the job, which reads the day again.
@@ -174,9 +176,10 @@ func (w *RollupWorker) Work(ctx context.Context, job *river.Job[RollupArgs]) err
 	if err != nil {
 		return err
 	}
-	// Done, unless a write changed the day since the claim (its job is on the way).
-	if _, err := w.pool.Exec(ctx, `DELETE FROM analytics_dirty WHERE user_id = $1 AND day = $2 AND claimed_at IS NOT NULL`,
-		job.Args.UserID, d); err != nil {
+	// Done, unless a write changed the day since the claim (its job is on the way, and may
+	// have claimed the day itself: only this job's claim is cleared).
+	if _, err := w.pool.Exec(ctx, `DELETE FROM analytics_dirty WHERE user_id = $1 AND day = $2 AND claimed_by = $3`,
+		job.Args.UserID, d, job.ID); err != nil {
 		return fmt.Errorf("error clearing the out-of-date day: %w", err)
 	}
 	return nil
@@ -284,12 +287,15 @@ func (w *SweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
 }
 
 // sweep enqueues the day jobs of out-of-date days marked more than after ago and never
-// enqueued, and of days claimed by a job that never finished (it ran out of attempts).
+// enqueued, and of days whose job has not finished within StaleClaim (it ran out of
+// attempts, or was cancelled; a day behind a long queue may get a second job, which only
+// repeats work).
 func sweep(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.Tx], after time.Duration) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
-			UPDATE analytics_dirty SET enqueued = true, claimed_at = NULL
+			UPDATE analytics_dirty SET enqueued = true, enqueued_at = now(), claimed_by = NULL, claimed_at = NULL
 			WHERE (NOT enqueued AND created_at <= now() - $1::interval)
+				OR (enqueued AND claimed_by IS NULL AND enqueued_at <= now() - $2::interval)
 				OR claimed_at <= now() - $2::interval
 			RETURNING user_id, day`, after, StaleClaim)
 		return insertDayJobs(ctx, tx, client, rows, err)
@@ -335,7 +341,12 @@ func Backfill(ctx context.Context, pool *pgxpool.Pool, batchSize, concurrency in
 		go func() {
 			for users := range batches {
 				err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-					_, err := RollupUsers(ctx, tx, users)
+					changed, err := RollupUsers(ctx, tx, users)
+					if err != nil || len(changed) == 0 {
+						return err
+					}
+					// Goal changes reach connected devices as the fan-out job would tell them.
+					_, err = tx.Exec(ctx, `SELECT pg_notify($1, u::text) FROM unnest($2::uuid[]) u`, fanout.Channel, changed)
 					return err
 				})
 				if err != nil {

@@ -27,16 +27,18 @@ func allDays() (lo, hi pgtype.Date) {
 func day(d time.Time) pgtype.Date { return pgtype.Date{Time: d, Valid: true} }
 
 // entries selects the logbook entries of users $1 whose local day is within $2..$3
-// (inclusive dates; infinite bounds allowed), with that day. The bounds become instants in
-// each user's timezone, so the (user_id, practiced_at) index does the work.
+// (inclusive dates; infinite bounds allowed), with that day. A day wider bounds become
+// instants in each user's timezone, so the (user_id, practiced_at) index does the work; the
+// local date decides (where a midnight happens twice, an instant bound alone would not).
 const entries = `
 	e AS (
 		SELECT e.user_id, e.id, e.practiced_at, e.duration_minutes, e.type, e.instrument, e.mood, e.pieces,
 			(e.practiced_at AT TIME ZONE u.timezone)::date AS day
 		FROM users u
 		JOIN logbook_entries e ON e.user_id = u.id
-			AND e.practiced_at >= ($2::date::timestamp AT TIME ZONE u.timezone)
-			AND e.practiced_at < (($3::date + 1)::timestamp AT TIME ZONE u.timezone)
+			AND e.practiced_at >= (($2::date - 1)::timestamp AT TIME ZONE u.timezone)
+			AND e.practiced_at < (($3::date + 2)::timestamp AT TIME ZONE u.timezone)
+			AND (e.practiced_at AT TIME ZONE u.timezone)::date BETWEEN $2 AND $3
 		WHERE u.id = ANY($1::uuid[])
 	)`
 
@@ -128,12 +130,12 @@ const (
 	JOIN (SELECT DISTINCT ON (user_id) * FROM runs ORDER BY user_id, e DESC) t USING (user_id)`
 )
 
-// updateGoals sets the progress of active practice-time goals: the minutes practiced from
-// the goal's creation (the user's local day) to its due date, in hours when its unit says
-// so, plus any progress recorded by hand. A change bumps the version (devices sync it).
-const updateGoals = `
-	WITH g AS (
-		SELECT g.id, round((
+// goalValues computes the progress of active practice-time goals whose stored value is
+// stale: the minutes practiced from the goal's creation (the user's local day) to its due
+// date, in hours when its unit says so, plus any progress recorded by hand.
+const goalValues = `
+	SELECT id, user_id, value FROM (
+		SELECT g.id, g.user_id, g.current_value, round((
 			coalesce((SELECT sum(d.minutes) FROM practice_days d
 				WHERE d.user_id = g.user_id AND d.day >= (g.created_at AT TIME ZONE u.timezone)::date
 					AND (g.due_date IS NULL OR d.day <= g.due_date)), 0)
@@ -141,9 +143,15 @@ const updateGoals = `
 			+ coalesce((SELECT sum(p.value) FROM goal_progress p WHERE p.goal_id = g.id), 0)::numeric), 2)::float8 AS value
 		FROM goals g JOIN users u ON u.id = g.user_id
 		WHERE g.user_id = ANY($1::uuid[]) AND g.type = 'practice_time' AND g.status = 'active'
-	)
-	UPDATE goals SET current_value = g.value, version = goals.version + 1, updated_at = now()
-	FROM g WHERE goals.id = g.id AND goals.current_value IS DISTINCT FROM g.value
+	) v WHERE current_value IS DISTINCT FROM value`
+
+// updateGoals writes the values after locking their users' change logs (in user order):
+// the update logs a change there, and writers (sync pushes) lock the log before the goal.
+// A change bumps the version (devices sync it).
+const updateGoals = `
+	UPDATE goals SET current_value = v.value, version = goals.version + 1, updated_at = now()
+	FROM unnest($1::uuid[], $2::float8[]) AS v(id, value)
+	WHERE goals.id = v.id AND goals.current_value IS DISTINCT FROM v.value
 	RETURNING goals.user_id`
 
 // lockUsers serializes the rollups of each user (a day job and a full rollup of the same
@@ -257,7 +265,45 @@ func rollup(ctx context.Context, tx pgx.Tx, users []uuid.UUID, lo, hi pgtype.Dat
 	if err := exec("streaks", insertStreaks, users); err != nil {
 		return nil, err
 	}
-	rows, err := tx.Query(ctx, updateGoals, users)
+	return setGoals(ctx, tx, users)
+}
+
+// setGoals brings practice-time goals up to date and returns the users whose goals changed.
+func setGoals(ctx context.Context, tx pgx.Tx, users []uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := tx.Query(ctx, goalValues, users)
+	if err != nil {
+		return nil, fmt.Errorf("error computing practice-time goals: %w", err)
+	}
+	var ids, owners []uuid.UUID
+	var values []float64
+	var id, owner uuid.UUID
+	var v float64
+	if _, err := pgx.ForEachRow(rows, []any{&id, &owner, &v}, func() error {
+		ids, owners, values = append(ids, id), append(owners, owner), append(values, v)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("error computing practice-time goals: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	slices.SortFunc(owners, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
+	owners = slices.Compact(owners)
+	// Every owner needs a change-log row to lock (a user's first change creates it); rows
+	// are locked in user order.
+	if _, err := tx.Exec(ctx, `INSERT INTO sync_cursors (user_id, seq) SELECT u, 0 FROM unnest($1::uuid[]) u
+		ORDER BY u ON CONFLICT (user_id) DO NOTHING`, owners); err != nil {
+		return nil, fmt.Errorf("error updating practice-time goals: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM sync_cursors WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+		owners); err != nil {
+		return nil, fmt.Errorf("error updating practice-time goals: %w", err)
+	}
+	// The goal trigger marks a changed value for recomputing; not this one.
+	if _, err := tx.Exec(ctx, `SELECT set_config('mirubato.analytics_rollup', 'on', true)`); err != nil {
+		return nil, fmt.Errorf("error updating practice-time goals: %w", err)
+	}
+	rows, err = tx.Query(ctx, updateGoals, ids, values)
 	if err != nil {
 		return nil, fmt.Errorf("error updating practice-time goals: %w", err)
 	}

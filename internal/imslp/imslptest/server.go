@@ -8,6 +8,7 @@
 package imslptest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -109,7 +110,7 @@ type Request struct {
 
 // New starts a server on loopback; Close stops it.
 func New() (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
