@@ -74,6 +74,9 @@ type Upload struct {
 	SourceURL  *string
 	Visibility string            // "" is private
 	Metadata   map[string]string // values the uploader gave (title, composer…): corrections
+	// InTx, if set, runs in the transaction that records the score (an importer's own rows):
+	// its failure records nothing.
+	InTx func(tx pgx.Tx, scoreID uuid.UUID) error
 }
 
 // Accept validates u and, if it is a PDF we take, stores it and records the score and the
@@ -110,6 +113,11 @@ func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*sto
 		run, err = start(ctx, tx, ins, id, u.OwnerID)
 		if err != nil {
 			return err
+		}
+		if u.InTx != nil {
+			if err := u.InTx(tx, id); err != nil {
+				return err
+			}
 		}
 		score, err = store.ScoreByID(ctx, tx, id)
 		return err
