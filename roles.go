@@ -26,6 +26,7 @@ import (
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/glossary"
+	imslpclient "github.com/mirubato/mirubato/internal/imslp"
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metadata"
@@ -36,6 +37,7 @@ import (
 	"github.com/mirubato/mirubato/migrations"
 	"github.com/mirubato/mirubato/pipelines/analytics"
 	"github.com/mirubato/mirubato/pipelines/dictionary"
+	"github.com/mirubato/mirubato/pipelines/imslp"
 	"github.com/mirubato/mirubato/pipelines/scores"
 	"github.com/mirubato/mirubato/workers"
 )
@@ -120,6 +122,11 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
+		}, IMSLP: &imslp.Deps{
+			Pool: e.pool, Jurisdiction: e.cfg.IMSLPJurisdiction, Logger: e.logger,
+			Client: &imslpclient.Client{BaseURL: e.cfg.IMSLPBaseURL, HTTP: imslpclient.NewHTTPClient(time.Minute),
+				Limiter: imslpclient.NewPGLimiter(e.pool, e.cfg.IMSLPRate), MaxBytes: e.cfg.ScoreMaxBytes},
+			Intake: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits()},
 		}})
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/fanout"
 	"github.com/mirubato/mirubato/pipelines/housekeeping"
+	"github.com/mirubato/mirubato/pipelines/imslp"
 	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
@@ -58,6 +59,8 @@ type Deps struct {
 	// Definitions: the dictionary's completer and rubric setting.
 	Completer define.Completer
 	Quality   dictionary.Quality
+	// IMSLP is the IMSLP import's client and settings (nil: the pipeline is not worked).
+	IMSLP *imslp.Deps
 }
 
 // Pipelines returns the workers and periodic jobs of every pipeline.
@@ -76,6 +79,9 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, dictionary.NewEmbedWorker(d.Pool, d.Embedder))
 	river.AddWorker(w, dictionary.NewBackfillWorker(d.Pool, d.Embedder))
 	analytics.AddWorkers(w, d.Pool, d.Logger)
+	if d.IMSLP != nil {
+		imslp.AddWorkers(w, d.IMSLP)
+	}
 	periodic := []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),
 		dictionary.BackfillJob()}
 	return w, append(periodic, analytics.PeriodicJobs()...)

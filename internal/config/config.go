@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -119,6 +120,12 @@ type Config struct {
 	DictionaryProvider         string  `env:"DICTIONARY_PROVIDER" envDefault:"local"`
 	DictionaryQualityThreshold float64 `env:"DICTIONARY_QUALITY_THRESHOLD" envDefault:"0.7"`
 	DictionaryMaxRegenerations int     `env:"DICTIONARY_MAX_REGENERATIONS" envDefault:"2"`
+
+	// IMSLP import: the site, the request rate all worker processes share (0: no limit),
+	// and where a file must be public domain to be imported (us, eu or ca).
+	IMSLPBaseURL      string  `env:"IMSLP_BASE_URL" envDefault:"https://imslp.org"`
+	IMSLPRate         float64 `env:"IMSLP_RATE" envDefault:"1"`
+	IMSLPJurisdiction string  `env:"IMSLP_JURISDICTION" envDefault:"us"`
 }
 
 // Load reads the configuration from environ (os.Environ form: "KEY=value") and validates it.
@@ -227,6 +234,15 @@ func (c *Config) validate() error {
 	}
 	if c.DictionaryQualityThreshold < 0 || c.DictionaryQualityThreshold > 1 {
 		bad("DICTIONARY_QUALITY_THRESHOLD", "must be between 0 and 1, got %g", c.DictionaryQualityThreshold)
+	}
+	if u, err := url.Parse(c.IMSLPBaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		bad("IMSLP_BASE_URL", "must be an http(s) URL, got %q", c.IMSLPBaseURL)
+	}
+	if c.IMSLPRate < 0 || c.IMSLPRate > 100 {
+		bad("IMSLP_RATE", "must be between 0 (no limit) and 100 requests a second, got %v", c.IMSLPRate)
+	}
+	if !slices.Contains([]string{"us", "eu", "ca"}, c.IMSLPJurisdiction) {
+		bad("IMSLP_JURISDICTION", "must be us, eu or ca, got %q", c.IMSLPJurisdiction)
 	}
 	if c.DictionaryMaxRegenerations < 0 || c.DictionaryMaxRegenerations > 5 {
 		bad("DICTIONARY_MAX_REGENERATIONS", "must be between 0 and 5, got %d", c.DictionaryMaxRegenerations)
