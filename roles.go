@@ -92,6 +92,20 @@ func setup(ctx context.Context, environ []string, stderr io.Writer, role string)
 		pdfGate: pdf.NewGate(runtime.NumCPU()), glossary: g}, nil
 }
 
+// setupMigrated is setup for roles that need the database migrated to this build's
+// version (all but migrate and dev, which migrate it).
+func setupMigrated(ctx context.Context, environ []string, stderr io.Writer, role string) (*env, error) {
+	e, err := setup(ctx, environ, stderr, role)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrations.Check(ctx, e.pool); err != nil {
+		e.pool.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
 // openBlobs opens the configured blob store.
 func openBlobs(ctx context.Context, cfg *config.Config) (blob.Store, error) {
 	if cfg.BlobStore == "s3" {
@@ -195,14 +209,11 @@ func migrate(ctx context.Context, e *env) error {
 }
 
 func runAPI(ctx context.Context, environ []string, stderr io.Writer) error {
-	e, err := setup(ctx, environ, stderr, "api")
+	e, err := setupMigrated(ctx, environ, stderr, "api")
 	if err != nil {
 		return err
 	}
 	defer e.pool.Close()
-	if err := migrations.Check(ctx, e.pool); err != nil {
-		return err
-	}
 	client, err := workers.NewInsertOnly(e.pool, e.logger, e.cfg.RiverFetchCooldown)
 	if err != nil {
 		return err
@@ -259,14 +270,11 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 }
 
 func runWorker(ctx context.Context, environ []string, stderr io.Writer) error {
-	e, err := setup(ctx, environ, stderr, "worker")
+	e, err := setupMigrated(ctx, environ, stderr, "worker")
 	if err != nil {
 		return err
 	}
 	defer e.pool.Close()
-	if err := migrations.Check(ctx, e.pool); err != nil {
-		return err
-	}
 	w, periodic := e.pipelines()
 	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
 	if err != nil {
@@ -337,14 +345,11 @@ func withUser(ctx context.Context, environ []string, email string, stderr io.Wri
 	if err != nil || addr.Name != "" {
 		return fmt.Errorf("%q is not an email address", email)
 	}
-	e, err := setup(ctx, environ, stderr, "cli")
+	e, err := setupMigrated(ctx, environ, stderr, "cli")
 	if err != nil {
 		return err
 	}
 	defer e.pool.Close()
-	if err := migrations.Check(ctx, e.pool); err != nil {
-		return err
-	}
 	user, err := store.EnsureUser(ctx, e.pool, addr.Address)
 	if err != nil {
 		return err
@@ -395,14 +400,11 @@ func runAnalyticsBackfill(ctx context.Context, environ, args []string, stdout, s
 	if fs.NArg() > 0 || *batch < 1 || *batch > 10000 || *concurrency < 1 || *concurrency > 64 {
 		return errors.New("usage: mirubato analytics backfill [-batch 1..10000] [-concurrency 1..64]")
 	}
-	e, err := setup(ctx, environ, stderr, "cli")
+	e, err := setupMigrated(ctx, environ, stderr, "cli")
 	if err != nil {
 		return err
 	}
 	defer e.pool.Close()
-	if err := migrations.Check(ctx, e.pool); err != nil {
-		return err
-	}
 	var total int
 	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE deleted_at IS NULL`).Scan(&total); err != nil {
 		return fmt.Errorf("error counting users: %w", err)

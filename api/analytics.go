@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"time"
@@ -38,17 +37,6 @@ func dateQuery(c *fiber.Ctx, name string) (*time.Time, error) {
 		return nil, invalid(name+" must be a date like 2026-11-23, after 1900", FieldError{Field: name, Message: "not a date"})
 	}
 	return &t, nil
-}
-
-// sendCSV answers rows as a CSV attachment named name.
-func sendCSV(c *fiber.Ctx, name string, rows [][]string) error {
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	w := csv.NewWriter(c.Response().BodyWriter())
-	if err := w.WriteAll(rows); err != nil {
-		return fmt.Errorf("error writing CSV: %w", err)
-	}
-	return nil
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

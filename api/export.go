@@ -30,11 +30,8 @@ func (s *Server) exportLogbookCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mirubato-logbook.csv"`)
-	w := csv.NewWriter(c.Response().BodyWriter())
-	_ = w.Write([]string{"id", "practiced_at", "duration_minutes", "type", "instrument", "pieces", "composers",
-		"techniques", "mood", "tags", "notes"})
+	rows := [][]string{{"id", "practiced_at", "duration_minutes", "type", "instrument", "pieces", "composers",
+		"techniques", "mood", "tags", "notes"}}
 	for _, e := range entries {
 		titles := make([]string, len(e.Pieces))
 		composers := make([]string, len(e.Pieces))
@@ -45,12 +42,21 @@ func (s *Server) exportLogbookCSV(c *fiber.Ctx) error {
 		if e.Mood != nil {
 			mood = *e.Mood
 		}
-		_ = w.Write([]string{e.ID.String(), e.PracticedAt.UTC().Format(time.RFC3339), strconv.Itoa(e.DurationMinutes),
+		rows = append(rows, []string{e.ID.String(), e.PracticedAt.UTC().Format(time.RFC3339), strconv.Itoa(e.DurationMinutes),
 			e.Type, csvSafe(e.Instrument), csvSafe(strings.Join(titles, "; ")), csvSafe(strings.Join(composers, "; ")),
 			csvSafe(strings.Join(e.Techniques, "; ")), mood, csvSafe(strings.Join(e.Tags, "; ")), csvSafe(e.Notes)})
 	}
-	w.Flush()
-	return w.Error()
+	return sendCSV(c, "mirubato-logbook.csv", rows)
+}
+
+// sendCSV answers rows as a CSV attachment named name.
+func sendCSV(c *fiber.Ctx, name string, rows [][]string) error {
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	if err := csv.NewWriter(c.Response().BodyWriter()).WriteAll(rows); err != nil {
+		return fmt.Errorf("error writing CSV: %w", err)
+	}
+	return nil
 }
 
 // csvSafe keeps spreadsheet programs from running a cell that starts like a formula.

@@ -10,11 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/mirubato/mirubato/internal/retryafter"
 )
 
 // Config says where the service is.
@@ -89,24 +90,10 @@ func (d retryAfterDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.client.Do(req)
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
 		if p, ok := req.Context().Value(retryAfterKey{}).(*time.Duration); ok {
-			*p = ParseRetryAfter(resp.Header.Get("Retry-After"))
+			*p = retryafter.Parse(resp.Header.Get("Retry-After"), 30*time.Second)
 		}
 	}
 	return resp, err
-}
-
-// ParseRetryAfter reads seconds or an HTTP date; anything else is 30 s.
-func ParseRetryAfter(v string) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-		return 0
-	}
-	return 30 * time.Second
 }
 
 // RawSchema is a JSON schema for structured output, written as a map.

@@ -20,6 +20,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mirubato/mirubato/internal/retryafter"
 )
 
 // UserAgent names the application to IMSLP, as its terms ask of API clients.
@@ -90,15 +92,9 @@ func (c *Client) get(ctx context.Context, u string, header http.Header) (*http.R
 	return resp, nil
 }
 
-// retryAfter reads a Retry-After header (seconds or an HTTP date), bounded to a day.
+// retryAfter reads IMSLP's Retry-After (def when absent), bounded to a second to a day.
 func retryAfter(v string, def time.Duration) time.Duration {
-	d := def
-	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		d = time.Duration(s) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = time.Until(t)
-	}
-	return min(max(d, time.Second), 24*time.Hour)
+	return min(max(retryafter.Parse(v, def), time.Second), 24*time.Hour)
 }
 
 func (c *Client) getJSON(ctx context.Context, u string, dst any) error {

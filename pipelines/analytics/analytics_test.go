@@ -63,6 +63,21 @@ func tryWrite(pool *pgxpool.Pool, client *river.Client[pgx.Tx], userID uuid.UUID
 	})
 }
 
+// inParallel runs each fn in its own goroutine and requires that none failed.
+func inParallel(t *testing.T, fns ...func() error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(fns))
+	for _, fn := range fns {
+		wg.Go(func() { errs <- fn() })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+}
+
 // settle waits until no day is out of date and no analytics job is left to run.
 func settle(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
@@ -290,11 +305,10 @@ func TestRollupsMatchRawEntries(t *testing.T) {
 
 	// Writers run concurrently with the workers, one goroutine per user (a user's writes are
 	// serialized by the sync change log anyway).
-	var wg sync.WaitGroup
-	errs := make(chan error, len(users))
-	for _, u := range users {
+	writers := make([]func() error, len(users))
+	for i, u := range users {
 		ur := rand.New(rand.NewPCG(r.Uint64(), r.Uint64())) //nolint:gosec // test data
-		wg.Go(func() {
+		writers[i] = func() error {
 			for range 60 {
 				err := tryWrite(pool, client, u.id, func(tx pgx.Tx) error {
 					for range 1 + ur.IntN(3) { // some transactions change several entries
@@ -320,17 +334,13 @@ func TestRollupsMatchRawEntries(t *testing.T) {
 					return nil
 				})
 				if err != nil {
-					errs <- err
-					return
+					return err
 				}
 			}
-		})
+			return nil
+		}
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
+	inParallel(t, writers...)
 	settle(t, pool)
 	requireMatchesOracle(t, pool)
 
@@ -442,23 +452,36 @@ func localDays(t *testing.T, pool *pgxpool.Pool, userID uuid.UUID) map[string]in
 	return out
 }
 
+// userIn creates a user in timezone tz.
+func userIn(t *testing.T, pool *pgxpool.Pool, email, tz string) *store.User {
+	t.Helper()
+	ctx := context.Background()
+	u, err := store.EnsureUser(ctx, pool, email)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `UPDATE users SET timezone = $2 WHERE id = $1`, u.ID, tz)
+	require.NoError(t, err)
+	return u
+}
+
+// logAt writes an entry of minutes at the RFC 3339 instant at, as the API does.
+func logAt(t *testing.T, pool *pgxpool.Pool, client *river.Client[pgx.Tx], userID uuid.UUID, at string, minutes int) {
+	t.Helper()
+	ts, err := time.Parse(time.RFC3339, at)
+	require.NoError(t, err)
+	write(t, pool, client, userID, func(tx pgx.Tx) error {
+		_, err := store.CreateLogbookEntry(context.Background(), tx, userID, uuid.Nil,
+			&store.LogbookInput{PracticedAt: ts, DurationMinutes: minutes, Type: "practice"})
+		return err
+	})
+}
+
 func TestDaysFollowTheUsersTimezone(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool, _ := dbtest.NewDatabase(t)
 	client := newClient(t, pool, true)
-	u, err := store.EnsureUser(ctx, pool, "paris@example.com")
-	require.NoError(t, err)
-	_, err = pool.Exec(ctx, `UPDATE users SET timezone = 'Europe/Paris' WHERE id = $1`, u.ID)
-	require.NoError(t, err)
-	log := func(at string, minutes int) {
-		ts, err := time.Parse(time.RFC3339, at)
-		require.NoError(t, err)
-		write(t, pool, client, u.ID, func(tx pgx.Tx) error {
-			_, err := store.CreateLogbookEntry(ctx, tx, u.ID, uuid.Nil, &store.LogbookInput{PracticedAt: ts, DurationMinutes: minutes, Type: "practice"})
-			return err
-		})
-	}
+	u := userIn(t, pool, "paris@example.com", "Europe/Paris")
+	log := func(at string, minutes int) { logAt(t, pool, client, u.ID, at, minutes) }
 	// Paris moves to summer time at 2026-03-29 02:00 (UTC+1 → UTC+2): that day has 23 hours.
 	log("2026-03-28T22:59:00Z", 1)  // 23:59 on the 28th in Paris
 	log("2026-03-28T23:00:00Z", 2)  // 00:00 on the 29th
@@ -522,10 +545,8 @@ func TestPushesAndWritesOfOneDayDoNotDeadlock(t *testing.T) {
 	_, err = store.CreateGoal(ctx, pool, u.ID, uuid.Nil, &store.GoalInput{Title: "Daily", Type: "practice_time", TargetValue: 100})
 	require.NoError(t, err)
 	at := time.Date(2026, 7, 1, 9, 0, 0, 0, time.UTC)
-	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for _, push := range []bool{true, false} {
-		wg.Go(func() {
+	writer := func(push bool) func() error {
+		return func() error {
 			for i := range 40 {
 				err := tryWrite(pool, client, u.ID, func(tx pgx.Tx) error {
 					if push {
@@ -547,17 +568,13 @@ func TestPushesAndWritesOfOneDayDoNotDeadlock(t *testing.T) {
 					return nil
 				})
 				if err != nil {
-					errs <- err
-					return
+					return err
 				}
 			}
-		})
+			return nil
+		}
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
+	inParallel(t, writer(true), writer(false))
 	settle(t, pool)
 	require.Equal(t, map[string]int{"2026-07-01": 400, "2026-07-02": 400}, localDays(t, pool, u.ID))
 }
@@ -566,20 +583,11 @@ func TestPushesAndWritesOfOneDayDoNotDeadlock(t *testing.T) {
 // 00:00 CST). An entry in the first hour still counts on the 2nd.
 func TestMidnightTwice(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	pool, _ := dbtest.NewDatabase(t)
 	client := newClient(t, pool, true)
-	u, err := store.EnsureUser(ctx, pool, "havana@example.com")
-	require.NoError(t, err)
-	_, err = pool.Exec(ctx, `UPDATE users SET timezone = 'America/Havana' WHERE id = $1`, u.ID)
-	require.NoError(t, err)
+	u := userIn(t, pool, "havana@example.com", "America/Havana")
 	for at, minutes := range map[string]int{"2025-11-02T04:30:00Z": 20, "2025-11-02T06:00:00Z": 30, "2025-11-02T03:30:00Z": 7} {
-		ts, err := time.Parse(time.RFC3339, at)
-		require.NoError(t, err)
-		write(t, pool, client, u.ID, func(tx pgx.Tx) error {
-			_, err := store.CreateLogbookEntry(ctx, tx, u.ID, uuid.Nil, &store.LogbookInput{PracticedAt: ts, DurationMinutes: minutes, Type: "practice"})
-			return err
-		})
+		logAt(t, pool, client, u.ID, at, minutes)
 	}
 	settle(t, pool)
 	require.Equal(t, map[string]int{"2025-11-01": 7, "2025-11-02": 50}, localDays(t, pool, u.ID))

@@ -207,7 +207,7 @@ func rollup(ctx context.Context, tx pgx.Tx, users []uuid.UUID, lo, hi pgtype.Dat
 		}
 		var dim, key string
 		_, err = pgx.ForEachRow(rows, []any{&dim, &key}, func() error {
-			if dim == "piece" && !all {
+			if dim == "piece" {
 				pieces = append(pieces, key)
 			}
 			return nil

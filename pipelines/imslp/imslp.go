@@ -24,7 +24,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/mirubato/mirubato/internal/imslp"
-	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/pipelines/scores"
 )
@@ -351,10 +350,6 @@ func (w *ImportWorker) importWork(ctx context.Context, job *river.Job[ImportWork
 	}
 	if reason, refused := scores.IsRefused(err); refused {
 		return w.finish(ctx, a, "failed", "IMSLP's file was refused: "+reason, &work.PageID, &best.Index, nil)
-	}
-	var tooBig *pdf.Refused
-	if errors.As(err, &tooBig) {
-		return w.finish(ctx, a, "failed", tooBig.Error(), &work.PageID, &best.Index, nil)
 	}
 	return err
 }
