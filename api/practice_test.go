@@ -216,8 +216,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}](t, data).ID
 	}
 	score := b.upload(t, ownerTok, "mine.pdf", scorePDF(2), nil)
-	ids["/api/scores"], ids["/api/import/status"] = score.ID.String(), score.ID.String()
-	resp, data := b.call(t, "POST", "/api/collections", ownerTok, map[string]any{"name": "Recital"}, nil)
+	ids["/api/scores"] = score.ID.String()
+	// An IMSLP import (no worker runs here: it stays running, and cancellable).
+	resp, data := b.call(t, "POST", "/api/import/imslp", ownerTok, map[string]any{"work": "701"}, nil)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+	ids["/api/import/status"] = decodeAs[struct {
+		ID string `json:"id"`
+	}](t, data).ID
+	ids["/api/import/imslp"] = ids["/api/import/status"]
+	resp, data = b.call(t, "POST", "/api/collections", ownerTok, map[string]any{"name": "Recital"}, nil)
 	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
 	ids["/api/collections"] = decodeAs[store.Collection](t, data).ID.String()
 	ids["/api/terms"] = uuid.NewString() // dictionary entries are shared: only the 401s apply
@@ -234,7 +241,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			(SELECT string_agg(id::text || version || visibility || corrections::text || coalesce(run_id::text, ''), ',') FROM scores WHERE owner_id = $1) ||
 			(SELECT string_agg(c.id::text || c.version || c.name || cs.score_id || cs.position, ',') FROM collections c
 				JOIN collection_scores cs ON cs.collection_id = c.id WHERE c.owner_id = $1) ||
-			(SELECT count(*)::text FROM favorites WHERE user_id = $1)`, owner.ID).Scan(&s))
+			(SELECT count(*)::text FROM favorites WHERE user_id = $1) ||
+			(SELECT string_agg(b.id::text || b.status || i.state, ',') FROM imslp_batches b
+				JOIN imslp_batch_items i ON i.batch_id = b.id WHERE b.owner_id = $1)`, owner.ID).Scan(&s))
 		return s
 	}
 	before := snapshot()

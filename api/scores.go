@@ -323,29 +323,6 @@ func (s *Server) getScore(c *fiber.Ctx) error {
 	return s.sendScore(c, http.StatusOK, sc)
 }
 
-// importStatus is the pipeline status of one of the user's imports (an upload, a URL, IMSLP).
-func (s *Server) importStatus(c *fiber.Ctx) error {
-	id, err := pathID(c, "import")
-	if err != nil {
-		return err
-	}
-	sc, err := store.OwnedScore(c.UserContext(), s.pool, currentUser(c).ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound("import")
-	}
-	if err != nil {
-		return err
-	}
-	out, err := s.scoreResponse(c.UserContext(), sc)
-	if err != nil {
-		return err
-	}
-	if out.Pipeline == nil {
-		return notFound("import")
-	}
-	return c.JSON(out.Pipeline)
-}
-
 func (s *Server) updateScore(c *fiber.Ctx) error {
 	id, err := pathID(c, "score")
 	if err != nil {

@@ -198,6 +198,8 @@ func TestScoreUploadToReady(t *testing.T) {
 	resp, status := b.call(t, "GET", "/api/import/status/"+sc.ID.String(), tok, nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, string(status), `"state":"done"`)
+	require.Contains(t, string(status), `"progress":1`)
+	require.Contains(t, string(status), `"kind":"score"`)
 
 	// Private: nobody else sees it, in any way.
 	for _, p := range []string{"", "/pages/1", "/pages/1.png", "/download", "/thumbnail.png"} {

@@ -72,8 +72,12 @@ func (ListComposerArgs) InsertOpts() river.InsertOpts {
 // CreateBatch records a batch of ownerID and inserts its jobs, in one transaction. A list
 // of works is validated first (every reference must parse): nothing is written otherwise.
 func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.Tx], ownerID uuid.UUID, req Request) (uuid.UUID, error) {
+	req.Composer = strings.TrimSpace(req.Composer)
 	if (len(req.Works) == 0) == (req.Composer == "") {
-		return uuid.Nil, errors.New("a batch is either works or a composer")
+		return uuid.Nil, &BadRequest{Reason: "give either works (a list of IMSLP works) or a composer, not both"}
+	}
+	if len(req.Works) > 0 && req.Limit > 0 {
+		return uuid.Nil, &BadRequest{Reason: "limit applies to a composer's works; a list of works is imported whole"}
 	}
 	works := make([]string, 0, len(req.Works))
 	seen := map[string]bool{}
@@ -93,6 +97,18 @@ func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[p
 		return uuid.Nil, err
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		// One creator of a user's batches at a time, so the cap on unfinished ones holds.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('imslp_batches:' || $1::text, 0))`, ownerID); err != nil {
+			return err
+		}
+		var active int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM imslp_batches WHERE owner_id = $1 AND status IN ('listing', 'running')`,
+			ownerID).Scan(&active); err != nil {
+			return err
+		}
+		if active >= MaxActiveBatches {
+			return ErrTooMany
+		}
 		status := "running"
 		if req.Composer != "" {
 			status = "listing"
@@ -112,6 +128,12 @@ func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[p
 	}
 	return id, nil
 }
+
+// MaxActiveBatches is how many unfinished batches a user may have at once.
+const MaxActiveBatches = 5
+
+// ErrTooMany is a new batch of a user who has MaxActiveBatches unfinished.
+var ErrTooMany = fmt.Errorf("there are %d unfinished IMSLP imports already; wait for one to end or cancel one", MaxActiveBatches)
 
 // BadRequest is a batch request that cannot be accepted.
 type BadRequest struct{ Reason string }
@@ -247,6 +269,9 @@ type item struct {
 	status    string
 	filter    string
 	itemState string
+	// limit is the most works a filtered composer batch imports (0: none). The filter is
+	// known only from each work's page, so the limit is applied as works are imported.
+	limit int
 }
 
 // Work implements river.Worker.
@@ -273,10 +298,26 @@ func (w *ImportWorker) Work(ctx context.Context, job *river.Job[ImportWorkArgs])
 	var req Request
 	_ = json.Unmarshal(raw, &req)
 	it.filter = strings.ToLower(strings.TrimSpace(req.Instrumentation))
+	if it.filter != "" && req.Composer != "" {
+		it.limit = req.Limit
+	}
+	if it.limit > 0 {
+		var matched int
+		if err := w.d.Pool.QueryRow(ctx, `
+			SELECT count(*) FROM imslp_batch_items WHERE batch_id = $1 AND state IN ('imported', 'duplicate')`,
+			a.BatchID).Scan(&matched); err != nil {
+			return err
+		}
+		if matched >= it.limit {
+			return w.finish(ctx, a, "skipped", limitReason(it.limit), nil, nil, nil)
+		}
+	}
 
 	err = w.importWork(ctx, job, it)
 	var later *imslp.RetryLater
 	switch {
+	case errors.Is(err, errItemEnded):
+		return nil
 	case errors.As(err, &later):
 		return snooze(later)
 	case errors.Is(err, imslp.ErrNotFound):
@@ -339,7 +380,7 @@ func (w *ImportWorker) importWork(ctx context.Context, job *river.Job[ImportWork
 				it.owner, work.PageID, best.Index, scoreID, workJSON); err != nil {
 				return err
 			}
-			return w.finishTx(ctx, tx, a, "imported", "", &work.PageID, &best.Index, &scoreID)
+			return w.finishTx(ctx, tx, a, "imported", "", &work.PageID, &best.Index, &scoreID, it.limit)
 		},
 	})
 	var pgErr *pgconn.PgError
@@ -347,6 +388,9 @@ func (w *ImportWorker) importWork(ctx context.Context, job *river.Job[ImportWork
 		// Imported at the same moment by another batch of the same user.
 		_, err := w.duplicate(ctx, a, it.owner, "page_id", work.PageID)
 		return err
+	}
+	if errors.Is(err, errLimitReached) {
+		return w.finish(ctx, a, "skipped", limitReason(it.limit), &work.PageID, nil, nil)
 	}
 	if reason, refused := scores.IsRefused(err); refused {
 		return w.finish(ctx, a, "failed", "IMSLP's file was refused: "+reason, &work.PageID, &best.Index, nil)
@@ -370,19 +414,48 @@ func (w *ImportWorker) duplicate(ctx context.Context, a ImportWorkArgs, owner uu
 	return true, w.finish(ctx, a, "duplicate", "already imported (IMSLP page "+strconv.FormatInt(page, 10)+")", &page, &index, &score)
 }
 
+// errItemEnded is an item that got its outcome elsewhere (its batch was cancelled) while
+// its job imported it.
+var errItemEnded = errors.New("the batch item has ended")
+
+// errLimitReached is a work of a filtered composer batch that has imported its limit.
+var errLimitReached = errors.New("the batch's limit was reached")
+
+func limitReason(limit int) string {
+	return fmt.Sprintf("the batch's limit of %d works was reached", limit)
+}
+
 // finish records the item's outcome, and the batch's end when it was the last.
 func (w *ImportWorker) finish(ctx context.Context, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID) error {
 	return pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
-		return w.finishTx(ctx, tx, a, state, reason, page, index, score)
+		return w.finishTx(ctx, tx, a, state, reason, page, index, score, 0)
 	})
 }
 
-func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID) error {
-	if _, err := tx.Exec(ctx, `
+func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID, limit int) error {
+	if limit > 0 && state == "imported" {
+		// Imports of a limited batch count under the batch's lock, so the limit holds.
+		var matched int
+		if err := tx.QueryRow(ctx, `
+			SELECT count(*) FROM imslp_batch_items
+			WHERE batch_id = (SELECT id FROM imslp_batches WHERE id = $1 FOR UPDATE) AND state IN ('imported', 'duplicate')`,
+			a.BatchID).Scan(&matched); err != nil {
+			return err
+		}
+		if matched >= limit {
+			return errLimitReached
+		}
+	}
+	tag, err := tx.Exec(ctx, `
 		UPDATE imslp_batch_items SET state = $3, reason = nullif($4, ''), page_id = $5, file_index = $6, score_id = $7,
 			updated_at = now()
-		WHERE batch_id = $1 AND work = $2 AND state = 'queued'`, a.BatchID, a.Work, state, reason, page, index, score); err != nil {
+		WHERE batch_id = $1 AND work = $2 AND state = 'queued'`, a.BatchID, a.Work, state, reason, page, index, score)
+	if err != nil {
 		return fmt.Errorf("error recording the work's outcome: %w", err)
+	}
+	if tag.RowsAffected() == 0 && score != nil {
+		// The batch was cancelled while the file downloaded: the score is not kept.
+		return errItemEnded
 	}
 	if _, err := tx.Exec(ctx, `
 		UPDATE imslp_batches SET status = 'done', finished_at = now()

@@ -43,6 +43,9 @@ const (
 	StepText     = "text"
 	StepMetadata = "metadata"
 	StepIndex    = "index"
+
+	// StepCount is the number of steps above.
+	StepCount = 5
 )
 
 // PagesPerJob is the size of the page batches the render and text steps fan out in.
