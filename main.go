@@ -23,21 +23,30 @@ commands:
                       set a user's role (admins reach /ops)
   analytics backfill [-batch N] [-concurrency N]
                       recompute every user's practice rollups now, in batches
+  imslp import -user EMAIL [-composer NAME [-instrumentation I] [-limit N]] [-detach] [WORK...]
+                      import works from IMSLP for a user, with a progress bar
+  imslp status|cancel BATCH-ID
+                      an IMSLP import's progress, or cancel it
 
 Configuration comes from environment variables; README.md lists them`
 
-func main() {
+func main() { os.Exit(runProcess(os.Args[1:])) }
+
+// runProcess runs the command args as this process, until it ends or a signal stops it,
+// and returns the exit code.
+func runProcess(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ctx.Done()
 		stop() // from here on a second signal ends the process at once
 	}()
-	err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
+	err := run(ctx, args, os.Environ(), os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mirubato:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 // run dispatches to the role named by args[0].
@@ -67,6 +76,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 			return runAnalyticsBackfill(ctx, environ, args[2:], stdout, stderr)
 		}
 		return errors.New("usage: mirubato analytics backfill [-batch N] [-concurrency N]")
+	case "imslp":
+		return runIMSLP(ctx, environ, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,7 +21,13 @@ import (
 	"github.com/mirubato/mirubato/migrations"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) {
+	// A test that needs real processes (to kill one) starts this binary as `mirubato`.
+	if args := os.Getenv(processEnv); args != "" {
+		os.Exit(runProcess(strings.Fields(args)))
+	}
+	dbtest.Main(m)
+}
 
 func TestRun(t *testing.T) {
 	t.Parallel()

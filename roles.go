@@ -137,7 +137,7 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 		}, IMSLP: &imslp.Deps{
-			Pool: e.pool, Jurisdiction: e.cfg.IMSLPJurisdiction, Logger: e.logger,
+			Pool: e.pool, Jurisdiction: e.cfg.IMSLPJurisdiction, Logger: e.logger, Timeout: e.cfg.IMSLPJobTimeout,
 			Client: &imslpclient.Client{BaseURL: e.cfg.IMSLPBaseURL, HTTP: imslpclient.NewHTTPClient(time.Minute),
 				Limiter: imslpclient.NewPGLimiter(e.pool, e.cfg.IMSLPRate), MaxBytes: e.cfg.ScoreMaxBytes},
 			Intake: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits()},
@@ -174,6 +174,7 @@ func (e *env) aiConfig() ai.Config {
 
 func (e *env) workerConfig() workers.Config {
 	return workers.Config{
+		ID:                   e.cfg.WorkerID,
 		MaxWorkers:           e.cfg.MaxWorkers(),
 		FetchCooldown:        e.cfg.RiverFetchCooldown,
 		FetchPollInterval:    e.cfg.RiverFetchPollInterval,

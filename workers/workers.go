@@ -35,6 +35,8 @@ type Client = river.Client[pgx.Tx]
 
 // Config is the worker side of the process configuration.
 type Config struct {
+	// ID names the client (River UI, a job's attempted_by); "" means River's default.
+	ID string
 	// MaxWorkers is the concurrency of each queue; every queue listed is worked.
 	MaxWorkers map[string]int
 	// FetchCooldown is the least time between two fetches of a queue (River's default is
@@ -97,6 +99,7 @@ func New(pool *pgxpool.Pool, cfg Config, logger *slog.Logger, m *metrics.Metrics
 		qs[name] = river.QueueConfig{MaxWorkers: n}
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		ID:                   cfg.ID,
 		Logger:               logger,
 		Queues:               qs,
 		Workers:              workers,

@@ -76,6 +76,9 @@ type Config struct {
 	// lost machine) is handed to another worker. It must exceed every job's timeout.
 	RiverRescueStuckAfter time.Duration `env:"RIVER_RESCUE_STUCK_AFTER" envDefault:"10m"`
 	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"25s"`
+	// WorkerID names this process's River client (River UI, a job's attempted_by); empty:
+	// River's name of the host and start time.
+	WorkerID string `env:"WORKER_ID"`
 	// WorkerMetricsAddr, when set, makes `mirubato worker` serve /metrics on that address.
 	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR"`
 
@@ -126,6 +129,9 @@ type Config struct {
 	IMSLPBaseURL      string  `env:"IMSLP_BASE_URL" envDefault:"https://imslp.org"`
 	IMSLPRate         float64 `env:"IMSLP_RATE" envDefault:"1"`
 	IMSLPJurisdiction string  `env:"IMSLP_JURISDICTION" envDefault:"us"`
+	// IMSLPJobTimeout bounds one work's import (page, download, rate-limit waits); a dead
+	// worker's import is retried after the longer of it and RIVER_RESCUE_STUCK_AFTER.
+	IMSLPJobTimeout time.Duration `env:"IMSLP_JOB_TIMEOUT" envDefault:"5m"`
 }
 
 // Load reads the configuration from environ (os.Environ form: "KEY=value") and validates it.
@@ -241,6 +247,9 @@ func (c *Config) validate() error {
 	if c.IMSLPRate < 0 || c.IMSLPRate > 100 {
 		bad("IMSLP_RATE", "must be between 0 (no limit) and 100 requests a second, got %v", c.IMSLPRate)
 	}
+	if c.IMSLPJobTimeout < time.Second || c.IMSLPJobTimeout >= c.RiverRescueStuckAfter {
+		bad("IMSLP_JOB_TIMEOUT", "must be at least 1s and shorter than RIVER_RESCUE_STUCK_AFTER (%s), got %s", c.RiverRescueStuckAfter, c.IMSLPJobTimeout)
+	}
 	if !slices.Contains([]string{"us", "eu", "ca"}, c.IMSLPJurisdiction) {
 		bad("IMSLP_JURISDICTION", "must be us, eu or ca, got %q", c.IMSLPJurisdiction)
 	}
@@ -318,6 +327,9 @@ func (c *Config) validate() error {
 	}
 	if c.RiverFetchPollInterval < c.RiverFetchCooldown {
 		bad("RIVER_FETCH_POLL_INTERVAL", "must be at least RIVER_FETCH_COOLDOWN (%s), got %s", c.RiverFetchCooldown, c.RiverFetchPollInterval)
+	}
+	if !validWorkerID(c.WorkerID) {
+		bad("WORKER_ID", "must be at most 100 letters, digits, dots, dashes and underscores, got %q", c.WorkerID)
 	}
 	if c.RiverJobTimeout <= 0 {
 		bad("RIVER_JOB_TIMEOUT", "must be positive, got %s", c.RiverJobTimeout)
@@ -428,4 +440,17 @@ func unwrapAll(err error) error {
 		}
 		err = next
 	}
+}
+
+// validWorkerID reports whether id is empty or a short name of letters, digits, '.', '-', '_'.
+func validWorkerID(id string) bool {
+	if len(id) > 100 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }

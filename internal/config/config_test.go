@@ -68,6 +68,11 @@ func TestLoad(t *testing.T) {
 		{"CooldownTooShort", []string{"DATABASE_URL=" + dbURL, "RIVER_FETCH_COOLDOWN=100us"}, "RIVER_FETCH_COOLDOWN"},
 		{"OpsHalfSet", []string{"DATABASE_URL=" + dbURL, "OPS_USERNAME=ops"}, "OPS_USERNAME/OPS_PASSWORD"},
 		{"BadLogLevel", []string{"DATABASE_URL=" + dbURL, "LOG_LEVEL=loud"}, "LOG_LEVEL"},
+		{"BadIMSLPURL", []string{"DATABASE_URL=" + dbURL, "IMSLP_BASE_URL=imslp.org"}, "IMSLP_BASE_URL: must be an http(s) URL"},
+		{"IMSLPRateTooHigh", []string{"DATABASE_URL=" + dbURL, "IMSLP_RATE=500"}, "IMSLP_RATE"},
+		{"UnknownJurisdiction", []string{"DATABASE_URL=" + dbURL, "IMSLP_JURISDICTION=uk"}, "IMSLP_JURISDICTION: must be us, eu or ca"},
+		{"IMSLPTimeoutOverRescue", []string{"DATABASE_URL=" + dbURL, "IMSLP_JOB_TIMEOUT=20m"}, "IMSLP_JOB_TIMEOUT: must be at least 1s and shorter than RIVER_RESCUE_STUCK_AFTER"},
+		{"BadWorkerID", []string{"DATABASE_URL=" + dbURL, "WORKER_ID=web 1"}, "WORKER_ID"},
 		{"BadPublicURL", []string{"DATABASE_URL=" + dbURL, "PUBLIC_URL=mirubato.example"}, "PUBLIC_URL: must be an http(s) URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -169,6 +169,9 @@ type Deps struct {
 	Client       *imslp.Client
 	Intake       *scores.Intake
 	Jurisdiction string // us, eu or ca
+	// Timeout bounds one work's import (0: 5 minutes). River rescues a dead worker's import
+	// only after it, so it should stay well under the worst case of a real import.
+	Timeout time.Duration
 	Logger       *slog.Logger
 }
 
@@ -262,7 +265,12 @@ type ImportWorker struct {
 
 // Timeout implements river.Worker: a page, a download (each bounded by the HTTP client) and
 // the limiter's waits.
-func (*ImportWorker) Timeout(*river.Job[ImportWorkArgs]) time.Duration { return 5 * time.Minute }
+func (w *ImportWorker) Timeout(*river.Job[ImportWorkArgs]) time.Duration {
+	if w.d.Timeout > 0 {
+		return w.d.Timeout
+	}
+	return 5 * time.Minute
+}
 
 type item struct {
 	owner     uuid.UUID

@@ -84,10 +84,15 @@ func scanBatch(row pgx.Row) (*Batch, error) {
 	return &b, nil
 }
 
-// Status returns ownerID's batch id; ErrNotFound for anyone else's.
+// anyOwner matches every owner when $n is uuid.Nil (operators' commands).
+func anyOwner(n string) string {
+	return "($" + n + " = '00000000-0000-0000-0000-000000000000'::uuid OR owner_id = $" + n + ")"
+}
+
+// Status returns ownerID's batch id (uuid.Nil: anyone's); ErrNotFound for anyone else's.
 func Status(ctx context.Context, db Querier, ownerID, id uuid.UUID) (*Batch, error) {
 	b, err := scanBatch(db.QueryRow(ctx, `SELECT`+batchColumns+` FROM imslp_batches b`+countsOf+`
-		WHERE b.id = $1 AND b.owner_id = $2`, id, ownerID))
+		WHERE b.id = $1 AND `+anyOwner("2"), id, ownerID))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -104,7 +109,7 @@ type Querier interface {
 // (for operators).
 func List(ctx context.Context, db Querier, ownerID uuid.UUID, limit int) ([]Batch, error) {
 	rows, err := db.Query(ctx, `SELECT`+batchColumns+` FROM imslp_batches b`+countsOf+`
-		WHERE $1 = '00000000-0000-0000-0000-000000000000'::uuid OR b.owner_id = $1
+		WHERE `+anyOwner("1")+`
 		ORDER BY b.created_at DESC, b.id LIMIT $2`, ownerID, limit)
 	if err != nil {
 		return nil, err
@@ -123,8 +128,8 @@ func List(ctx context.Context, db Querier, ownerID uuid.UUID, limit int) ([]Batc
 
 // Item is one work of a batch and its outcome.
 type Item struct {
-	Work      string     `json:"work"` // the reference: a page id or a page title
-	State     string     `json:"state"` // queued, imported, duplicate, skipped, failed, cancelled
+	Work      string     `json:"work"`             // the reference: a page id or a page title
+	State     string     `json:"state"`            // queued, imported, duplicate, skipped, failed, cancelled
 	Reason    *string    `json:"reason,omitempty"` // why it was skipped, failed or is a duplicate
 	PageID    *int64     `json:"page_id,omitempty"`
 	FileIndex *int64     `json:"file_index,omitempty"`
@@ -132,11 +137,11 @@ type Item struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 }
 
-// Items returns up to limit items of ownerID's batch id after the work named after, in
+// Items returns up to limit items of ownerID's batch id (uuid.Nil: anyone's) after the work named after, in
 // order of the reference, optionally only those in state.
 func Items(ctx context.Context, db Querier, ownerID, id uuid.UUID, state, after string, limit int) ([]Item, error) {
 	var mine bool
-	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM imslp_batches WHERE id = $1 AND owner_id = $2)`,
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM imslp_batches WHERE id = $1 AND `+anyOwner("2")+`)`,
 		id, ownerID).Scan(&mine); err != nil {
 		return nil, err
 	}
@@ -156,12 +161,12 @@ func Items(ctx context.Context, db Querier, ownerID, id uuid.UUID, state, after 
 	})
 }
 
-// Cancel cancels ownerID's batch id: works not yet imported end as cancelled (their jobs
+// Cancel cancels ownerID's batch id (uuid.Nil: anyone's): works not yet imported end as cancelled (their jobs
 // find that and end), and so does a composer's listing. ErrEnded when it has ended already.
 func Cancel(ctx context.Context, pool *pgxpool.Pool, ownerID, id uuid.UUID) (*Batch, error) {
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var status string
-		err := tx.QueryRow(ctx, `SELECT status FROM imslp_batches WHERE id = $1 AND owner_id = $2 FOR UPDATE`,
+		err := tx.QueryRow(ctx, `SELECT status FROM imslp_batches WHERE id = $1 AND `+anyOwner("2")+` FOR UPDATE`,
 			id, ownerID).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound

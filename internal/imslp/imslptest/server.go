@@ -98,6 +98,7 @@ type Server struct {
 	works    map[int64]*Work
 	files    map[int64][]byte
 	failures []Failure
+	latency  time.Duration
 	requests []Request
 	srv      *http.Server
 }
@@ -161,6 +162,13 @@ func (s *Server) Fail(f ...Failure) {
 	s.failures = append(s.failures, f...)
 }
 
+// SetLatency delays every answer by d (a slow site), on top of injected delays.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
 // Requests returns what the server saw, in order.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
@@ -191,6 +199,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(s.failures) > 0 {
 		f, s.failures = s.failures[0], s.failures[1:]
 	}
+	f.Delay += s.latency
 	s.mu.Unlock()
 	if f.Delay > 0 {
 		select {

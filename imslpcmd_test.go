@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/imslp/imslptest"
+)
+
+// processEnv is the environment variable that makes this test binary run as `mirubato`
+// (TestMain), for tests that need real worker processes to kill.
+const processEnv = "MIRUBATO_TEST_PROCESS"
+
+// migrated returns the environment of a fresh, migrated database with IMSLP at fake.
+func migrated(t *testing.T, fake *imslptest.Server, extra ...string) ([]string, *pgxpool.Pool) {
+	t.Helper()
+	ctx := context.Background()
+	dbURL := dbtest.EmptyDatabase(t)
+	environ := append([]string{"MIRUBATO_ENV=development", "DATABASE_URL=" + dbURL, "BLOB_DIR=" + t.TempDir(),
+		"IMSLP_BASE_URL=" + fake.URL, "RIVER_FETCH_POLL_INTERVAL=50ms", "SHUTDOWN_TIMEOUT=5s"}, extra...)
+	require.NoError(t, run(ctx, []string{"migrate"}, environ, &bytes.Buffer{}, &bytes.Buffer{}))
+	pool, err := pgxpool.New(ctx, dbURL)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	return environ, pool
+}
+
+func fakeIMSLP(t *testing.T, works ...*imslptest.Work) *imslptest.Server {
+	t.Helper()
+	fake, err := imslptest.New()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = fake.Close() })
+	fake.Add(works...)
+	return fake
+}
+
+// pianoWorks returns n public-domain one-page works, page ids from first.
+func pianoWorks(first int64, n int) []*imslptest.Work {
+	out := make([]*imslptest.Work, n)
+	for i := range out {
+		id := first + int64(i)
+		out[i] = &imslptest.Work{PageID: id, WorkTitle: fmt.Sprintf("Etude No.%d", i+1), Composer: "Czerny, Carl",
+			Instrumentation: "Piano", Files: []imslptest.File{{Index: id * 10, Name: fmt.Sprintf("Etude%d.pdf", i+1),
+				Description: "Complete Score", Pages: 1, Copyright: "Public Domain"}}}
+	}
+	return out
+}
+
+func TestIMSLPCommand(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	works := pianoWorks(801, 3)
+	works[1].Files[0].Copyright = "Public Domain - Non-PD US"
+	fake := fakeIMSLP(t, works...)
+	environ, pool := migrated(t, fake, "IMSLP_RATE=0")
+	workerDone := make(chan error, 1)
+	go func() { workerDone <- run(ctx, []string{"worker"}, environ, &bytes.Buffer{}, &bytes.Buffer{}) }()
+
+	// Import and follow: the bar reaches 100%, then what did not import, and why.
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"imslp", "import", "-user", "cli@example.com", "-poll", "20ms", "801", "802", "803"},
+		environ, &out, &bytes.Buffer{}))
+	require.Regexp(t, `batch [0-9a-f-]{36}: importing for cli@example.com`, out.String())
+	require.Contains(t, out.String(), "[##############################] 100% 3/3 works · 2 imported · 0 duplicate · 1 skipped · 0 failed · done")
+	require.Contains(t, out.String(), "skipped 802: no file can be imported: #8020: not public domain in US")
+	var scores int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM scores WHERE source = 'imslp'`).Scan(&scores))
+	require.Equal(t, 2, scores)
+
+	// Detached, then followed with status; an ended batch cannot be cancelled.
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"imslp", "import", "-user", "cli@example.com", "-composer", "Czerny, Carl", "-detach"},
+		environ, &out, &bytes.Buffer{}))
+	id := regexp.MustCompile(`batch ([0-9a-f-]{36})`).FindStringSubmatch(out.String())[1]
+	require.Eventually(t, func() bool {
+		out.Reset()
+		require.NoError(t, run(ctx, []string{"imslp", "status", id}, environ, &out, &bytes.Buffer{}))
+		return strings.Contains(out.String(), "· done")
+	}, 20*time.Second, 50*time.Millisecond)
+	require.Contains(t, out.String(), "3/3 works · 0 imported · 2 duplicate · 1 skipped")
+	err := run(ctx, []string{"imslp", "cancel", id}, environ, &out, &bytes.Buffer{})
+	require.ErrorContains(t, err, "the batch has ended")
+
+	// Bad commands say what is wrong.
+	for args, msg := range map[string]string{
+		"imslp":                  "usage:",
+		"imslp import 801":       "usage:",
+		"imslp status not-an-id": "is not a batch id",
+		"imslp import -user cli@example.com {{x}}":          "is not an IMSLP page title",
+		"imslp import -user cli@example.com":                "give either works",
+		"imslp status 00000000-0000-0000-0000-00000000000a": "no such IMSLP batch",
+	} {
+		err := run(ctx, strings.Fields(args), environ, &bytes.Buffer{}, &bytes.Buffer{})
+		require.ErrorContains(t, err, msg, args)
+	}
+	cancel()
+	require.NoError(t, <-workerDone)
+}
+
+// worker is a `mirubato worker` process: this test binary started as the command.
+type worker struct {
+	id  string
+	cmd *exec.Cmd
+	log string
+}
+
+func startWorker(t *testing.T, environ []string, id string) *worker {
+	t.Helper()
+	w := &worker{id: id, log: filepath.Join(t.TempDir(), id+".log")}
+	logFile, err := os.Create(w.log)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = logFile.Close() })
+	w.cmd = exec.Command(os.Args[0]) //nolint:gosec // this test binary
+	w.cmd.Env = append(append(os.Environ(), environ...), processEnv+"=worker", "WORKER_ID="+id)
+	w.cmd.Stdout, w.cmd.Stderr = logFile, logFile
+	require.NoError(t, w.cmd.Start())
+	t.Cleanup(func() {
+		if w.cmd.ProcessState == nil {
+			_ = w.cmd.Process.Kill()
+			_ = w.cmd.Wait()
+		}
+		if t.Failed() {
+			data, _ := os.ReadFile(w.log)
+			t.Logf("worker %s log (last 3000 bytes):\n%s", id, data[max(0, len(data)-3000):])
+		}
+	})
+	return w
+}
+
+// TestIMSLPWorkerProcesses runs a batch on three worker processes sharing a limit of 5
+// requests a second, and kills one of them (SIGKILL) while it imports: the batch completes,
+// every work imported exactly once, and the site never saw more than 5 requests in a second.
+func TestIMSLPWorkerProcesses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const n, rate = 20, 5
+	fake := fakeIMSLP(t, pianoWorks(901, n)...)
+	fake.SetLatency(100 * time.Millisecond)
+	environ, pool := migrated(t, fake, fmt.Sprintf("IMSLP_RATE=%d", rate),
+		// A killed worker's imports are rescued once they have run this long (River's
+		// rescuer looks every 30 s).
+		"RIVER_JOB_TIMEOUT=9s", "IMSLP_JOB_TIMEOUT=9s", "RIVER_RESCUE_STUCK_AFTER=10s")
+	procs := []*worker{startWorker(t, environ, "w1"), startWorker(t, environ, "w2"), startWorker(t, environ, "w3")}
+
+	works := make([]string, n)
+	for i := range works {
+		works[i] = fmt.Sprint(901 + i)
+	}
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, append([]string{"imslp", "import", "-user", "procs@example.com", "-detach"}, works...),
+		environ, &out, &bytes.Buffer{}))
+	batch := regexp.MustCompile(`batch ([0-9a-f-]{36})`).FindStringSubmatch(out.String())[1]
+
+	// Kill a worker that is not River's leader while it runs an import, a few works in.
+	var victim *worker
+	var held []int64
+	require.Eventually(t, func() bool {
+		var imported int
+		var leader string
+		require.NoError(t, pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM imslp_batch_items WHERE batch_id = $1 AND state = 'imported'),
+			coalesce((SELECT leader_id FROM river_leader), '')`, batch).Scan(&imported, &leader))
+		if imported < 3 {
+			return false
+		}
+		for _, w := range procs {
+			if w.id == leader {
+				continue
+			}
+			rows, err := pool.Query(ctx, `SELECT id FROM river_job WHERE kind = 'imslp_import_work' AND state = 'running'
+				AND attempted_by[array_length(attempted_by, 1)] = $1`, w.id)
+			require.NoError(t, err)
+			held = held[:0]
+			for rows.Next() {
+				var id int64
+				require.NoError(t, rows.Scan(&id))
+				held = append(held, id)
+			}
+			require.NoError(t, rows.Err())
+			if len(held) > 0 {
+				victim = w
+				return true
+			}
+		}
+		return false
+	}, 60*time.Second, 5*time.Millisecond, "no worker was ever seen importing")
+	require.NoError(t, victim.cmd.Process.Kill())
+	_ = victim.cmd.Wait()
+	t.Logf("killed %s holding jobs %v", victim.id, held)
+
+	require.Eventually(t, func() bool {
+		var status string
+		require.NoError(t, pool.QueryRow(ctx, `SELECT status FROM imslp_batches WHERE id = $1`, batch).Scan(&status))
+		return status == "done"
+	}, 120*time.Second, 100*time.Millisecond, "the batch never completed")
+
+	// Every work exactly once: imported, one score and one import record each.
+	var imported, scores, records, distinctPages int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM imslp_batch_items WHERE batch_id = $1 AND state = 'imported'),
+		(SELECT count(*) FROM scores WHERE source = 'imslp'),
+		(SELECT count(*) FROM imslp_imports),
+		(SELECT count(DISTINCT page_id) FROM imslp_imports)`, batch).Scan(&imported, &scores, &records, &distinctPages))
+	require.Equal(t, []int{n, n, n, n}, []int{imported, scores, records, distinctPages})
+	// A job the dead worker held was finished by another.
+	var rescued int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1)
+		AND state = 'completed' AND attempted_by[array_length(attempted_by, 1)] <> $2`, held, victim.id).Scan(&rescued))
+	require.Positive(t, rescued, "a job of the killed worker was rescued")
+
+	// The limit held across the processes: never more than rate requests within a second.
+	require.GreaterOrEqual(t, len(fake.Requests()), 3*n)
+	require.LessOrEqual(t, fake.MaxWithin(980*time.Millisecond), rate)
+
+	for _, w := range procs {
+		if w != victim {
+			require.NoError(t, w.cmd.Process.Signal(syscall.SIGTERM))
+			require.NoError(t, w.cmd.Wait(), w.id)
+		}
+	}
+}
