@@ -22,6 +22,7 @@ help:
 	@echo "make bench-split  score splitting against qpdf and MuPDF, and upload-to-ready time"
 	@echo "make bench-search semantic search: HNSW against an exact scan, recall@10 (100,000 vectors)"
 	@echo "make bench-sync   push-to-other-device latency, 1,000 sockets on 2 api processes, against a WebSocket echo"
+	@echo "make bench-imslp  IMSLP import: 10,000 works with no limit (works/s, peak RSS) against the client alone; 3 workers at 5 requests/s"
 	@echo "make bench-rollup analytics: full rollup of 1,000,000 entries, incremental latency, summaries against on-the-fly SQL"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
@@ -81,6 +82,10 @@ bench-search: setup
 .PHONY: bench-rollup
 bench-rollup: setup
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/rollup -users $(or $(USERS),1000) -per-user $(or $(PER_USER),1000)
+
+.PHONY: bench-imslp
+bench-imslp: setup build
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/imslp -bin $(BIN) -works $(or $(WORKS),10000)
 
 .PHONY: bench-sync
 bench-sync: setup build

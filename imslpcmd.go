@@ -23,7 +23,7 @@ const imslpUsage = `usage:
   mirubato imslp cancel BATCH-ID
 
 A WORK is an IMSLP work page's URL, its page id or its title. Workers do the import;
-import waits and shows its progress unless -detach (the batch goes on either way).`
+import waits and shows its progress unless -detach; the batch goes on either way`
 
 // runIMSLP is `mirubato imslp …`: import from IMSLP as a user, follow a batch, cancel one.
 // The operator's commands reach any user's batch.

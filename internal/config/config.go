@@ -67,9 +67,12 @@ type Config struct {
 	OpsPassword string `env:"OPS_PASSWORD" secret:"true"`
 
 	// RiverMaxWorkers overrides the number of concurrent jobs per queue, e.g. "scores=4,default=50".
-	RiverMaxWorkers        map[string]int `env:"RIVER_MAX_WORKERS" envKeyValSeparator:"="`
-	RiverFetchCooldown     time.Duration  `env:"RIVER_FETCH_COOLDOWN" envDefault:"1ms"`
-	RiverFetchPollInterval time.Duration  `env:"RIVER_FETCH_POLL_INTERVAL" envDefault:"1s"`
+	RiverMaxWorkers map[string]int `env:"RIVER_MAX_WORKERS" envKeyValSeparator:"="`
+	// WorkerQueues, when set, are the only queues this worker process works (dedicated
+	// worker pools, e.g. "imslp" on its own dynos); empty means every queue.
+	WorkerQueues           []string      `env:"WORKER_QUEUES"`
+	RiverFetchCooldown     time.Duration `env:"RIVER_FETCH_COOLDOWN" envDefault:"1ms"`
+	RiverFetchPollInterval time.Duration `env:"RIVER_FETCH_POLL_INTERVAL" envDefault:"1s"`
 	// RiverJobTimeout bounds one job's run unless its worker sets its own Timeout.
 	RiverJobTimeout time.Duration `env:"RIVER_JOB_TIMEOUT" envDefault:"1m"`
 	// RiverRescueStuckAfter is when a job left running by a worker that died (SIGKILL, OOM,
@@ -174,11 +177,19 @@ func (c *Config) BaseURL() string {
 	return "http://" + c.ListenAddr()
 }
 
-// MaxWorkers returns the concurrency of every queue: the defaults overridden by RIVER_MAX_WORKERS.
+// MaxWorkers returns the concurrency of every queue this process works: the defaults
+// overridden by RIVER_MAX_WORKERS, only the WORKER_QUEUES when set.
 func (c *Config) MaxWorkers() map[string]int {
 	out := queues.DefaultMaxWorkers()
 	for q, n := range c.RiverMaxWorkers {
 		out[q] = n
+	}
+	if len(c.WorkerQueues) > 0 {
+		for q := range out {
+			if !slices.Contains(c.WorkerQueues, q) {
+				delete(out, q)
+			}
+		}
 	}
 	return out
 }
@@ -322,6 +333,11 @@ func (c *Config) validate() error {
 			bad("RIVER_MAX_WORKERS", "queue %q: %d is not between 1 and 10000", q, n)
 		}
 	}
+	for _, q := range c.WorkerQueues {
+		if _, ok := known[q]; !ok {
+			bad("WORKER_QUEUES", "unknown queue %q (queues: %s)", q, strings.Join(queues.All(), ", "))
+		}
+	}
 	if c.RiverFetchCooldown < time.Millisecond {
 		bad("RIVER_FETCH_COOLDOWN", "must be at least 1ms, got %s", c.RiverFetchCooldown)
 	}
@@ -448,7 +464,9 @@ func validWorkerID(id string) bool {
 		return false
 	}
 	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+		default:
 			return false
 		}
 	}

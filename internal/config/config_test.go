@@ -47,6 +47,11 @@ func TestLoad(t *testing.T) {
 		require.Equal(t, 7, cfg.MaxWorkers()["default"])
 		require.Equal(t, 50, cfg.MaxWorkers()["sync"], "queues not named keep their default")
 		require.Equal(t, 5*time.Millisecond, cfg.RiverFetchCooldown)
+
+		dedicated, err := config.Load([]string{"DATABASE_URL=" + dbURL, "MIRUBATO_ENV=development", "WORKER_QUEUES=imslp,scores",
+			"RIVER_MAX_WORKERS=imslp=3"})
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"imslp": 3, "scores": 4}, dedicated.MaxWorkers(), "only the queues named")
 	})
 
 	// Each bad setting gets an error that names the variable.
@@ -72,6 +77,7 @@ func TestLoad(t *testing.T) {
 		{"IMSLPRateTooHigh", []string{"DATABASE_URL=" + dbURL, "IMSLP_RATE=500"}, "IMSLP_RATE"},
 		{"UnknownJurisdiction", []string{"DATABASE_URL=" + dbURL, "IMSLP_JURISDICTION=uk"}, "IMSLP_JURISDICTION: must be us, eu or ca"},
 		{"IMSLPTimeoutOverRescue", []string{"DATABASE_URL=" + dbURL, "IMSLP_JOB_TIMEOUT=20m"}, "IMSLP_JOB_TIMEOUT: must be at least 1s and shorter than RIVER_RESCUE_STUCK_AFTER"},
+		{"UnknownWorkerQueue", []string{"DATABASE_URL=" + dbURL, "WORKER_QUEUES=imslp,printing"}, `WORKER_QUEUES: unknown queue "printing"`},
 		{"BadWorkerID", []string{"DATABASE_URL=" + dbURL, "WORKER_ID=web 1"}, "WORKER_ID"},
 		{"BadPublicURL", []string{"DATABASE_URL=" + dbURL, "PUBLIC_URL=mirubato.example"}, "PUBLIC_URL: must be an http(s) URL"},
 	} {

@@ -172,7 +172,7 @@ type Deps struct {
 	// Timeout bounds one work's import (0: 5 minutes). River rescues a dead worker's import
 	// only after it, so it should stay well under the worst case of a real import.
 	Timeout time.Duration
-	Logger       *slog.Logger
+	Logger  *slog.Logger
 }
 
 // AddWorkers registers the pipeline's workers.
