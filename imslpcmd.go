@@ -49,9 +49,9 @@ func runIMSLP(ctx context.Context, environ, args []string, stdout, stderr io.Wri
 		defer e.pool.Close()
 		var b *imslp.Batch
 		if args[0] == "cancel" {
-			b, err = imslp.Cancel(ctx, e.pool, uuid.Nil, id)
+			b, err = imslp.Cancel(ctx, e.pool, imslp.Anyone(), id)
 		} else {
-			b, err = imslp.Status(ctx, e.pool, uuid.Nil, id)
+			b, err = imslp.Status(ctx, e.pool, imslp.Anyone(), id)
 		}
 		if err != nil {
 			return err
@@ -101,7 +101,7 @@ func follow(ctx context.Context, e *env, id uuid.UUID, every time.Duration, stdo
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		b, err := imslp.Status(ctx, e.pool, uuid.Nil, id)
+		b, err := imslp.Status(ctx, e.pool, imslp.Anyone(), id)
 		if ctx.Err() != nil {
 			fmt.Fprintf(stdout, "\nstopped following; the import goes on: mirubato imslp status %s\n", id)
 			return nil
@@ -149,7 +149,7 @@ func printProblems(ctx context.Context, e *env, b *imslp.Batch, stdout io.Writer
 	const most = 20
 	shown := 0
 	for _, state := range []string{"failed", "skipped"} {
-		items, err := imslp.Items(ctx, e.pool, uuid.Nil, b.ID, state, "", most-shown)
+		items, err := imslp.Items(ctx, e.pool, imslp.Anyone(), b.ID, state, "", most-shown)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
@@ -86,11 +87,14 @@ func TestIMSLPCommand(t *testing.T) {
 	require.NoError(t, run(ctx, []string{"imslp", "import", "-user", "cli@example.com", "-composer", "Czerny, Carl", "-detach"},
 		environ, &out, &bytes.Buffer{}))
 	id := regexp.MustCompile(`batch ([0-9a-f-]{36})`).FindStringSubmatch(out.String())[1]
-	require.Eventually(t, func() bool {
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
 		out.Reset()
 		require.NoError(t, run(ctx, []string{"imslp", "status", id}, environ, &out, &bytes.Buffer{}))
-		return strings.Contains(out.String(), "· done")
-	}, 20*time.Second, 50*time.Millisecond)
+		if strings.Contains(out.String(), "· done") {
+			break
+		}
+	}
+	require.Contains(t, out.String(), "· done")
 	require.Contains(t, out.String(), "3/3 works · 0 imported · 2 duplicate · 1 skipped")
 	err := run(ctx, []string{"imslp", "cancel", id}, environ, &out, &bytes.Buffer{})
 	require.ErrorContains(t, err, "the batch has ended")
@@ -127,6 +131,8 @@ func startWorker(t *testing.T, environ []string, id string) *worker {
 	w.cmd = exec.Command(os.Args[0]) //nolint:gosec // this test binary
 	w.cmd.Env = append(append(os.Environ(), environ...), processEnv+"=worker", "WORKER_ID="+id)
 	w.cmd.Stdout, w.cmd.Stderr = logFile, logFile
+	// The worker dies with this test binary, whatever ends it.
+	w.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	require.NoError(t, w.cmd.Start())
 	t.Cleanup(func() {
 		if w.cmd.ProcessState == nil {
@@ -153,7 +159,9 @@ func TestIMSLPWorkerProcesses(t *testing.T) {
 	environ, pool := migrated(t, fake, fmt.Sprintf("IMSLP_RATE=%d", rate),
 		// A killed worker's imports are rescued once they have run this long (River's
 		// rescuer looks every 30 s).
-		"RIVER_JOB_TIMEOUT=9s", "IMSLP_JOB_TIMEOUT=9s", "RIVER_RESCUE_STUCK_AFTER=10s")
+		"RIVER_JOB_TIMEOUT=9s", "IMSLP_JOB_TIMEOUT=9s", "RIVER_RESCUE_STUCK_AFTER=10s",
+		// Imports only: the scores pipeline's jobs they insert wait.
+		"WORKER_QUEUES=imslp")
 	procs := []*worker{startWorker(t, environ, "w1"), startWorker(t, environ, "w2"), startWorker(t, environ, "w3")}
 
 	works := make([]string, n)
@@ -165,9 +173,19 @@ func TestIMSLPWorkerProcesses(t *testing.T) {
 		environ, &out, &bytes.Buffer{}))
 	batch := regexp.MustCompile(`batch ([0-9a-f-]{36})`).FindStringSubmatch(out.String())[1]
 
-	// Kill a worker that is not River's leader while it runs an import, a few works in.
+	// Kill a worker that is not River's leader while it runs an import, a few works in. It
+	// is frozen (SIGSTOP) before its running jobs are read, so that they are still its own
+	// when it dies: nothing it does after the freeze reaches the database.
 	var victim *worker
 	var held []int64
+	heldBy := func(w *worker) []int64 {
+		rows, err := pool.Query(ctx, `SELECT id FROM river_job WHERE kind = 'imslp_import_work' AND state = 'running'
+			AND attempted_by[array_length(attempted_by, 1)] = $1`, w.id)
+		require.NoError(t, err)
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		require.NoError(t, err)
+		return ids
+	}
 	require.Eventually(t, func() bool {
 		var imported int
 		var leader string
@@ -181,20 +199,17 @@ func TestIMSLPWorkerProcesses(t *testing.T) {
 			if w.id == leader {
 				continue
 			}
-			rows, err := pool.Query(ctx, `SELECT id FROM river_job WHERE kind = 'imslp_import_work' AND state = 'running'
-				AND attempted_by[array_length(attempted_by, 1)] = $1`, w.id)
-			require.NoError(t, err)
-			held = held[:0]
-			for rows.Next() {
-				var id int64
-				require.NoError(t, rows.Scan(&id))
-				held = append(held, id)
+			if len(heldBy(w)) == 0 {
+				continue
 			}
-			require.NoError(t, rows.Err())
-			if len(held) > 0 {
+			require.NoError(t, w.cmd.Process.Signal(syscall.SIGSTOP))
+			time.Sleep(100 * time.Millisecond) // statements in flight finish
+			if held = heldBy(w); len(held) > 0 {
 				victim = w
 				return true
 			}
+			require.NoError(t, w.cmd.Process.Signal(syscall.SIGCONT))
+			t.Logf("%s held nothing once frozen; continued at %s", w.id, time.Now().Format("15:04:05.000"))
 		}
 		return false
 	}, 60*time.Second, 5*time.Millisecond, "no worker was ever seen importing")
@@ -216,15 +231,28 @@ func TestIMSLPWorkerProcesses(t *testing.T) {
 		(SELECT count(*) FROM imslp_imports),
 		(SELECT count(DISTINCT page_id) FROM imslp_imports)`, batch).Scan(&imported, &scores, &records, &distinctPages))
 	require.Equal(t, []int{n, n, n, n}, []int{imported, scores, records, distinctPages})
-	// A job the dead worker held was finished by another.
-	var rescued int
-	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1)
-		AND state = 'completed' AND attempted_by[array_length(attempted_by, 1)] <> $2`, held, victim.id).Scan(&rescued))
-	require.Positive(t, rescued, "a job of the killed worker was rescued")
+	// The jobs the dead worker held are finished by others (River's rescuer looks every
+	// 30 s; a job whose import had committed before the kill is rescued after the batch
+	// ended, and finds its work done).
+	require.Eventually(t, func() bool {
+		var rescued int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1)
+			AND state = 'completed' AND attempted_by[array_length(attempted_by, 1)] <> $2`, held, victim.id).Scan(&rescued))
+		return rescued == len(held)
+	}, 120*time.Second, 100*time.Millisecond, "the killed worker's jobs were never rescued")
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM scores WHERE source = 'imslp'`).Scan(&scores))
+	require.Equal(t, n, scores, "the rescued jobs imported nothing twice")
 
-	// The limit held across the processes: never more than rate requests within a second.
+	// The limit held across the processes: never more than rate requests within a second
+	// (a window of 950 ms: a request's arrival lags its turn by a scheduling delay, which on
+	// a loaded machine can bunch two arrivals closer than their turns were).
 	require.GreaterOrEqual(t, len(fake.Requests()), 3*n)
-	require.LessOrEqual(t, fake.MaxWithin(980*time.Millisecond), rate)
+	if fake.MaxWithin(950*time.Millisecond) > rate {
+		for _, r := range fake.Requests() {
+			t.Logf("%s %s", r.At.Format("15:04:05.000"), r.Path)
+		}
+	}
+	require.LessOrEqual(t, fake.MaxWithin(950*time.Millisecond), rate)
 
 	for _, w := range procs {
 		if w != victim {

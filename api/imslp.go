@@ -1,8 +1,11 @@
 package api
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -44,11 +47,11 @@ func (s *Server) createBatch(c *fiber.Ctx, req imslp.Request) error {
 	case errors.As(err, &bad):
 		return invalid(bad.Reason)
 	case errors.Is(err, imslp.ErrTooMany):
-		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: err.Error()}
+		return &Error{Status: http.StatusConflict, Code: "too_many_imports", Message: err.Error()}
 	case err != nil:
 		return err
 	}
-	b, err := imslp.Status(ctx, s.pool, owner, id)
+	b, err := imslp.Status(ctx, s.pool, imslp.OwnedBy(owner), id)
 	if err != nil {
 		return err
 	}
@@ -66,7 +69,7 @@ func (s *Server) listIMSLPBatches(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := imslp.List(c.UserContext(), s.pool, currentUser(c).ID, limit)
+	items, err := imslp.List(c.UserContext(), s.pool, imslp.OwnedBy(currentUser(c).ID), limit)
 	if err != nil {
 		return err
 	}
@@ -88,7 +91,11 @@ func (s *Server) imslpItems(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := imslp.Items(c.UserContext(), s.pool, currentUser(c).ID, id, state, cursor, limit+1)
+	after, err := decodeWorkCursor(cursor)
+	if err != nil {
+		return err
+	}
+	items, err := imslp.Items(c.UserContext(), s.pool, imslp.OwnedBy(currentUser(c).ID), id, state, after, limit+1)
 	if errors.Is(err, imslp.ErrNotFound) {
 		return notFound("IMSLP import")
 	}
@@ -98,9 +105,18 @@ func (s *Server) imslpItems(c *fiber.Ctx) error {
 	page := store.Page[imslp.Item]{Items: items}
 	if len(items) > limit {
 		page.Items = items[:limit]
-		page.NextCursor = items[limit-1].Work
+		page.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(items[limit-1].Work))
 	}
 	return c.JSON(page)
+}
+
+// decodeWorkCursor reads an items page's cursor: the last work's reference, base64url.
+func decodeWorkCursor(cursor string) (string, error) {
+	after, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || !utf8.Valid(after) || bytes.IndexByte(after, 0) >= 0 {
+		return "", store.ErrBadCursor
+	}
+	return string(after), nil
 }
 
 // importStatusResponse is an import's status: a score's pipeline (kind score: an upload,
@@ -125,7 +141,7 @@ func (s *Server) importStatus(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, user := c.UserContext(), currentUser(c).ID
-	b, err := imslp.Status(ctx, s.pool, user, id)
+	b, err := imslp.Status(ctx, s.pool, imslp.OwnedBy(user), id)
 	switch {
 	case err == nil:
 		return c.JSON(importStatusResponse{ID: id, Kind: "imslp_batch", State: b.Status, Progress: b.Progress, Batch: b})
@@ -166,7 +182,7 @@ func (s *Server) cancelImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := imslp.Cancel(c.UserContext(), s.pool, currentUser(c).ID, id)
+	b, err := imslp.Cancel(c.UserContext(), s.pool, imslp.OwnedBy(currentUser(c).ID), id)
 	switch {
 	case errors.Is(err, imslp.ErrNotFound):
 		return notFound("IMSLP import")

@@ -77,6 +77,8 @@ func imslpWorks() []*imslptest.Work {
 				Copyright: "Creative Commons Attribution-ShareAlike 4.0"}}},
 		{PageID: 703, WorkTitle: "Cello Suite No.1, BWV 1007", Composer: "Bach, Johann Sebastian", Instrumentation: "Cello",
 			Files: []imslptest.File{{Index: 7031, Name: "Suite.pdf", Description: "Complete Score", Pages: 3, Copyright: "Public Domain"}}},
+		{PageID: 705, WorkTitle: "Sarabande, BWV 1008/4", Composer: "Bach, Johann Sebastian", Instrumentation: "Cello",
+			Files: []imslptest.File{{Index: 7051, Name: "Sarabande.pdf", Description: "Complete Score", Pages: 1, Copyright: "Public Domain"}}},
 		{PageID: 704, WorkTitle: "Invention No.1, BWV 772", Composer: "Bach, Johann Sebastian", Instrumentation: "Keyboard",
 			Files: []imslptest.File{{Index: 7041, Name: "Invention.pdf", Description: "Complete Score", Pages: 1, Copyright: "Public Domain"}}},
 	}
@@ -130,13 +132,13 @@ func TestIMSLPImport(t *testing.T) {
 	require.Equal(t, imslp.Counts{Duplicate: 1}, again.Counts)
 
 	// A composer's keyboard works: the prelude is a duplicate, the fugue's only file is not
-	// public domain (the report says why), the cello suite is filtered out, the invention
+	// public domain (the report says why), the cello works are filtered out, the invention
 	// is imported.
 	composer := b.composerBatch(t, tok, map[string]any{"composer": "Bach, Johann Sebastian", "instrumentation": "keyboard"})
-	require.Equal(t, 4, composer.Total)
-	require.Equal(t, imslp.Counts{Duplicate: 1, Imported: 1, Skipped: 2}, composer.Counts)
+	require.Equal(t, 5, composer.Total)
+	require.Equal(t, imslp.Counts{Duplicate: 1, Imported: 1, Skipped: 3}, composer.Counts)
 	reasons := b.skipped(t, tok, composer.ID)
-	require.Len(t, reasons, 2)
+	require.Len(t, reasons, 3)
 	all := strings.Join(reasons, " | ")
 	require.Contains(t, all, "#7021: not public domain (Creative Commons")
 	require.Contains(t, all, `its instrumentation is "Cello", not "keyboard"`)
@@ -144,7 +146,7 @@ func TestIMSLPImport(t *testing.T) {
 	// Again, at most one work: one of the two keyboard works the user has gets in (as a
 	// duplicate), the other is skipped at the limit.
 	limited := b.composerBatch(t, tok, map[string]any{"composer": "Bach, Johann Sebastian", "instrumentation": "keyboard", "limit": 1})
-	require.Equal(t, imslp.Counts{Duplicate: 1, Skipped: 3}, limited.Counts)
+	require.Equal(t, imslp.Counts{Duplicate: 1, Skipped: 4}, limited.Counts)
 	require.Contains(t, strings.Join(b.skipped(t, tok, limited.ID), " | "), "the batch's limit of 1 works was reached")
 
 	imported := countScores(t, b, owner.ID)
@@ -154,10 +156,16 @@ func TestIMSLPImport(t *testing.T) {
 	// meanwhile, its works end as cancelled and nothing is imported.
 	fake.Fail(imslptest.Failure{Status: http.StatusTooManyRequests, RetryAfter: "60"},
 		imslptest.Failure{Status: http.StatusTooManyRequests, RetryAfter: "60"})
-	resp, data = b.call(t, "POST", "/api/import/imslp/batch", tok, map[string]any{"works": []string{"703", "704"}}, nil)
+	resp, data = b.call(t, "POST", "/api/import/imslp/batch", tok, map[string]any{"works": []string{"703", "705"}}, nil)
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
 	cancelling := decodeAs[imslp.Batch](t, data)
-	require.Eventually(t, func() bool { return len(fake.Requests()) >= 8 }, 10*time.Second, 10*time.Millisecond)
+	require.Equal(t, imslp.Asked{Works: 2}, cancelling.Request, "a list's works are counted, not repeated")
+	require.Eventually(t, func() bool { // both jobs were told to come back in a minute
+		var snoozed int
+		require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job
+			WHERE kind = 'imslp_import_work' AND args->>'batch_id' = $1 AND state = 'scheduled'`, cancelling.ID.String()).Scan(&snoozed))
+		return snoozed == 2
+	}, 10*time.Second, 10*time.Millisecond)
 	resp, data = b.call(t, "DELETE", "/api/import/status/"+cancelling.ID.String(), intruderTok, nil, nil)
 	requireError(t, resp, data, http.StatusNotFound, "not_found")
 	resp, data = b.call(t, "DELETE", "/api/import/status/"+cancelling.ID.String(), tok, nil, nil)
@@ -176,6 +184,8 @@ func TestIMSLPImport(t *testing.T) {
 	list := decodeAs[struct{ Items []imslp.Batch }](t, data).Items
 	require.Len(t, list, 5)
 	require.Equal(t, cancelling.ID, list[0].ID)
+	resp, data = b.call(t, "GET", "/api/import/imslp/"+created.ID.String()+"/items?cursor=%00%FF", tok, nil, nil)
+	requireError(t, resp, data, http.StatusBadRequest, "bad_request")
 	resp, data = b.call(t, "GET", "/api/import/imslp", intruderTok, nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 	require.Empty(t, decodeAs[struct{ Items []imslp.Batch }](t, data).Items)
@@ -266,7 +276,7 @@ func TestIMSLPImportBadInput(t *testing.T) {
 		require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
 	}
 	resp, data := b.call(t, "POST", "/api/import/imslp", tok, map[string]any{"work": "702"}, nil)
-	e := requireError(t, resp, data, http.StatusTooManyRequests, "rate_limited")
+	e := requireError(t, resp, data, http.StatusConflict, "too_many_imports")
 	require.Contains(t, e.Error.Message, "unfinished IMSLP imports")
 	require.Equal(t, imslp.MaxActiveBatches, batches())
 

@@ -187,8 +187,8 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/public/collections/:slug", summary: "A public collection by its slug, for anyone", handler: s.publicCollection, response: collectionResponse{}, status: 200, extraStatus: []int{404}},
 
 		{method: "POST", path: "/api/import/url", summary: "Import a PDF score from an http(s) URL (size-limited, no private addresses)", access: signedIn, handler: s.importURL, body: urlImport{}, response: scoreResponse{}, status: 202, idempotent: true},
-		{method: "POST", path: "/api/import/imslp", summary: "Import a work from IMSLP (its URL, page id or title): a batch of one", access: signedIn, handler: s.importIMSLP, body: imslpWork{}, response: imslp.Batch{}, status: 202, idempotent: true, extraStatus: []int{429}},
-		{method: "POST", path: "/api/import/imslp/batch", summary: "Import a list of IMSLP works, or a composer's works (instrumentation filter, limit)", access: signedIn, handler: s.importIMSLPBatch, body: imslp.Request{}, response: imslp.Batch{}, status: 202, idempotent: true, extraStatus: []int{429}},
+		{method: "POST", path: "/api/import/imslp", summary: "Import a work from IMSLP (its URL, page id or title): a batch of one", access: signedIn, handler: s.importIMSLP, body: imslpWork{}, response: imslp.Batch{}, status: 202, idempotent: true, extraStatus: []int{409}},
+		{method: "POST", path: "/api/import/imslp/batch", summary: "Import a list of IMSLP works, or a composer's works (instrumentation filter, limit)", access: signedIn, handler: s.importIMSLPBatch, body: imslp.Request{}, response: imslp.Batch{}, status: 202, idempotent: true, extraStatus: []int{409}},
 		{method: "GET", path: "/api/import/imslp", summary: "My latest IMSLP imports, newest first", access: signedIn, handler: s.listIMSLPBatches, response: batchList{}, status: 200,
 			query: []param{{name: "limit", description: "1–100 (default 20)"}}},
 		{method: "GET", path: "/api/import/imslp/:id/items", summary: "An IMSLP import's works and their outcomes (why each was skipped or failed)", access: signedIn, handler: s.imslpItems, response: store.Page[imslp.Item]{}, status: 200,

@@ -81,12 +81,14 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, dictionary.NewEmbedWorker(d.Pool, d.Embedder))
 	river.AddWorker(w, dictionary.NewBackfillWorker(d.Pool, d.Embedder))
 	analytics.AddWorkers(w, d.Pool, d.Logger)
-	if d.IMSLP != nil {
-		imslp.AddWorkers(w, d.IMSLP)
-	}
 	periodic := []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),
 		dictionary.BackfillJob()}
-	return w, append(periodic, analytics.PeriodicJobs()...)
+	periodic = append(periodic, analytics.PeriodicJobs()...)
+	if d.IMSLP != nil {
+		imslp.AddWorkers(w, d.IMSLP)
+		periodic = append(periodic, imslp.PeriodicJobs()...)
+	}
+	return w, periodic
 }
 
 // New returns a River client that works every queue of cfg with workers, with our logging,

@@ -73,6 +73,10 @@ func (ListComposerArgs) InsertOpts() river.InsertOpts {
 // of works is validated first (every reference must parse): nothing is written otherwise.
 func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.Tx], ownerID uuid.UUID, req Request) (uuid.UUID, error) {
 	req.Composer = strings.TrimSpace(req.Composer)
+	req.Instrumentation = strings.TrimSpace(req.Instrumentation)
+	if len(req.Works) > MaxWorks || req.Limit < 0 || req.Limit > MaxWorks {
+		return uuid.Nil, &BadRequest{Reason: fmt.Sprintf("a batch has at most %d works, and a limit from 0 to %d", MaxWorks, MaxWorks)}
+	}
 	if (len(req.Works) == 0) == (req.Composer == "") {
 		return uuid.Nil, &BadRequest{Reason: "give either works (a list of IMSLP works) or a composer, not both"}
 	}
@@ -129,6 +133,9 @@ func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[p
 	return id, nil
 }
 
+// MaxWorks is the most works in a batch.
+const MaxWorks = 10000
+
 // MaxActiveBatches is how many unfinished batches a user may have at once.
 const MaxActiveBatches = 5
 
@@ -179,6 +186,7 @@ type Deps struct {
 func AddWorkers(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &ImportWorker{d: d})
 	river.AddWorker(w, &ListWorker{d: d})
+	river.AddWorker(w, &SweepWorker{pool: d.Pool})
 }
 
 // snooze turns IMSLP's "later" into a snooze, with a little jitter so that jobs told the
@@ -252,7 +260,8 @@ func (w *ListWorker) failBatch(ctx context.Context, job *river.Job[ListComposerA
 	if job.Attempt < job.MaxAttempts && !errors.Is(cause, imslp.ErrNotFound) {
 		return cause
 	}
-	_, err := w.d.Pool.Exec(ctx, `UPDATE imslp_batches SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
+	_, err := w.d.Pool.Exec(ctx, `UPDATE imslp_batches SET status = 'failed', error = $2, finished_at = now()
+		WHERE id = $1 AND status = 'listing'`,
 		job.Args.BatchID, "listing the composer's works failed: "+cause.Error())
 	return err
 }
@@ -278,7 +287,8 @@ type item struct {
 	filter    string
 	itemState string
 	// limit is the most works a filtered composer batch imports (0: none). The filter is
-	// known only from each work's page, so the limit is applied as works are imported.
+	// known only from each work's page, so the limit is applied as works are imported
+	// (finishTx); this copy lets a job skip at once when it has been reached.
 	limit int
 }
 
@@ -317,7 +327,7 @@ func (w *ImportWorker) Work(ctx context.Context, job *river.Job[ImportWorkArgs])
 			return err
 		}
 		if matched >= it.limit {
-			return w.finish(ctx, a, "skipped", limitReason(it.limit), nil, nil, nil)
+			return w.finish(ctx, a, "skipped", (&limitError{limit: it.limit}).Error(), nil, nil, nil)
 		}
 	}
 
@@ -331,7 +341,10 @@ func (w *ImportWorker) Work(ctx context.Context, job *river.Job[ImportWorkArgs])
 	case errors.Is(err, imslp.ErrNotFound):
 		return w.finish(ctx, a, "failed", "IMSLP has no such work", nil, nil, nil)
 	case err != nil && job.Attempt >= job.MaxAttempts:
-		return w.finish(ctx, a, "failed", err.Error(), nil, nil, nil)
+		// The last attempt: its outcome is recorded even when the job's time ran out.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return w.finish(fctx, a, "failed", err.Error(), nil, nil, nil)
 	}
 	return err
 }
@@ -388,17 +401,24 @@ func (w *ImportWorker) importWork(ctx context.Context, job *river.Job[ImportWork
 				it.owner, work.PageID, best.Index, scoreID, workJSON); err != nil {
 				return err
 			}
-			return w.finishTx(ctx, tx, a, "imported", "", &work.PageID, &best.Index, &scoreID, it.limit)
+			return w.finishTx(ctx, tx, a, "imported", "", &work.PageID, &best.Index, &scoreID)
 		},
 	})
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
-		// Imported at the same moment by another batch of the same user.
-		_, err := w.duplicate(ctx, a, it.owner, "page_id", work.PageID)
-		return err
+		// Imported at the same moment by another batch of the same user: the work, or
+		// its file under another page.
+		if done, err := w.duplicate(ctx, a, it.owner, "page_id", work.PageID); done || err != nil {
+			return err
+		}
+		if done, err := w.duplicate(ctx, a, it.owner, "file_index", best.Index); done || err != nil {
+			return err
+		}
+		return fmt.Errorf("imported meanwhile, but neither the page nor the file is found: %w", err)
 	}
-	if errors.Is(err, errLimitReached) {
-		return w.finish(ctx, a, "skipped", limitReason(it.limit), &work.PageID, nil, nil)
+	var over *limitError
+	if errors.As(err, &over) {
+		return w.finish(ctx, a, "skipped", over.Error(), &work.PageID, nil, nil)
 	}
 	if reason, refused := scores.IsRefused(err); refused {
 		return w.finish(ctx, a, "failed", "IMSLP's file was refused: "+reason, &work.PageID, &best.Index, nil)
@@ -426,32 +446,54 @@ func (w *ImportWorker) duplicate(ctx context.Context, a ImportWorkArgs, owner uu
 // its job imported it.
 var errItemEnded = errors.New("the batch item has ended")
 
-// errLimitReached is a work of a filtered composer batch that has imported its limit.
-var errLimitReached = errors.New("the batch's limit was reached")
+// limitError is a work of a filtered composer batch that has reached its limit.
+type limitError struct{ limit int }
 
-func limitReason(limit int) string {
-	return fmt.Sprintf("the batch's limit of %d works was reached", limit)
+func (e *limitError) Error() string {
+	return fmt.Sprintf("the batch's limit of %d works was reached", e.limit)
 }
 
-// finish records the item's outcome, and the batch's end when it was the last.
+// finish records the item's outcome, and the batch's end when it was the last. An item that
+// ended elsewhere is left as it is; a work over its batch's limit is skipped instead.
 func (w *ImportWorker) finish(ctx context.Context, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID) error {
-	return pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
-		return w.finishTx(ctx, tx, a, state, reason, page, index, score, 0)
+	err := pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
+		return w.finishTx(ctx, tx, a, state, reason, page, index, score)
 	})
+	var over *limitError
+	switch {
+	case errors.Is(err, errItemEnded):
+		return nil
+	case errors.As(err, &over):
+		return w.finish(ctx, a, "skipped", over.Error(), page, nil, nil)
+	}
+	return err
 }
 
-func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID, limit int) error {
-	if limit > 0 && state == "imported" {
-		// Imports of a limited batch count under the batch's lock, so the limit holds.
+// finishTx records the item's outcome in tx. It first locks the batch's row: finishing
+// items of a batch (and Cancel) go one at a time, and each statement after the lock sees
+// every earlier finisher's commit, so the last item ends the batch and the limit of a
+// filtered composer batch counts every work that got in.
+func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID) error {
+	var limit int
+	var filter, composer string
+	err := tx.QueryRow(ctx, `
+		SELECT coalesce((request->>'limit')::int, 0), coalesce(request->>'instrumentation', ''), coalesce(request->>'composer', '')
+		FROM imslp_batches WHERE id = $1 FOR UPDATE`, a.BatchID).Scan(&limit, &filter, &composer)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return errItemEnded // deleted with its owner
+	}
+	if err != nil {
+		return err
+	}
+	if limit > 0 && filter != "" && composer != "" && (state == "imported" || state == "duplicate") {
 		var matched int
 		if err := tx.QueryRow(ctx, `
-			SELECT count(*) FROM imslp_batch_items
-			WHERE batch_id = (SELECT id FROM imslp_batches WHERE id = $1 FOR UPDATE) AND state IN ('imported', 'duplicate')`,
+			SELECT count(*) FROM imslp_batch_items WHERE batch_id = $1 AND state IN ('imported', 'duplicate')`,
 			a.BatchID).Scan(&matched); err != nil {
 			return err
 		}
 		if matched >= limit {
-			return errLimitReached
+			return &limitError{limit: limit}
 		}
 	}
 	tag, err := tx.Exec(ctx, `
@@ -461,14 +503,19 @@ func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs
 	if err != nil {
 		return fmt.Errorf("error recording the work's outcome: %w", err)
 	}
-	if tag.RowsAffected() == 0 && score != nil {
-		// The batch was cancelled while the file downloaded: the score is not kept.
+	if tag.RowsAffected() == 0 {
+		// Cancelled (or finished by an earlier run) meanwhile: an import is not kept.
 		return errItemEnded
 	}
+	return endIfLast(ctx, tx, a.BatchID)
+}
+
+// endIfLast ends a running batch that has no queued item left; its row is locked.
+func endIfLast(ctx context.Context, tx pgx.Tx, batchID uuid.UUID) error {
 	if _, err := tx.Exec(ctx, `
 		UPDATE imslp_batches SET status = 'done', finished_at = now()
 		WHERE id = $1 AND status = 'running'
-			AND NOT EXISTS (SELECT 1 FROM imslp_batch_items WHERE batch_id = $1 AND state = 'queued')`, a.BatchID); err != nil {
+			AND NOT EXISTS (SELECT 1 FROM imslp_batch_items WHERE batch_id = $1 AND state = 'queued')`, batchID); err != nil {
 		return fmt.Errorf("error recording the batch's end: %w", err)
 	}
 	return nil

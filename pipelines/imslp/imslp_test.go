@@ -2,6 +2,7 @@ package imslp_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -124,4 +125,105 @@ func TestImportBatches(t *testing.T) {
 	var batches int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM imslp_batches`).Scan(&batches))
 	require.Equal(t, 2, batches)
+}
+
+// Many works finishing at once on several clients: the last one ends the batch, and a
+// filtered composer batch's limit holds exactly.
+func TestConcurrentFinishes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := dbtest.NewDatabase(t)
+	fake, err := imslptest.New()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = fake.Close() })
+	var ws []*imslptest.Work
+	for i := range 40 {
+		id := int64(600 + i)
+		ws = append(ws, &imslptest.Work{PageID: id, WorkTitle: fmt.Sprintf("Waltz %d", i), Composer: "Strauss, Johann",
+			Instrumentation: "Piano", Files: []imslptest.File{{Index: id * 10, Name: "w.pdf", Description: "Complete Score",
+				Pages: 1, Copyright: "Public Domain"}}})
+	}
+	fake.Add(ws...)
+	client := newWorker(t, pool, fake)
+	newWorker(t, pool, fake)
+	newWorker(t, pool, fake)
+	u, err := store.EnsureUser(ctx, pool, "many@example.com")
+	require.NoError(t, err)
+
+	limited, err := imslp.CreateBatch(ctx, pool, client, u.ID, imslp.Request{Composer: "Strauss, Johann", Instrumentation: "piano", Limit: 7})
+	require.NoError(t, err)
+	got := outcome(t, pool, limited.String())
+	states := map[string]int{}
+	for _, o := range got {
+		states[o[0]]++
+	}
+	require.Equal(t, map[string]int{"imported": 7, "skipped": 33}, states)
+
+	refs := make([]string, 40)
+	for i := range refs {
+		refs[i] = fmt.Sprint(600 + i)
+	}
+	for range 3 {
+		id, err := imslp.CreateBatch(ctx, pool, client, u.ID, imslp.Request{Works: refs})
+		require.NoError(t, err)
+		got := outcome(t, pool, id.String()) // fails unless the batch ends
+		require.Len(t, got, 40)
+	}
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM scores WHERE owner_id = $1`, u.ID).Scan(&n))
+	require.Equal(t, 40, n, "every work once")
+}
+
+// The sweep fails works whose job ended without an outcome, and listings that will never
+// list, and ends their batches.
+func TestSweep(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := dbtest.NewDatabase(t)
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: dbtest.Logger(t)})
+	require.NoError(t, err)
+	u, err := store.EnsureUser(ctx, pool, "sweep@example.com")
+	require.NoError(t, err)
+	works, err := imslp.CreateBatch(ctx, pool, client, u.ID, imslp.Request{Works: []string{"1", "2"}})
+	require.NoError(t, err)
+	listing, err := imslp.CreateBatch(ctx, pool, client, u.ID, imslp.Request{Composer: "Nobody, A."})
+	require.NoError(t, err)
+
+	// Live jobs: nothing is swept.
+	n, err := imslp.Sweep(ctx, pool, 0)
+	require.NoError(t, err)
+	require.Zero(t, n)
+
+	// Work 1's job was discarded (a crash on its last attempt), work 2's still waits; the
+	// listing job was cancelled by an operator.
+	_, err = pool.Exec(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = now()
+		WHERE kind = 'imslp_import_work' AND args->>'work' = '1'`)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `UPDATE river_job SET state = 'cancelled', finalized_at = now() WHERE kind = 'imslp_list_composer'`)
+	require.NoError(t, err)
+	n, err = imslp.Sweep(ctx, pool, 0)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	b, err := imslp.Status(ctx, pool, imslp.OwnedBy(u.ID), works)
+	require.NoError(t, err)
+	require.Equal(t, "running", b.Status)
+	require.Equal(t, imslp.Counts{Queued: 1, Failed: 1}, b.Counts)
+	b, err = imslp.Status(ctx, pool, imslp.OwnedBy(u.ID), listing)
+	require.NoError(t, err)
+	require.Equal(t, "failed", b.Status)
+
+	// Work 2's job completed without recording an outcome: the batch ends.
+	_, err = pool.Exec(ctx, `UPDATE river_job SET state = 'completed', finalized_at = now() WHERE kind = 'imslp_import_work'`)
+	require.NoError(t, err)
+	n, err = imslp.Sweep(ctx, pool, 0)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	b, err = imslp.Status(ctx, pool, imslp.OwnedBy(u.ID), works)
+	require.NoError(t, err)
+	require.Equal(t, "done", b.Status)
+	require.Equal(t, imslp.Counts{Failed: 2}, b.Counts)
+
+	// Nobody's batches are reached by the zero Owner.
+	_, err = imslp.Status(ctx, pool, imslp.Owner{}, works)
+	require.ErrorIs(t, err, imslp.ErrNotFound)
 }

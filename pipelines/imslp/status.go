@@ -31,11 +31,33 @@ type Counts struct {
 // Finished is the number of items that have an outcome.
 func (c Counts) Finished() int { return c.Imported + c.Duplicate + c.Skipped + c.Failed + c.Cancelled }
 
+// Owner says whose batches a call reaches: one user's, or everyone's for the operator's
+// commands. The zero Owner reaches no one's.
+type Owner struct {
+	id     uuid.UUID
+	anyone bool
+}
+
+// OwnedBy reaches userID's batches only.
+func OwnedBy(userID uuid.UUID) Owner { return Owner{id: userID} }
+
+// Anyone reaches every user's batches (the command line; never the API).
+func Anyone() Owner { return Owner{anyone: true} }
+
+// Asked is what a batch was asked to import: the number of works of a list (the list itself
+// is in the items), or a composer with its filter and limit.
+type Asked struct {
+	Works           int    `json:"works"`
+	Composer        string `json:"composer,omitempty"`
+	Instrumentation string `json:"instrumentation,omitempty"`
+	Limit           int    `json:"limit,omitempty"`
+}
+
 // Batch is a batch's status: what was asked, its items by state and its progress.
 type Batch struct {
 	ID      uuid.UUID `json:"id"`
 	Status  string    `json:"status"` // listing, running, done, cancelled, failed
-	Request Request   `json:"request"`
+	Request Asked     `json:"request"`
 	Error   *string   `json:"error,omitempty"`
 	Total   int       `json:"total"` // works in the batch (0 while a composer's works are listed)
 	Counts  Counts    `json:"counts"`
@@ -49,7 +71,7 @@ type Batch struct {
 func (b *Batch) Ended() bool { return b.Status != "listing" && b.Status != "running" }
 
 const batchColumns = `
-	b.id, b.status, b.request, b.error, b.created_at, b.finished_at,
+	b.id, b.status, b.request - 'works', coalesce(jsonb_array_length(b.request->'works'), 0), b.error, b.created_at, b.finished_at,
 	c.queued, c.imported, c.duplicate, c.skipped, c.failed, c.cancelled`
 
 // countsOf counts a batch's items by state (the items' (batch_id, state) index answers it).
@@ -67,7 +89,7 @@ func scanBatch(row pgx.Row) (*Batch, error) {
 	var b Batch
 	var raw []byte
 	c := &b.Counts
-	if err := row.Scan(&b.ID, &b.Status, &raw, &b.Error, &b.CreatedAt, &b.FinishedAt,
+	if err := row.Scan(&b.ID, &b.Status, &raw, &b.Request.Works, &b.Error, &b.CreatedAt, &b.FinishedAt,
 		&c.Queued, &c.Imported, &c.Duplicate, &c.Skipped, &c.Failed, &c.Cancelled); err != nil {
 		return nil, err
 	}
@@ -84,15 +106,16 @@ func scanBatch(row pgx.Row) (*Batch, error) {
 	return &b, nil
 }
 
-// anyOwner matches every owner when $n is uuid.Nil (operators' commands).
-func anyOwner(n string) string {
-	return "($" + n + " = '00000000-0000-0000-0000-000000000000'::uuid OR owner_id = $" + n + ")"
+// ownedBy is the condition on a batch's owner_id of an Owner passed as $n (anyone) and
+// $n+1 (the user).
+func ownedBy(n int) string {
+	return fmt.Sprintf("($%d OR owner_id = $%d)", n, n+1)
 }
 
-// Status returns ownerID's batch id (uuid.Nil: anyone's); ErrNotFound for anyone else's.
-func Status(ctx context.Context, db Querier, ownerID, id uuid.UUID) (*Batch, error) {
+// Status returns batch id if o reaches it; ErrNotFound otherwise.
+func Status(ctx context.Context, db Querier, o Owner, id uuid.UUID) (*Batch, error) {
 	b, err := scanBatch(db.QueryRow(ctx, `SELECT`+batchColumns+` FROM imslp_batches b`+countsOf+`
-		WHERE b.id = $1 AND `+anyOwner("2"), id, ownerID))
+		WHERE b.id = $1 AND `+ownedBy(2), id, o.anyone, o.id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -105,12 +128,11 @@ type Querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// List returns ownerID's latest batches, newest first; ownerID uuid.Nil lists everyone's
-// (for operators).
-func List(ctx context.Context, db Querier, ownerID uuid.UUID, limit int) ([]Batch, error) {
+// List returns the latest batches o reaches, newest first.
+func List(ctx context.Context, db Querier, o Owner, limit int) ([]Batch, error) {
 	rows, err := db.Query(ctx, `SELECT`+batchColumns+` FROM imslp_batches b`+countsOf+`
-		WHERE `+anyOwner("1")+`
-		ORDER BY b.created_at DESC, b.id LIMIT $2`, ownerID, limit)
+		WHERE `+ownedBy(1)+`
+		ORDER BY b.created_at DESC, b.id LIMIT $3`, o.anyone, o.id, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -137,12 +159,12 @@ type Item struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 }
 
-// Items returns up to limit items of ownerID's batch id (uuid.Nil: anyone's) after the work named after, in
-// order of the reference, optionally only those in state.
-func Items(ctx context.Context, db Querier, ownerID, id uuid.UUID, state, after string, limit int) ([]Item, error) {
+// Items returns up to limit items of batch id (if o reaches it) after the work named after,
+// in order of the reference, optionally only those in state.
+func Items(ctx context.Context, db Querier, o Owner, id uuid.UUID, state, after string, limit int) ([]Item, error) {
 	var mine bool
-	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM imslp_batches WHERE id = $1 AND `+anyOwner("2")+`)`,
-		id, ownerID).Scan(&mine); err != nil {
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM imslp_batches WHERE id = $1 AND `+ownedBy(2)+`)`,
+		id, o.anyone, o.id).Scan(&mine); err != nil {
 		return nil, err
 	}
 	if !mine {
@@ -161,13 +183,14 @@ func Items(ctx context.Context, db Querier, ownerID, id uuid.UUID, state, after 
 	})
 }
 
-// Cancel cancels ownerID's batch id (uuid.Nil: anyone's): works not yet imported end as cancelled (their jobs
-// find that and end), and so does a composer's listing. ErrEnded when it has ended already.
-func Cancel(ctx context.Context, pool *pgxpool.Pool, ownerID, id uuid.UUID) (*Batch, error) {
+// Cancel cancels batch id (if o reaches it): works not yet imported end as cancelled
+// (their jobs find that and end), and so does a composer's listing. ErrEnded when it has
+// ended already.
+func Cancel(ctx context.Context, pool *pgxpool.Pool, o Owner, id uuid.UUID) (*Batch, error) {
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		var status string
-		err := tx.QueryRow(ctx, `SELECT status FROM imslp_batches WHERE id = $1 AND `+anyOwner("2")+` FOR UPDATE`,
-			id, ownerID).Scan(&status)
+		err := tx.QueryRow(ctx, `SELECT status FROM imslp_batches WHERE id = $1 AND `+ownedBy(2)+` FOR UPDATE`,
+			id, o.anyone, o.id).Scan(&status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -188,5 +211,5 @@ func Cancel(ctx context.Context, pool *pgxpool.Pool, ownerID, id uuid.UUID) (*Ba
 	if err != nil {
 		return nil, err
 	}
-	return Status(ctx, pool, ownerID, id)
+	return Status(ctx, pool, o, id)
 }
