@@ -25,6 +25,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/imslp"
 	"github.com/mirubato/mirubato/internal/queues"
+	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
@@ -36,6 +37,24 @@ type Request struct {
 	Composer        string   `json:"composer,omitempty" validate:"max=200"`
 	Instrumentation string   `json:"instrumentation,omitempty" validate:"max=100"`
 	Limit           int      `json:"limit,omitempty" validate:"min=0,max=10000"`
+}
+
+// filteredLimit is the most works a filtered composer batch imports (0: no limit to apply
+// as works are imported). The filter is known only from each work's page, so such a limit
+// counts works as they get in; an unfiltered composer batch's limit cuts its listing.
+func (r *Request) filteredLimit() int {
+	if r.Composer == "" || strings.TrimSpace(r.Instrumentation) == "" {
+		return 0
+	}
+	return r.Limit
+}
+
+// gotIn counts the works of a batch imported or already owned: what its limit counts.
+func gotIn(ctx context.Context, db store.DB, batchID uuid.UUID) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FROM imslp_batch_items WHERE batch_id = $1 AND state IN ('imported', 'duplicate')`,
+		batchID).Scan(&n)
+	return n, err
 }
 
 // FastInsertAbove is the batch size from which child jobs go in with InsertManyFast (COPY,
@@ -219,6 +238,11 @@ func (w *ListWorker) Work(ctx context.Context, job *river.Job[ListComposerArgs])
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return river.JobCancel(err)
 	}
+	// An unfiltered batch's limit cuts the listing; a filtered one's counts imports.
+	cut := 0
+	if req.filteredLimit() == 0 {
+		cut = req.Limit
+	}
 	var works []string
 	cont := ""
 	for {
@@ -231,13 +255,13 @@ func (w *ListWorker) Work(ctx context.Context, job *river.Job[ListComposerArgs])
 			return w.failBatch(ctx, job, err)
 		}
 		works = append(works, page...)
-		if next == "" || (req.Limit > 0 && req.Instrumentation == "" && len(works) >= req.Limit) {
+		if next == "" || (cut > 0 && len(works) >= cut) {
 			break
 		}
 		cont = next
 	}
-	if req.Limit > 0 && req.Instrumentation == "" && len(works) > req.Limit {
-		works = works[:req.Limit]
+	if cut > 0 && len(works) > cut {
+		works = works[:cut]
 	}
 	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
 	if err != nil {
@@ -286,10 +310,6 @@ type item struct {
 	status    string
 	filter    string
 	itemState string
-	// limit is the most works a filtered composer batch imports (0: none). The filter is
-	// known only from each work's page, so the limit is applied as works are imported
-	// (finishTx); this copy lets a job skip at once when it has been reached.
-	limit int
 }
 
 // Work implements river.Worker.
@@ -316,18 +336,14 @@ func (w *ImportWorker) Work(ctx context.Context, job *river.Job[ImportWorkArgs])
 	var req Request
 	_ = json.Unmarshal(raw, &req)
 	it.filter = strings.ToLower(strings.TrimSpace(req.Instrumentation))
-	if it.filter != "" && req.Composer != "" {
-		it.limit = req.Limit
-	}
-	if it.limit > 0 {
-		var matched int
-		if err := w.d.Pool.QueryRow(ctx, `
-			SELECT count(*) FROM imslp_batch_items WHERE batch_id = $1 AND state IN ('imported', 'duplicate')`,
-			a.BatchID).Scan(&matched); err != nil {
+	if limit := req.filteredLimit(); limit > 0 {
+		// Reached already: skip without asking IMSLP (finishTx holds the limit exactly).
+		n, err := gotIn(ctx, w.d.Pool, a.BatchID)
+		if err != nil {
 			return err
 		}
-		if matched >= it.limit {
-			return w.finish(ctx, a, "skipped", (&limitError{limit: it.limit}).Error(), nil, nil, nil)
+		if n >= limit {
+			return w.finish(ctx, a, "skipped", (&limitError{limit: limit}).Error(), nil, nil, nil)
 		}
 	}
 
@@ -474,25 +490,20 @@ func (w *ImportWorker) finish(ctx context.Context, a ImportWorkArgs, state, reas
 // every earlier finisher's commit, so the last item ends the batch and the limit of a
 // filtered composer batch counts every work that got in.
 func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID) error {
-	var limit int
-	var filter, composer string
-	err := tx.QueryRow(ctx, `
-		SELECT coalesce((request->>'limit')::int, 0), coalesce(request->>'instrumentation', ''), coalesce(request->>'composer', '')
-		FROM imslp_batches WHERE id = $1 FOR UPDATE`, a.BatchID).Scan(&limit, &filter, &composer)
+	var req Request
+	err := tx.QueryRow(ctx, `SELECT request FROM imslp_batches WHERE id = $1 FOR UPDATE`, a.BatchID).Scan(&req)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return errItemEnded // deleted with its owner
 	}
 	if err != nil {
 		return err
 	}
-	if limit > 0 && filter != "" && composer != "" && (state == "imported" || state == "duplicate") {
-		var matched int
-		if err := tx.QueryRow(ctx, `
-			SELECT count(*) FROM imslp_batch_items WHERE batch_id = $1 AND state IN ('imported', 'duplicate')`,
-			a.BatchID).Scan(&matched); err != nil {
+	if limit := req.filteredLimit(); limit > 0 && (state == "imported" || state == "duplicate") {
+		n, err := gotIn(ctx, tx, a.BatchID)
+		if err != nil {
 			return err
 		}
-		if matched >= limit {
+		if n >= limit {
 			return &limitError{limit: limit}
 		}
 	}

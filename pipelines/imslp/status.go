@@ -10,6 +10,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mirubato/mirubato/internal/store"
 )
 
 // ErrNotFound is a batch that does not exist or is not the caller's.
@@ -113,7 +115,7 @@ func ownedBy(n int) string {
 }
 
 // Status returns batch id if o reaches it; ErrNotFound otherwise.
-func Status(ctx context.Context, db Querier, o Owner, id uuid.UUID) (*Batch, error) {
+func Status(ctx context.Context, db store.DB, o Owner, id uuid.UUID) (*Batch, error) {
 	b, err := scanBatch(db.QueryRow(ctx, `SELECT`+batchColumns+` FROM imslp_batches b`+countsOf+`
 		WHERE b.id = $1 AND `+ownedBy(2), id, o.anyone, o.id))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -122,14 +124,8 @@ func Status(ctx context.Context, db Querier, o Owner, id uuid.UUID) (*Batch, err
 	return b, err
 }
 
-// Querier is a pool, a connection or a transaction.
-type Querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // List returns the latest batches o reaches, newest first.
-func List(ctx context.Context, db Querier, o Owner, limit int) ([]Batch, error) {
+func List(ctx context.Context, db store.DB, o Owner, limit int) ([]Batch, error) {
 	rows, err := db.Query(ctx, `SELECT`+batchColumns+` FROM imslp_batches b`+countsOf+`
 		WHERE `+ownedBy(1)+`
 		ORDER BY b.created_at DESC, b.id LIMIT $3`, o.anyone, o.id, limit)
@@ -161,7 +157,7 @@ type Item struct {
 
 // Items returns up to limit items of batch id (if o reaches it) after the work named after,
 // in order of the reference, optionally only those in state.
-func Items(ctx context.Context, db Querier, o Owner, id uuid.UUID, state, after string, limit int) ([]Item, error) {
+func Items(ctx context.Context, db store.DB, o Owner, id uuid.UUID, state, after string, limit int) ([]Item, error) {
 	var mine bool
 	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM imslp_batches WHERE id = $1 AND `+ownedBy(2)+`)`,
 		id, o.anyone, o.id).Scan(&mine); err != nil {
