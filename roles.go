@@ -39,6 +39,7 @@ import (
 	"github.com/mirubato/mirubato/pipelines/dictionary"
 	"github.com/mirubato/mirubato/pipelines/imslp"
 	"github.com/mirubato/mirubato/pipelines/scores"
+	"github.com/mirubato/mirubato/web"
 	"github.com/mirubato/mirubato/workers"
 )
 
@@ -247,7 +248,7 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 		Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics,
 		Sessions: auth.NewSessions(e.pool, tokens), Blobs: e.blobs,
 		Scores:   &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
-		Embedder: e.embedder(),
+		Embedder: e.embedder(), Web: web.Assets(),
 		Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
 			AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"strings"
@@ -72,6 +73,8 @@ type setupOpts struct {
 	blobs blob.Store
 	// strictFetch: URL imports may not reach loopback (the production default).
 	strictFetch bool
+	// web: the browser client's files (nil: not built).
+	web fs.FS
 }
 
 // testEmbedder is the tests' servers' embedder.
@@ -133,7 +136,7 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 		Now: func() time.Time { return b.now }, Blobs: blobs,
 		Scores:   &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits},
 		Fetcher:  fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !opts.strictFetch}),
-		Embedder: testEmbedder,
+		Embedder: testEmbedder, Web: opts.web,
 	})
 	require.NoError(t, err)
 	if opts.extraRoutes != nil {

@@ -89,6 +89,9 @@ func (s *Server) requireOperator(c *fiber.Ctx) error {
 		if u.Role != store.RoleAdmin {
 			return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "operator pages are for admins"}
 		}
+		if err := requireCSRFHeader(c); err != nil { // an admin's browser: its cookie alone may not write
+			return err
+		}
 		return c.Next()
 	}
 	if s.cfg.OpsUsername == "" {

@@ -67,6 +67,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/openapi.json", summary: "This API's OpenAPI 3.1 document", handler: s.openapi, status: 200, response: map[string]any{}},
 
 		// Sign-in and sessions.
+		{method: "GET", path: "/api/config", summary: "What a client needs before sign-in: the sign-in methods, whether this is a development server", handler: s.clientConfig, response: clientConfig{}, status: 200},
 		{method: "POST", path: "/api/auth/magic-link", summary: "Email a single-use sign-in link (15 minutes)", handler: s.requestMagicLink, body: magicLinkRequest{}, response: messageResponse{}, status: 202, extraStatus: []int{429, 503}},
 		{method: "POST", path: "/api/auth/magic-link/verify", summary: "Sign in with the token of a sign-in link", handler: s.verifyMagicLink, body: verifyMagicLinkRequest{}, response: sessionResponse{}, status: 200},
 		{method: "POST", path: "/api/auth/google", summary: "Sign in with a Google ID token", handler: s.googleSignIn, body: googleRequest{}, response: sessionResponse{}, status: 200, extraStatus: []int{404, 409, 503}},
@@ -230,6 +231,10 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/api/sync/status", summary: "My latest change's cursor and the server's time", access: signedIn, handler: s.syncStatus, response: syncStatus{}, status: 200},
 		{method: "GET", path: "/api/sync/devices", summary: "My devices, connected or last seen", access: signedIn, handler: s.syncDevices, response: devicesResponse{}, status: 200},
 
+		// Operators.
+		{method: "GET", path: "/api/ops/pipelines", summary: "Operators: each queue's depth, oldest job, throughput and failures over the last hour; recent failures; IMSLP imports", access: operator, handler: s.pipelines, response: pipelinesResponse{}, status: 200},
+		{method: "POST", path: "/api/ops/jobs/:id/retry", summary: "Operators: run a failed (retryable or discarded) job again now", access: operator, handler: s.retryJob, response: retriedJob{}, status: 200, extraStatus: []int{400, 409}},
+
 		// Development.
 		{method: "GET", path: "/dev/mailbox", summary: "Emails the dev mailbox kept (development without SMTP)", access: developerOnly, handler: s.devMailbox, response: []mail.Message{}, status: 200},
 	}
@@ -274,6 +279,8 @@ func (s *Server) routes(riverUI fiber.Handler) {
 
 	// Operators: River UI (its own routes under this prefix).
 	app.Group("/ops", s.requireOperator).Use("/river", riverUI)
+	// Last: the browser client's files, and its routes (SPA fallback).
+	app.Use(s.serveWeb)
 }
 
 // statusResponse is the body of the probes.

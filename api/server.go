@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"time"
@@ -52,6 +53,9 @@ type Deps struct {
 	Fetcher *fetch.Fetcher
 	// Embedder embeds search queries: the same model as the workers' (EMBEDDING_*).
 	Embedder embed.Embedder
+	// Web is the browser client's build (web.Assets()); nil serves a page saying how to
+	// build it.
+	Web fs.FS
 }
 
 // Server is the API. Create it with New, serve it with Serve.
@@ -73,6 +77,7 @@ type Server struct {
 	fetcher   *fetch.Fetcher
 	embedder  embed.Embedder
 	spec      []byte // the OpenAPI document, built once from the route table
+	web       webFiles
 	baseCtx   context.Context
 	// hub wakes this process's sync sockets; liveCtx ends them when the server stops.
 	hub        *live.Hub
@@ -89,6 +94,10 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	}
 	if s.blobs == nil || s.scores == nil || s.fetcher == nil || s.embedder == nil {
 		return nil, errors.New("api: Deps.Blobs, Deps.Scores, Deps.Fetcher and Deps.Embedder are required")
+	}
+	var err error
+	if s.web, err = loadWebFiles(d.Web); err != nil {
+		return nil, err
 	}
 	s.liveCtx, s.liveCancel = context.WithCancel(ctx)
 	s.hub = live.New(d.Pool, fanout.Channel, d.Logger)
