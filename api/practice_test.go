@@ -228,7 +228,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
 	ids["/api/collections"] = decodeAs[store.Collection](t, data).ID.String()
 	ids["/api/terms"] = uuid.NewString() // dictionary entries are shared: only the 401s apply
-	ids["/api/ops/jobs"] = "1"            // operators' routes: the 401s here, the 403s in TestPipelines
+	ids["/api/ops/jobs"] = "1"           // operators' routes: the 401s here, the 403s in TestPipelines
 	resp, data = b.call(t, "POST", "/api/collections/"+ids["/api/collections"]+"/scores", ownerTok, map[string]any{"score_id": score.ID}, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 	resp, _ = b.call(t, "PUT", "/api/scores/"+score.ID.String()+"/favorite", ownerTok, nil, nil)
