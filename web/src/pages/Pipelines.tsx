@@ -1,0 +1,4 @@
+import { PageHeader } from "../components/ui";
+export default function PipelinesPage() {
+  return <PageHeader title="Pipelines" />;
+}
