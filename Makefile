@@ -16,7 +16,8 @@ help:
 	@echo "make run    run api + worker on the local default (database, AI, blobs)"
 	@echo "make test   run the whole test suite against a local PostgreSQL with pgvector"
 	@echo "make lint   gofmt, go vet and golangci-lint"
-	@echo "make build  build bin/mirubato"
+	@echo "make build  build bin/mirubato (with the web client: make web)"
+	@echo "make web    build the web client into web/dist (npm ci, Vite; prints the JavaScript budget)"
 	@echo "make bench-queue  job throughput: our worker stack against bare River"
 	@echo "make bench-api    GET /api/logbook/entries latency at 1,000 req/s against a bare Fiber handler"
 	@echo "make bench-split  score splitting against qpdf and MuPDF, and upload-to-ready time"
@@ -30,8 +31,18 @@ help:
 setup:
 	@ops/setup
 
+# The web client (web/): built into web/dist, which the Go binary embeds. Rebuilt when a
+# source file is newer than the last build.
+WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts web/tsconfig.json web/package-lock.json web/scripts web/sw.template.js -type f 2>/dev/null)
+
+.PHONY: web
+web: setup web/dist/index.html
+
+web/dist/index.html: $(WEB_SOURCES)
+	cd web && npm run --silent build
+
 .PHONY: build
-build:
+build: web
 	go build -trimpath -o $(BIN) .
 
 .PHONY: run
@@ -43,7 +54,8 @@ run: setup build
 # The upload validation is fuzzed briefly on every run (seeded from its malformed corpus).
 FUZZ_TIME ?= 10s
 
-test: setup
+test: setup web
+	@cd web && npm run --silent test
 	@if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
 	  url=$$(ops/devdb start | tail -n1); \
 	  if [ -n "$${DATABASE_URL:-}" ]; then TEST_DATABASE_URL="$$url"; \

@@ -38,6 +38,11 @@ export function App() {
 
   useEffect(() => {
     void load();
+    // Opened offline: the user came from this device's memory; check with the server when
+    // the connection returns.
+    const online = () => useSession.getState().offline && void load();
+    addEventListener("online", online);
+    return () => removeEventListener("online", online);
   }, [load]);
 
   // Sync runs while someone is signed in.

@@ -87,7 +87,9 @@ export default function SignIn() {
       setSent(true);
       if (config?.dev_mailbox) {
         const messages = await api<MailboxMessage[]>("/dev/mailbox");
-        const mine = messages.filter((m) => m.to.toLowerCase() === email.trim().toLowerCase()).at(-1);
+        const mine = messages
+          .filter((m) => m.to.toLowerCase() === email.trim().toLowerCase())
+          .sort((a, b) => Date.parse(b.sent_at) - Date.parse(a.sent_at))[0];
         const link = mine?.text.match(/https?:\/\/\S+\/auth\/verify\?token=[\w-]+/)?.[0];
         if (link) {
           const u = new URL(link);
