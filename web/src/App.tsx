@@ -57,7 +57,9 @@ export function App() {
     const chosen = localStorage.getItem("mirubato.locale");
     const lng = matchLocale(user?.locale);
     if (!chosen && lng && lng !== i18n.language) void setLocale(i18n, lng);
-  }, [user?.locale, i18n]);
+    // Only when the profile's language changes: react-i18next hands out a new i18n object
+    // on every language change, which would undo a choice made in the header.
+  }, [user?.locale]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <Suspense fallback={<Spinner />}>
