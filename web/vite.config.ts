@@ -13,6 +13,15 @@ export default defineConfig({
     assetsDir: "assets",
     sourcemap: false,
     target: "es2022",
+    rolldownOptions: {
+      output: {
+        // Translations are named for their language and area (locale-fr-scores-<hash>.js).
+        chunkFileNames: (chunk) => {
+          const m = chunk.facadeModuleId?.match(/\/locales\/([^/]+)\/([^/]+)\.json$/);
+          return m ? `assets/locale-${m[1]}-${m[2]}-[hash].js` : "assets/[name]-[hash].js";
+        },
+      },
+    },
   },
   server: {
     proxy: {
