@@ -283,13 +283,14 @@ func requireError(t *testing.T, resp *http.Response, data []byte, status int, co
 func TestErrorShape(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{maxBodyBytes: 1024, extraRoutes: func(app *fiber.App) {
-		app.Get("/test/panic", func(*fiber.Ctx) error { panic("kaboom") })
+		app.Get("/api/test/panic", func(*fiber.Ctx) error { panic("kaboom") })
 	}})
 
 	t.Run("NotFound", func(t *testing.T) {
-		resp, data := b.do(t, http.MethodGet, "/no/such/thing", nil, nil)
+		// (A GET of another unknown path is one of the web client's routes: TestWebClient.)
+		resp, data := b.do(t, http.MethodGet, "/api/no/such/thing", nil, nil)
 		eb := requireError(t, resp, data, http.StatusNotFound, "not_found")
-		require.Equal(t, "no route for GET /no/such/thing", eb.Error.Message)
+		require.Equal(t, "no route for GET /api/no/such/thing", eb.Error.Message)
 	})
 	t.Run("MethodNotAllowed", func(t *testing.T) {
 		resp, data := b.do(t, http.MethodDelete, "/health", nil, nil)
@@ -300,7 +301,7 @@ func TestErrorShape(t *testing.T) {
 		requireError(t, resp, data, http.StatusRequestEntityTooLarge, "payload_too_large")
 	})
 	t.Run("PanicIsA500", func(t *testing.T) {
-		resp, data := b.do(t, http.MethodGet, "/test/panic", nil, nil)
+		resp, data := b.do(t, http.MethodGet, "/api/test/panic", nil, nil)
 		eb := requireError(t, resp, data, http.StatusInternalServerError, "internal")
 		require.NotContains(t, eb.Error.Message, "kaboom", "internal details stay in the log")
 	})
@@ -388,8 +389,8 @@ func TestMetrics(t *testing.T) {
 	_, err = b.river.Insert(ctx, parkedArgs{}, &river.InsertOpts{Queue: queues.Scores, ScheduledAt: time.Now().Add(time.Hour)})
 	require.NoError(t, err)
 	b.do(t, http.MethodGet, "/livez", nil, nil)
-	b.do(t, http.MethodGet, "/nope/1", nil, nil)
-	b.do(t, http.MethodGet, "/nope/2", nil, nil)
+	b.do(t, http.MethodGet, "/api/nope/1", nil, nil)
+	b.do(t, http.MethodGet, "/api/nope/2", nil, nil)
 
 	resp, data := b.do(t, http.MethodGet, "/metrics", nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
