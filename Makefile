@@ -38,8 +38,9 @@ WEB_SOURCES := $(shell find web/src web/public web/index.html web/vite.config.ts
 .PHONY: web
 web: setup web/dist/index.html
 
-web/dist/index.html: $(WEB_SOURCES)
-	cd web && npm run --silent build
+# A failed build leaves no index.html behind, so the next make builds again.
+web/dist/index.html: $(WEB_SOURCES) | setup
+	cd web && npm run --silent build || { rm -f dist/index.html; exit 1; }
 
 .PHONY: build
 build: web

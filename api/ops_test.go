@@ -29,7 +29,7 @@ type pipelinesBody struct {
 // recent failures with their reasons, and retries one; only admins see it.
 func TestPipelines(t *testing.T) {
 	t.Parallel()
-	b := setup(t, setupOpts{})
+	b := setup(t, setupOpts{opsUser: "operator", opsPassword: "correct horse battery"})
 	ctx := context.Background()
 	admin, adminTok := b.user(t, "admin@example.com")
 	require.NoError(t, store.SetRole(ctx, b.pool, admin.ID, store.RoleAdmin))
@@ -76,6 +76,7 @@ func TestPipelines(t *testing.T) {
 		requireError(t, resp, data, http.StatusForbidden, "forbidden")
 		resp, data = b.call(t, "GET", "/api/ops/pipelines", "", nil, nil)
 		requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
+		require.Empty(t, resp.Header.Get("WWW-Authenticate"), "no password prompt over the web client")
 		resp, data = b.call(t, "POST", fmt.Sprintf("/api/ops/jobs/%d/retry", discarded), userTok, nil, nil)
 		requireError(t, resp, data, http.StatusForbidden, "forbidden")
 	})
@@ -134,6 +135,13 @@ func TestPipelines(t *testing.T) {
 		require.Equal(t, "available", decodeAs[struct {
 			State string `json:"state"`
 		}](t, data).State)
+
+		// Operator credentials too; their writes need the header (browsers resend them anywhere).
+		basicAuth := http.Header{"Authorization": {basic("operator", "correct horse battery")}}
+		resp, data = b.do(t, "POST", fmt.Sprintf("/api/ops/jobs/%d/retry", retrying), nil, basicAuth)
+		requireError(t, resp, data, http.StatusForbidden, "forbidden")
+		resp, data = b.do(t, "GET", "/api/ops/pipelines", nil, basicAuth)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 
 		resp, data = b.call(t, "GET", "/api/ops/pipelines", adminTok, nil, nil)
 		require.Equal(t, http.StatusOK, resp.StatusCode)

@@ -120,7 +120,7 @@ func (s *Server) serveWeb(c *fiber.Ctx) error {
 	}
 	f, ok := s.web[p]
 	if !ok {
-		if path.Ext(p) != "" { // a missing file, not a route of the client
+		if path.Ext(p) != "" || strings.HasPrefix(p, webAssetsPrefix) { // a missing file, not a route of the client
 			return c.Next()
 		}
 		if f, ok = s.web["/index.html"]; !ok {

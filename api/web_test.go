@@ -75,7 +75,7 @@ func TestWebClient(t *testing.T) {
 	})
 
 	t.Run("NotFound", func(t *testing.T) {
-		for _, p := range []string{"/assets/missing-0000.js", "/api/nothing-here", "/api", "/.gitkeep", "/dev/nothing"} {
+		for _, p := range []string{"/assets/missing-0000.js", "/assets/no-extension", "/api/nothing-here", "/api", "/.gitkeep", "/dev/nothing"} {
 			resp, data := b.do(t, http.MethodGet, p, nil, nil)
 			requireError(t, resp, data, http.StatusNotFound, "not_found")
 		}

@@ -37,10 +37,13 @@ export interface RequestOptions {
   noRefresh?: boolean;
 }
 
-let refreshing: Promise<boolean> | null = null;
+/** A refresh's outcome: a new session, no session (signed out), or the server not reached. */
+export type Refreshed = true | false | "offline";
+
+let refreshing: Promise<Refreshed> | null = null;
 
 /** refreshSession exchanges the refresh cookie for a new session; concurrent callers share one. */
-export function refreshSession(): Promise<boolean> {
+export function refreshSession(): Promise<Refreshed> {
   if (!refreshing) {
     refreshing = fetch("/api/auth/refresh", {
       method: "POST",
@@ -48,8 +51,8 @@ export function refreshSession(): Promise<boolean> {
       headers: { "Content-Type": "application/json", "X-Requested-With": "mirubato" },
       body: "{}",
     })
-      .then((r) => r.ok)
-      .catch(() => false)
+      .then((r): Refreshed => (r.ok ? true : r.status >= 500 ? "offline" : false))
+      .catch((): Refreshed => "offline")
       .finally(() => {
         refreshing = null;
       });
@@ -96,9 +99,13 @@ export async function errorOf(resp: Response): Promise<ApiError> {
 export async function request(path: string, opts: RequestOptions = {}): Promise<Response> {
   let resp = await send(path, opts);
   if (resp.status === 401 && !opts.noRefresh) {
-    if (await refreshSession()) {
-      resp = await send(path, opts);
+    const refreshed = await refreshSession();
+    if (refreshed === "offline") {
+      throw new ApiError(0, "offline", "The server cannot be reached. Check your connection.");
     }
+    // Another tab may have refreshed first (a refresh token is single-use): its new cookie
+    // is ours too, so the request is tried again either way.
+    resp = await send(path, opts);
     if (resp.status === 401) {
       signedOutListeners.forEach((fn) => fn());
     }

@@ -4,7 +4,9 @@ import { useState, type ReactNode } from "react";
 import { NavLink, useLocation } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../auth/session";
-import { useSyncStatus } from "../offline/context";
+import { useOffline, useSyncStatus } from "../offline/context";
+import { clearAll } from "../offline/db";
+import { useTimer } from "./logbook/timer";
 import { localeNames, locales, setLocale, type AppLocale } from "../i18n";
 import { Toasts } from "./ui";
 
@@ -50,6 +52,17 @@ export function LanguageSelect() {
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { user, signOut, offline } = useSession();
+  const { db, engine, queryClient } = useOffline();
+  const pending = useSyncStatus((s) => s.pending);
+  // Signing out forgets this device's copy, so the next person on this browser sees none of it.
+  const leave = async () => {
+    if (pending > 0 && !confirm(t("sync.signOutPending", { count: pending }))) return;
+    engine.stop();
+    await clearAll(db);
+    queryClient.clear();
+    useTimer.getState().reset();
+    await signOut();
+  };
   const [open, setOpen] = useState(false);
   const location = useLocation();
   const isAdmin = user?.role === "admin";
@@ -81,7 +94,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <div className="top-tools">
           <SyncIndicator />
           <LanguageSelect />
-          <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
+          <button type="button" className="btn btn-ghost" onClick={() => void leave()}>
             {t("nav.signOut")}
           </button>
         </div>

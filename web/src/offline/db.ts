@@ -22,8 +22,11 @@ export interface OutboxItem {
   client_ts: string;
   fields?: string[];
   data?: unknown;
-  /** inFlight: pushed, waiting for its ACK; such an item is never merged with a new edit. */
+  /** inFlight: pushed, waiting for its ACK. */
   inFlight?: boolean;
+  /** sent: pushed at least once. The server answers a change id it has seen with its first
+   * result, so a sent change is never merged with a later edit (which would be lost). */
+  sent?: boolean;
 }
 
 interface Schema extends DBSchema {

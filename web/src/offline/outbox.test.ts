@@ -60,6 +60,20 @@ describe("outbox", () => {
     expect((await takeBatch(db)).map((i) => i.client_change_id)).toContain(batch[0].client_change_id);
   });
 
+  it("never merges an edit into a change already sent (the server answers a sent id with its first result)", async () => {
+    await record(db, { entity: "logbook_entry", id: "a", op: "upsert", data: entry(30) });
+    const [sent] = await takeBatch(db);
+    await requeue(db); // the socket dropped before the ACK
+    await record(db, { entity: "logbook_entry", id: "a", op: "upsert", data: entry(30, "new notes"), fields: ["notes"] });
+    const queued = await pending(db);
+    expect(queued).toHaveLength(2);
+    expect(queued[0]).toMatchObject({ client_change_id: sent.client_change_id, sent: true });
+    expect(queued[1].data).toMatchObject({ notes: "new notes" });
+    // A delete of a creation already sent must reach the server too.
+    await record(db, { entity: "logbook_entry", id: "a", op: "delete" });
+    expect((await pending(db)).map((i) => i.op)).toEqual(["upsert", "delete"]);
+  });
+
   it("settles an ACK: new version, then a later edit is based on it", async () => {
     await record(db, { entity: "logbook_entry", id: "a", op: "upsert", data: entry(30) });
     const [sent] = await takeBatch(db);

@@ -48,13 +48,16 @@ export async function record(db: LocalDB, edit: Edit): Promise<void> {
   const ts = (edit.now ?? new Date()).toISOString();
 
   let pending: OutboxItem | undefined;
+  let sent = false; // the server has seen (or may have seen) a change of this entity
   for (const item of await outbox.getAll()) {
-    if (item.entity === edit.entity && item.id === edit.id && !item.inFlight) pending = item;
+    if (item.entity !== edit.entity || item.id !== edit.id) continue;
+    if (item.inFlight || item.sent) sent = true;
+    else pending = item;
   }
 
   if (edit.op === "delete") {
     await entities.delete(key);
-    if (pending && pending.base_version === 0 && pending.op === "upsert") {
+    if (pending && pending.base_version === 0 && pending.op === "upsert" && !sent) {
       await outbox.delete(pending.seq!); // created and deleted offline: the server need not know
     } else if (pending) {
       await outbox.put({ ...pending, op: "delete", data: undefined, fields: undefined, client_ts: ts });
@@ -97,7 +100,7 @@ export async function pending(db: LocalDB): Promise<OutboxItem[]> {
 export async function takeBatch(db: LocalDB, max = 100): Promise<OutboxItem[]> {
   const tx = db.transaction("outbox", "readwrite");
   const items = (await tx.store.getAll()).filter((i) => !i.inFlight).slice(0, max);
-  for (const item of items) await tx.store.put({ ...item, inFlight: true });
+  for (const item of items) await tx.store.put({ ...item, inFlight: true, sent: true });
   await tx.done;
   return items;
 }
@@ -139,7 +142,8 @@ export async function ack(db: LocalDB, results: PushResult[]): Promise<AckOutcom
       case "applied":
       case "merged":
         if (item.op === "upsert" && current && r.version !== undefined) {
-          await entities.put({ ...current, version: r.version });
+          // A newer version from another device may have arrived before this ACK.
+          await entities.put({ ...current, version: Math.max(current.version, r.version) });
           // An edit made since this one was pushed is based on the version just written.
           if (newer) {
             for (const later of await tx.objectStore("outbox").getAll()) {
@@ -151,15 +155,22 @@ export async function ack(db: LocalDB, results: PushResult[]): Promise<AckOutcom
         }
         if (r.status === "merged" && r.lost_fields?.length) out.refetch.push({ entity: item.entity, id: item.id });
         break;
-      case "conflict":
-        if (!newer) {
-          if (r.state) {
-            await entities.put({ key, entity: item.entity, id: item.id, version: (r.state as { version?: number }).version ?? r.version ?? 0, data: r.state });
-          } else {
-            await entities.delete(key);
+      case "conflict": {
+        const later = (await tx.objectStore("outbox").getAll()).filter((i) => i.entity === item.entity && i.id === item.id);
+        if (r.state) {
+          // The winner, with the fields of edits made here since (they are still to be pushed).
+          let data = r.state as Record<string, unknown>;
+          if (later.length && current) {
+            const local = current.data as Record<string, unknown>;
+            data = { ...data };
+            for (const f of later.some((i) => !i.fields) ? Object.keys(local) : later.flatMap((i) => i.fields ?? [])) data[f] = local[f];
           }
+          await entities.put({ key, entity: item.entity, id: item.id, version: (r.state as { version?: number }).version ?? r.version ?? 0, data });
+        } else if (!newer) {
+          await entities.delete(key);
         }
         break;
+      }
       case "rejected":
         out.rejected.push({ entity: item.entity, id: item.id, error: r.error ?? "rejected" });
         if (item.base_version === 0 && item.op === "upsert" && !newer) {

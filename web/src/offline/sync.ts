@@ -45,6 +45,8 @@ export class SyncEngine {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private pushing = false;
+  private inbox: Promise<void> = Promise.resolve();
+  private connecting = false;
   private stopped = true;
   private deviceId = "";
   private readonly onOnline = () => this.reconnectNow();
@@ -62,6 +64,7 @@ export class SyncEngine {
     if ((await getMeta<string>(this.db, "user_id")) !== userId) {
       await clearAll(this.db); // another account's data never shows
       await setMeta(this.db, "user_id", userId);
+      this.events.changed(new Set(["logbook_entry", "repertoire_item", "goal", "favorite", "preferences"]));
     }
     this.deviceId = (await getMeta<string>(this.db, "device_id")) ?? "";
     if (!this.deviceId) {
@@ -84,8 +87,7 @@ export class SyncEngine {
     removeEventListener("online", this.onOnline);
     removeEventListener("offline", this.onOffline);
     this.clearTimers();
-    this.ws?.close(1000);
-    this.ws = null;
+    this.dropSocket();
     this.setState("stopped");
   }
 
@@ -117,9 +119,17 @@ export class SyncEngine {
     void this.reportState();
   }
 
-  private goOffline() {
-    this.ws?.close(1000);
+  /** dropSocket closes the socket; what it had in flight is pushed again later. */
+  private dropSocket() {
+    const ws = this.ws;
     this.ws = null;
+    ws?.close(1000);
+    this.pushing = false;
+    void outbox.requeue(this.db);
+  }
+
+  private goOffline() {
+    this.dropSocket();
     this.clearTimers();
     this.setState("offline");
   }
@@ -128,7 +138,7 @@ export class SyncEngine {
     if (this.stopped) return;
     this.failures = 0;
     this.clearTimers();
-    if (!this.ws) this.connect();
+    if (!this.ws && !this.connecting) void this.connect();
   }
 
   /** bootstrap reads the whole account once per device and user. */
@@ -150,21 +160,29 @@ export class SyncEngine {
   }
 
   private async connect() {
-    if (this.stopped) return;
+    if (this.stopped || this.connecting) return;
     this.setState("connecting");
     let cursor: number;
+    this.connecting = true;
     try {
       cursor = await this.bootstrap();
     } catch (err) {
       this.fail(err);
       return;
+    } finally {
+      this.connecting = false;
     }
+    if (this.stopped || this.ws) return;
     const url = this.base.replace(/^http/, "ws") + "/api/sync/ws";
     const ws = new WebSocket(url);
     this.ws = ws;
     let welcomed = false;
     ws.onopen = () => ws.send(JSON.stringify({ type: "HELLO", device_id: this.deviceId, cursor, name: "Web browser" }));
-    ws.onmessage = (ev) => void this.onMessage(ws, JSON.parse(String(ev.data)), () => (welcomed = true));
+    // Messages are handled one at a time, in order: a cursor is stored only after the
+    // changes before it are.
+    ws.onmessage = (ev) => {
+      this.inbox = this.inbox.then(() => this.onMessage(ws, JSON.parse(String(ev.data)), () => (welcomed = true))).catch(() => undefined);
+    };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
@@ -175,7 +193,17 @@ export class SyncEngine {
         return;
       }
       if (ev.code === 4001) {
-        void refreshSession().then((ok) => (ok ? this.connect() : this.events.signedOut()));
+        void refreshSession().then(async (ok) => {
+          if (ok === false) {
+            // Another tab may have refreshed first; its cookie is ours too.
+            try {
+              await api("/api/auth/verify");
+            } catch (err) {
+              if (err instanceof ApiError && err.status === 401) return this.events.signedOut();
+            }
+          }
+          this.retry();
+        });
         return;
       }
       if (!welcomed) this.failures++;
@@ -228,6 +256,13 @@ export class SyncEngine {
           // The server closes with 4001 next; onclose refreshes and reconnects.
         } else if (msg.code === "account_gone") {
           this.events.signedOut();
+        } else if (this.pushing && ["rate_limited", "bad_push", "malformed", "internal"].includes(String(msg.code))) {
+          // The PUSH was not taken: send it again a little later.
+          await outbox.requeue(this.db);
+          setTimeout(() => {
+            this.pushing = false;
+            void this.flush();
+          }, 2000);
         }
         break;
     }
@@ -263,16 +298,22 @@ export class SyncEngine {
   async flush(): Promise<void> {
     if (this.pushing || this.stopped) return;
     if (this.state === "live" && this.ws?.readyState === WebSocket.OPEN) {
+      const ws = this.ws;
+      this.pushing = true; // one PUSH in flight
       const batch = await outbox.takeBatch(this.db);
-      if (batch.length === 0) return;
-      this.pushing = true;
-      this.ws.send(JSON.stringify({ type: "PUSH", changes: batch.map(outbox.toWire) }));
+      if (batch.length === 0 || ws !== this.ws || ws.readyState !== WebSocket.OPEN) {
+        if (batch.length) await outbox.requeue(this.db);
+        this.pushing = false;
+        return;
+      }
+      ws.send(JSON.stringify({ type: "PUSH", changes: batch.map(outbox.toWire) }));
       return;
     }
     if (this.state === "polling") await this.pushREST();
   }
 
   private async pushREST() {
+    if (this.pushing) return;
     this.pushing = true;
     try {
       for (;;) {

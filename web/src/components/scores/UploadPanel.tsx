@@ -82,7 +82,7 @@ export function UploadPanel() {
         current.current = post(body, key, setProgress);
         res = await current.current.promise;
       } catch (err) {
-        if (!(err instanceof ApiError && err.status === 401) || !(await refreshSession())) throw err;
+        if (!(err instanceof ApiError && err.status === 401) || (await refreshSession()) !== true) throw err;
         setProgress(0);
         current.current = post(body, key, setProgress);
         res = await current.current.promise;
