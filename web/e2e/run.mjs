@@ -157,6 +157,35 @@ await step("an entry logged offline reaches the other device after reconnecting"
   await waitSynced(two.page);
 });
 
+await step("add a piece to the repertoire and a goal; they reach the server", async () => {
+  const { page } = one;
+  await page.goto("/repertoire");
+  await page.getByTestId("repertoire-add").click();
+  let dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Title").fill("Ballade No. 1");
+  await dialog.getByLabel("Composer").fill("Chopin");
+  await dialog.getByRole("button", { name: "Add piece" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await page.getByTestId("repertoire-card").filter({ hasText: "Ballade No. 1" }).waitFor();
+  await page.goto("/goals");
+  await page.getByTestId("goal-add").click();
+  dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Title").fill("Practise 10 hours");
+  await dialog.getByLabel("Target").fill("600");
+  await dialog.getByRole("button", { name: "Create goal" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await page.getByTestId("goal-item").filter({ hasText: "Practise 10 hours" }).waitFor();
+  let onServer = [];
+  for (let i = 0; i < 40 && onServer.length < 2; i++) {
+    if (i) await page.waitForTimeout(250);
+    onServer = await page.evaluate(async () => [
+      ...(await (await fetch("/api/repertoire")).json()).items.map((x) => x.title),
+      ...(await (await fetch("/api/goals")).json()).items.map((x) => x.title),
+    ]);
+  }
+  assert.deepEqual(onServer.sort(), ["Ballade No. 1", "Practise 10 hours"]);
+});
+
 await step("upload a score and watch it become ready", async () => {
   const { page } = one;
   await page.goto("/scores");

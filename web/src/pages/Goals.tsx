@@ -6,7 +6,8 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Goal } from "../api/types";
 import { useSession } from "../auth/session";
-import { localKey, useEntities, useOffline, useSave } from "../offline/context";
+import { localKey, useEntities, useOffline } from "../offline/context";
+import { useEntityEditor } from "../components/useEntityEditor";
 import { Button, Card, Dialog, Empty, ErrorBanner, PageHeader, Spinner, useToasts } from "../components/ui";
 import { GoalForm } from "../components/goals/GoalForm";
 import { GoalItem } from "../components/goals/GoalItem";
@@ -36,7 +37,6 @@ function order(status: GoalStatus, collator: Intl.Collator) {
 export default function GoalsPage() {
   const { t, i18n } = useTranslation("goals");
   const goals = useEntities<Goal>(ENTITY);
-  const { save, remove } = useSave();
   const { queryClient } = useOffline();
   const push = useToasts((s) => s.push);
   const online = useOnline();
@@ -60,38 +60,8 @@ export default function GoalsPage() {
 
   const current = dialog && dialog.kind !== "create" ? all.find((g) => g.id === dialog.id) : undefined;
   const close = () => setDialog(null);
-  const failed = (err: unknown) => push(t("saveFailed", { message: err instanceof Error ? err.message : String(err) }), "error");
+  const { create, update, destroy } = useEntityEditor<Goal, GoalBody>(ENTITY, t, { bodyOf, changedFields, createdKey: "created", onDone: close });
 
-  const create = async (body: GoalBody) => {
-    try {
-      await save(ENTITY, crypto.randomUUID(), body);
-      push(t("created", { title: body.title }));
-      close();
-    } catch (err) {
-      failed(err);
-    }
-  };
-
-  const update = async (goal: Goal, body: GoalBody) => {
-    const fields = changedFields(bodyOf(goal), body);
-    try {
-      if (fields.length > 0) await save(ENTITY, goal.id, body, fields);
-      push(t("saved", { title: body.title }));
-      close();
-    } catch (err) {
-      failed(err);
-    }
-  };
-
-  const destroy = async (goal: Goal) => {
-    try {
-      await remove(ENTITY, goal.id);
-      push(t("deleted", { title: goal.title }));
-      close();
-    } catch (err) {
-      failed(err);
-    }
-  };
 
   const progressed = (before: Goal, updated: Goal) => {
     setRecorded((r) => ({ ...r, [updated.id]: updated }));

@@ -4,8 +4,9 @@
 import { useMemo, useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { repertoireStatuses, type RepertoireItem, type RepertoireStatus } from "../api/types";
+import { useEntityEditor } from "../components/useEntityEditor";
 import { useEntities, useSave } from "../offline/context";
-import { Button, Dialog, Empty, ErrorBanner, Field, PageHeader, Spinner, useToasts } from "../components/ui";
+import { Button, Dialog, Empty, ErrorBanner, Field, PageHeader, Spinner } from "../components/ui";
 import { RepertoireCard } from "../components/repertoire/RepertoireCard";
 import { RepertoireDetail } from "../components/repertoire/RepertoireDetail";
 import { RepertoireForm } from "../components/repertoire/RepertoireForm";
@@ -25,8 +26,7 @@ const fold = (s: string) => s.normalize("NFD").replace(/\p{Diacritic}/gu, "").to
 export default function RepertoirePage() {
   const { t, i18n } = useTranslation("repertoire");
   const items = useEntities<RepertoireItem>(ENTITY);
-  const { save, remove } = useSave();
-  const push = useToasts((s) => s.push);
+  const { save } = useSave();
   const [composer, setComposer] = useState("");
   const [dialog, setDialog] = useState<DialogState | null>(null);
   const [focusAfterMove, setFocusAfterMove] = useState<{ id: string; status: RepertoireStatus } | null>(null);
@@ -49,8 +49,8 @@ export default function RepertoirePage() {
 
   const current = dialog && dialog.kind !== "create" ? all.find((i) => i.id === dialog.id) : undefined;
   const close = () => setDialog(null);
+  const { create, update, destroy, failed } = useEntityEditor<RepertoireItem, RepertoireBody>(ENTITY, t, { bodyOf, changedFields, createdKey: "added", onDone: close });
 
-  const failed = (err: unknown) => push(t("saveFailed", { message: err instanceof Error ? err.message : String(err) }), "error");
 
   const move = async (item: RepertoireItem, status: RepertoireStatus, keyboard: boolean) => {
     if (status === item.status) return;
@@ -63,36 +63,6 @@ export default function RepertoirePage() {
     }
   };
 
-  const create = async (body: RepertoireBody) => {
-    try {
-      await save(ENTITY, crypto.randomUUID(), body);
-      push(t("added", { title: body.title }));
-      close();
-    } catch (err) {
-      failed(err);
-    }
-  };
-
-  const update = async (item: RepertoireItem, body: RepertoireBody) => {
-    const fields = changedFields(bodyOf(item), body);
-    try {
-      if (fields.length > 0) await save(ENTITY, item.id, body, fields);
-      push(t("saved", { title: body.title }));
-      close();
-    } catch (err) {
-      failed(err);
-    }
-  };
-
-  const destroy = async (item: RepertoireItem) => {
-    try {
-      await remove(ENTITY, item.id);
-      push(t("deleted", { title: item.title }));
-      close();
-    } catch (err) {
-      failed(err);
-    }
-  };
 
   const drop = (status: RepertoireStatus) => (e: DragEvent) => {
     e.preventDefault();
