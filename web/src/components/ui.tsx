@@ -232,3 +232,23 @@ export function TagInput({ label, value, onChange, placeholder }: { label: strin
     </div>
   );
 }
+
+/** ConfirmDelete is the body of a dialog that asks before deleting: Cancel has the focus. */
+export function ConfirmDelete({ message, onCancel, onConfirm, busy, error, testId }: { message: string; onCancel: () => void; onConfirm: () => void; busy?: boolean; error?: unknown; testId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="stack">
+      <p>{message}</p>
+      <p className="muted small">{t("confirmDelete")}</p>
+      <ErrorBanner error={error} />
+      <div className="row">
+        <Button type="button" onClick={onCancel} autoFocus>
+          {t("cancel")}
+        </Button>
+        <Button type="button" variant="danger" busy={busy} onClick={onConfirm} data-testid={testId}>
+          {t("delete")}
+        </Button>
+      </div>
+    </div>
+  );
+}

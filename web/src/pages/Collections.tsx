@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, query } from "../api/client";
 import type { Page } from "../api/types";
-import { Badge, Button, Card, Dialog, Empty, ErrorBanner, PageHeader, Spinner, useToasts } from "../components/ui";
+import { Badge, Button, ConfirmDelete, Card, Dialog, Empty, ErrorBanner, PageHeader, Spinner, useToasts } from "../components/ui";
 import { ifMatch, keys, newKey, scoreTitle } from "../components/scores/data";
 import { CollectionForm } from "../components/scores/CollectionForm";
 import { ShareLink } from "../components/scores/ShareLink";
@@ -289,18 +289,13 @@ function CollectionDetail({ id }: { id: string }) {
         <CollectionScores collection={c} />
       </Card>
       <Dialog open={confirming} title={t("collections.deleteTitle")} onClose={() => setConfirming(false)}>
-        <div className="stack">
-          <p>{t("collections.deleteConfirm", { name: c.name })}</p>
-          <ErrorBanner error={remove.error} />
-          <div className="row">
-            <Button type="button" variant="danger" busy={remove.isPending} onClick={() => remove.mutate(c.version)}>
-              {t("common:delete")}
-            </Button>
-            <Button type="button" variant="ghost" onClick={() => setConfirming(false)}>
-              {t("common:cancel")}
-            </Button>
-          </div>
-        </div>
+        <ConfirmDelete
+          message={t("collections.deleteConfirm", { name: c.name })}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => remove.mutate(c.version)}
+          busy={remove.isPending}
+          error={remove.error}
+        />
       </Dialog>
     </>
   );

@@ -8,7 +8,7 @@ import type { Goal } from "../api/types";
 import { useSession } from "../auth/session";
 import { localKey, useEntities, useOffline } from "../offline/context";
 import { useEntityEditor } from "../components/useEntityEditor";
-import { Button, Card, Dialog, Empty, ErrorBanner, PageHeader, Spinner, useToasts } from "../components/ui";
+import { Button, ConfirmDelete, Card, Dialog, Empty, ErrorBanner, PageHeader, Spinner, useToasts } from "../components/ui";
 import { GoalForm } from "../components/goals/GoalForm";
 import { GoalItem } from "../components/goals/GoalItem";
 import { ProgressForm } from "../components/goals/ProgressForm";
@@ -136,18 +136,7 @@ export default function GoalsPage() {
         ) : dialog?.kind === "progress" ? (
           <ProgressForm goal={current} onDone={(updated) => progressed(current, updated)} onCancel={close} />
         ) : (
-          <div className="stack">
-            <p>{t("deleteConfirm", { title: current.title })}</p>
-            <p className="muted small">{t("common:confirmDelete")}</p>
-            <div className="row goal-form-actions">
-              <Button type="button" onClick={close} autoFocus>
-                {t("common:cancel")}
-              </Button>
-              <Button type="button" variant="danger" onClick={() => void destroy(current)} data-testid="goal-confirm-delete">
-                {t("common:delete")}
-              </Button>
-            </div>
-          </div>
+          <ConfirmDelete message={t("deleteConfirm", { title: current.title })} onCancel={close} onConfirm={() => void destroy(current)} testId="goal-confirm-delete" />
         )}
       </Dialog>
     </>

@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { repertoireStatuses, type RepertoireItem, type RepertoireStatus } from "../api/types";
 import { useEntityEditor } from "../components/useEntityEditor";
 import { useEntities, useSave } from "../offline/context";
-import { Button, Dialog, Empty, ErrorBanner, Field, PageHeader, Spinner } from "../components/ui";
+import { Button, ConfirmDelete, Dialog, Empty, ErrorBanner, Field, PageHeader, Spinner } from "../components/ui";
 import { RepertoireCard } from "../components/repertoire/RepertoireCard";
 import { RepertoireDetail } from "../components/repertoire/RepertoireDetail";
 import { RepertoireForm } from "../components/repertoire/RepertoireForm";
@@ -178,18 +178,7 @@ export default function RepertoirePage() {
         ) : dialog?.kind === "detail" ? (
           <RepertoireDetail item={current} onEdit={() => setDialog({ kind: "edit", id: current.id })} onClose={close} />
         ) : (
-          <div className="stack">
-            <p>{t("deleteConfirm", { title: current.title })}</p>
-            <p className="muted small">{t("common:confirmDelete")}</p>
-            <div className="row rep-form-actions">
-              <Button type="button" onClick={close} autoFocus>
-                {t("common:cancel")}
-              </Button>
-              <Button type="button" variant="danger" onClick={() => void destroy(current)} data-testid="repertoire-confirm-delete">
-                {t("common:delete")}
-              </Button>
-            </div>
-          </div>
+          <ConfirmDelete message={t("deleteConfirm", { title: current.title })} onCancel={close} onConfirm={() => void destroy(current)} testId="repertoire-confirm-delete" />
         )}
       </Dialog>
     </>

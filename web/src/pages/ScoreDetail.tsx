@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { useSession } from "../auth/session";
 import { formatDateTime } from "../i18n/format";
-import { Button, Card, Dialog, Empty, ErrorBanner, PageHeader, Spinner, useToasts } from "../components/ui";
+import { Button, ConfirmDelete, Card, Dialog, Empty, ErrorBanner, PageHeader, Spinner, useToasts } from "../components/ui";
 import { formatBytes, ifMatch, keys, scoreTitle } from "../components/scores/data";
 import { StatusBadge } from "../components/scores/StatusBadge";
 import { FavoriteButton } from "../components/scores/FavoriteButton";
@@ -103,18 +103,13 @@ function OwnerActions({ score }: { score: ScoreResponse }) {
         <ErrorBanner error={reprocess.error} />
       </div>
       <Dialog open={confirming} title={t("actions.deleteTitle")} onClose={() => setConfirming(false)}>
-        <div className="stack">
-          <p>{t("actions.deleteConfirm", { title: scoreTitle(score) })}</p>
-          <ErrorBanner error={remove.error} />
-          <div className="row">
-            <Button type="button" variant="danger" busy={remove.isPending} onClick={() => remove.mutate()}>
-              {t("common:delete")}
-            </Button>
-            <Button type="button" variant="ghost" onClick={() => setConfirming(false)}>
-              {t("common:cancel")}
-            </Button>
-          </div>
-        </div>
+        <ConfirmDelete
+          message={t("actions.deleteConfirm", { title: scoreTitle(score) })}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => remove.mutate()}
+          busy={remove.isPending}
+          error={remove.error}
+        />
       </Dialog>
     </Card>
   );

@@ -6,16 +6,7 @@ export const goalStatuses = ["active", "completed", "abandoned"] as const;
 export type GoalStatus = (typeof goalStatuses)[number];
 
 /** GoalBody is the goal's body as PUT /api/goals/:id and the sync push take it. */
-export type GoalBody = {
-  title: string;
-  description: string;
-  type: GoalType;
-  target_value: number;
-  current_value: number;
-  unit: string;
-  due_date: string | null;
-  status: GoalStatus;
-};
+export type GoalBody = Omit<Goal, "id" | "version" | "updated_at">;
 
 /** The server's limits (internal/store/goals.go). */
 export const limits = { title: 300, description: 5000, unit: 30, value: 1_000_000, note: 2000 } as const;

@@ -4,17 +4,7 @@
 import { repertoireStatuses, type RepertoireItem, type RepertoireStatus } from "../../api/types";
 
 /** RepertoireBody is the item's body as PUT /api/repertoire/:id and the sync push take it. */
-export type RepertoireBody = {
-  title: string;
-  composer: string;
-  score_id: string | null;
-  status: RepertoireStatus;
-  difficulty: number | null;
-  target_tempo: number | null;
-  current_tempo: number | null;
-  notes: string;
-  links: string[];
-};
+export type RepertoireBody = Omit<RepertoireItem, "id" | "version" | "updated_at">;
 
 /** The server's limits (internal/store/repertoire.go). */
 export const limits = {
