@@ -36,7 +36,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	d := time.Since(start)
 	status := c.Response().StatusCode()
 	route := routeLabel(c)
-	s.metrics.ObserveHTTP(c.Method(), route, status, d)
+	// Prometheus keeps label values for the life of the process: they must not point into
+	// Fiber's request buffers (a later request would rewrite them).
+	s.metrics.ObserveHTTP(methodLabel(c), route, status, d)
 	level := slog.LevelInfo
 	if route == "/livez" || route == "/readyz" || route == "/metrics" {
 		level = slog.LevelDebug // probes would drown everything else
@@ -52,6 +54,28 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		slog.String("ip", c.IP()),
 	)
 	return nil
+}
+
+// methodLabel is the request's method as one of a fixed set of constants: never a string
+// that points into the request buffer, and no series for made-up methods.
+func methodLabel(c *fiber.Ctx) string {
+	switch m := c.Method(); m {
+	case fiber.MethodGet:
+		return fiber.MethodGet
+	case fiber.MethodHead:
+		return fiber.MethodHead
+	case fiber.MethodPost:
+		return fiber.MethodPost
+	case fiber.MethodPut:
+		return fiber.MethodPut
+	case fiber.MethodPatch:
+		return fiber.MethodPatch
+	case fiber.MethodDelete:
+		return fiber.MethodDelete
+	case fiber.MethodOptions:
+		return fiber.MethodOptions
+	}
+	return "OTHER"
 }
 
 // routeLabel is the matched route pattern, so metrics have one series per route, not per URL.
