@@ -10,7 +10,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/store"
 )
 
 // TestMetricsSurviveMixedTraffic: label values must not point into Fiber's reused request
@@ -77,4 +80,93 @@ func TestMetricsSurviveMixedTraffic(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "promtool check metrics: %s", out)
 	require.NotContains(t, strings.ToLower(string(out)), "error")
+}
+
+// TestTextThatIsNotUTF8 sends text PostgreSQL cannot store (invalid UTF-8, NUL, overlong and
+// surrogate encodings) in every query parameter the OpenAPI document names, in the headers
+// the API keeps, in JSON bodies, form fields and path segments: each is a 400 that names the
+// field, never a 500 from the database.
+func TestTextThatIsNotUTF8(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	admin, tok := b.user(t, "text@example.com")
+	require.NoError(t, store.SetRole(context.Background(), b.pool, admin.ID, store.RoleAdmin))
+	auth := http.Header{"Authorization": {"Bearer " + tok}}
+	bad := []string{"%00", "%ff", "%c0%80", "%ed%a0%80", "a%00b", "%fe%ff"}
+
+	pathValue := strings.NewReplacer("{id}", uuid.NewString(), "{score}", uuid.NewString(),
+		"{term}", "allegro", "{page}", "1", "{slug}", "abc", "{job}", "1")
+	checked := 0
+	for path, item := range b.spec.Paths.Map() {
+		op := item.Get
+		if op == nil {
+			continue
+		}
+		for _, p := range op.Parameters {
+			if p.Value.In != "query" {
+				continue
+			}
+			for _, v := range bad {
+				url := pathValue.Replace(path) + "?" + p.Value.Name + "=" + v
+				resp, data := b.do(t, http.MethodGet, url, nil, auth)
+				eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+				require.Len(t, eb.Error.Details, 1, url)
+				require.Equal(t, p.Value.Name, eb.Error.Details[0].Field, url)
+				require.Contains(t, eb.Error.Message, p.Value.Name)
+				checked++
+			}
+		}
+	}
+	require.Greater(t, checked, 200, "the document's query parameters were all tried")
+
+	// The examples the probe found, by name.
+	for _, url := range []string{
+		"/api/logbook/entries?piece=%ff", "/api/logbook/entries?instrument=%00", "/api/logbook/entries?tag=%c0%80",
+		"/api/repertoire?composer=%ed%a0%80", "/api/repertoire?composer=%00", "/api/search?q=%ff",
+		"/api/logbook/entries?%ff=1",
+	} {
+		resp, data := b.do(t, http.MethodGet, url, nil, auth)
+		requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+	}
+
+	// Path segments, before any handler reads them.
+	for _, path := range []string{"/api/terms/%ff", "/api/terms/a%00b", "/api/public/collections/%ff", "/api/scores/%00"} {
+		resp, data := b.do(t, http.MethodGet, path, nil, auth)
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, path+" "+string(data))
+		eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+		require.Contains(t, eb.Error.Message, "UTF-8", path)
+	}
+
+	// Headers the API stores or compares.
+	entry := map[string]any{"practiced_at": "2026-11-01T10:00:00Z", "duration_minutes": 10, "type": "practice"}
+	for _, h := range []string{"Idempotency-Key", "X-Device-Id", "If-Match"} {
+		method, path := http.MethodPost, "/api/logbook/entries"
+		if h == "If-Match" {
+			method, path = http.MethodPut, "/api/logbook/entries/"+uuid.NewString()
+		}
+		resp, data := b.call(t, method, path, tok, entry, http.Header{h: {"\xff\xfe"}})
+		eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+		require.Equal(t, h, eb.Error.Details[0].Field)
+	}
+
+	// JSON bodies: raw bytes that are not UTF-8, and the NUL escape, anywhere in the document.
+	for _, body := range []string{
+		`{"practiced_at":"2026-11-01T10:00:00Z","duration_minutes":10,"type":"practice","notes":"` + "\xff" + `"}`,
+		`{"practiced_at":"2026-11-01T10:00:00Z","duration_minutes":10,"type":"practice","notes":"a\u0000b"}`,
+	} {
+		resp, data := b.call(t, http.MethodPost, "/api/logbook/entries", tok, body, nil)
+		requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+	}
+	resp, data := b.call(t, http.MethodPut, "/api/user/preferences", tok, `{"theme":"`+"\xc0\x80"+`"}`, nil)
+	requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+
+	// Form fields of an upload.
+	resp, data = b.uploadRaw(t, tok, "score.pdf", scorePDF(1), map[string]string{"title": "\xff"})
+	eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+	require.Equal(t, "title", eb.Error.Details[0].Field)
+
+	// Nothing of the above was written.
+	var n int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM logbook_entries) + (SELECT count(*) FROM scores)`).Scan(&n))
+	require.Zero(t, n)
 }

@@ -95,7 +95,12 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 				Description: "a retried request with the same key and body is answered with the first response",
 				Schema:      &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"string"}, MaxLength: ptr[uint64](200)}}})
 		}
-		errorStatuses := append([]int{}, r.extraStatus...)
+		// Any request may be refused for text that is not UTF-8 (its path, query or headers:
+		// checkRequestText) and answered 503 while the database is unreachable.
+		errorStatuses := append([]int{400, 503}, r.extraStatus...)
+		if r.method != http.MethodGet {
+			errorStatuses = append(errorStatuses, 413) // limitBody
+		}
 		if r.form != nil {
 			ref, err := schemaOf(r.form)
 			if err != nil {

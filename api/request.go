@@ -52,8 +52,8 @@ func (s *Server) decode(c *fiber.Ctx, dst any) error {
 		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Message: "send the request body as JSON (Content-Type: application/json)"}
 	}
-	if bytes.Contains(c.Body(), []byte(`\u0000`)) {
-		return badRequest("text must not contain NUL characters (\\u0000)")
+	if err := checkJSONText(c.Body()); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
@@ -291,4 +291,70 @@ func contains(list []string, v string) bool {
 // (PostgreSQL's text refuses those).
 func plainText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// checkText is the one check of text at the edge: every text that may reach the database
+// (a query parameter, a header, a form field, a path segment) goes through it, and one that
+// PostgreSQL would refuse is the client's mistake, a 400 naming where it was.
+// what says where the field is ("query parameter", "header", "form field"; "" for a JSON
+// field).
+func checkText(what, field, v string) error {
+	if plainText(v) {
+		return nil
+	}
+	msg := field + " must be UTF-8 text without NUL characters"
+	if what != "" {
+		msg = what + " " + msg
+	}
+	return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: msg,
+		Details: []FieldError{{Field: field, Message: "not UTF-8 text, or contains a NUL character"}}}
+}
+
+// checkJSONText is checkText for a JSON document: UTF-8 throughout (a raw value may be
+// stored as it is, as jsonb) and no \u0000 escape in any string (jsonb and text refuse NUL).
+// The escape is searched for textually: a false alarm needs a literal backslash before
+// "u0000", which a client can write another way.
+func checkJSONText(data []byte) error {
+	if !utf8.Valid(data) {
+		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "the request body must be UTF-8 text"}
+	}
+	if bytes.Contains(data, []byte(`\u0000`)) {
+		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "text must not contain NUL characters (\\u0000)"}
+	}
+	return nil
+}
+
+// textHeaders are the request headers whose values the API stores or compares as text.
+var textHeaders = []string{"Idempotency-Key", "X-Device-Id", fiber.HeaderIfMatch, "X-Requested-With"}
+
+// checkRequestText refuses, before any handler runs, a request whose path, query parameters
+// or text headers are not UTF-8 text: query values come percent-decoded, so %ff or %00
+// would otherwise reach a query and fail there as a 500.
+func checkRequestText(c *fiber.Ctx) error {
+	// The decoded path: c.Path() is as sent, and handlers may unescape its parameters.
+	if err := checkText("the URL", "path", string(c.Request().URI().Path())); err != nil {
+		return err
+	}
+	var bad error
+	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
+		if bad != nil {
+			return
+		}
+		name := string(k)
+		if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
+			name = strconv.QuoteToASCII(name)
+		}
+		if err := checkText("query parameter", name, string(k)+string(v)); err != nil {
+			bad = err
+		}
+	})
+	if bad != nil {
+		return bad
+	}
+	for _, h := range textHeaders {
+		if err := checkText("header", h, c.Get(h)); err != nil {
+			return err
+		}
+	}
+	return c.Next()
 }

@@ -247,6 +247,7 @@ func (s *Server) routes(riverUI fiber.Handler) {
 	app.Use(s.accessLog) // outside recover, so a panic is logged as the 500 it becomes
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.limitBody)
+	app.Use(checkRequestText)
 
 	for _, r := range s.table() {
 		var chain []fiber.Handler

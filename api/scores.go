@@ -169,8 +169,8 @@ func scoreFields(form *multipart.Form, filesField string) (string, map[string]st
 	meta := map[string]string{}
 	for _, k := range []string{"title", "composer"} {
 		v := value(k)
-		if !plainText(v) {
-			return "", nil, invalid(k+" must be text (UTF-8, no NUL characters)", FieldError{Field: k, Message: "not text"})
+		if err := checkText("form field", k, v); err != nil {
+			return "", nil, err
 		}
 		if len(v) > 300 {
 			return "", nil, invalid(k+" must be at most 300 characters", FieldError{Field: k, Message: "too long"})
@@ -521,9 +521,6 @@ func (s *Server) search(c *fiber.Ctx) error {
 		if len(v) > 200 {
 			return invalid(name+" must be at most 200 characters", FieldError{Field: name, Message: "too long"})
 		}
-		if !plainText(v) {
-			return invalid(name+" must be text (UTF-8, no NUL characters)", FieldError{Field: name, Message: "not text"})
-		}
 	}
 	var err error
 	if q.Limit, err = intQuery(c, "limit", 20, 1, 100); err != nil {
@@ -555,9 +552,6 @@ func (s *Server) search(c *fiber.Ctx) error {
 
 func (s *Server) composers(c *fiber.Ctx) error {
 	q := c.Query("q")
-	if !plainText(q) {
-		return invalid("q must be text (UTF-8, no NUL characters)", FieldError{Field: "q", Message: "not text"})
-	}
 	if len(q) > 200 {
 		return invalid("q must be at most 200 characters", FieldError{Field: "q", Message: "too long"})
 	}

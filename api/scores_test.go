@@ -629,11 +629,11 @@ func TestNotText(t *testing.T) {
 	_, tok := b.user(t, "nul@example.com")
 	for _, q := range []string{"/api/search?q=a%00b", "/api/search?composer=%FF", "/api/composers?q=%00"} {
 		resp, data := b.call(t, "GET", q, tok, nil, nil)
-		requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+		requireError(t, resp, data, http.StatusBadRequest, "bad_request")
 	}
 	resp, data := b.call(t, "POST", "/api/logbook/entries", tok, `{"practiced_at":"2026-01-01T10:00:00Z","duration_minutes":5,"type":"practice","notes":"a\u0000b"}`, nil)
 	eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
 	require.Contains(t, eb.Error.Message, "NUL")
 	resp, data = b.uploadRaw(t, tok, "x.pdf", scorePDF(1), map[string]string{"title": "a\x00b"})
-	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	requireError(t, resp, data, http.StatusBadRequest, "bad_request")
 }

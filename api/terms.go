@@ -40,7 +40,13 @@ func (s *Server) languages(c *fiber.Ctx) error {
 // termParam reads and checks the :term path parameter.
 func termParam(c *fiber.Ctx) (string, error) {
 	term, err := url.PathUnescape(c.Params("term"))
-	if err != nil || strings.TrimSpace(term) == "" || utf8.RuneCountInString(term) > 200 || !plainText(term) {
+	if err == nil {
+		// Fiber's parameters are as sent: %ff is unescaped only here.
+		if err := checkText("", "term", term); err != nil {
+			return "", err
+		}
+	}
+	if err != nil || strings.TrimSpace(term) == "" || utf8.RuneCountInString(term) > 200 {
 		return "", invalid("the term must be 1 to 200 characters of text", FieldError{Field: "term", Message: "not a term"})
 	}
 	return term, nil
@@ -170,9 +176,6 @@ func (s *Server) generate(c *fiber.Ctx, items []generateRequest) ([]generateResu
 	job := map[string]int{} // term key and language → index in params (one job each)
 	sameAs := map[int]int{} // result → the earlier result of the same term and language
 	for i, it := range items {
-		if !plainText(it.Term) {
-			return nil, invalid("a term must be text", FieldError{Field: fmt.Sprintf("items[%d].term", i), Message: "not text"})
-		}
 		args, err := dictionary.NewDefineArgs(it.Term, it.Lang)
 		if err != nil {
 			return nil, invalid(err.Error(), FieldError{Field: fmt.Sprintf("items[%d]", i), Message: "not a term and language"})
@@ -311,9 +314,6 @@ func (s *Server) termFeedback(c *fiber.Ctx) error {
 	if err := s.decode(c, &in); err != nil {
 		return err
 	}
-	if !plainText(in.Comment) {
-		return invalid("comment must be text", FieldError{Field: "comment", Message: "not text"})
-	}
 	sum, err := store.PutFeedback(c.UserContext(), s.pool, currentUser(c).ID, id, in)
 	if errors.Is(err, store.ErrNotFound) {
 		return notFound("dictionary entry")
@@ -339,9 +339,6 @@ func (s *Server) reportTerm(c *fiber.Ctx) error {
 	var in reportRequest
 	if err := s.decode(c, &in); err != nil {
 		return err
-	}
-	if !plainText(in.Comment) {
-		return invalid("comment must be text", FieldError{Field: "comment", Message: "not text"})
 	}
 	r, created, err := store.ReportEntry(c.UserContext(), s.pool, currentUser(c).ID, id, in.Reason, in.Comment)
 	if errors.Is(err, store.ErrNotFound) {
@@ -458,9 +455,6 @@ func (s *Server) searchTerms(c *fiber.Ctx) error {
 	var err error
 	if in.Limit, err = intQuery(c, "limit", 10, 1, 50); err != nil {
 		return err
-	}
-	if !plainText(in.Query) {
-		return invalid("q must be text (UTF-8, no NUL characters)", FieldError{Field: "q", Message: "not text"})
 	}
 	if err := s.validate(&in); err != nil {
 		return err
