@@ -319,9 +319,26 @@ func TestReadyz(t *testing.T) {
 	resp, _ := b.do(t, http.MethodGet, "/readyz", nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 
+	_, tok := b.user(t, "outage@example.com")
 	b.proxy.Down()
+	// The probe's failure has the shape of its success.
 	resp, data := b.do(t, http.MethodGet, "/readyz", nil, nil)
-	requireError(t, resp, data, http.StatusServiceUnavailable, "unavailable")
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	require.JSONEq(t, `{"status":"down","message":"the database is unreachable"}`, string(data))
+	// Every request that needs the database is a 503 to retry, not a 500.
+	for _, r := range []struct {
+		method, path string
+		body         any
+	}{
+		{http.MethodGet, "/api/logbook/entries", nil},
+		{http.MethodPost, "/api/logbook/entries", map[string]any{"practiced_at": "2026-11-01T10:00:00Z", "duration_minutes": 5, "type": "practice"}},
+		{http.MethodGet, "/api/user/me", nil},
+		{http.MethodPost, "/api/auth/magic-link", map[string]any{"email": "x@example.com"}},
+	} {
+		resp, data = b.call(t, r.method, r.path, tok, r.body, nil)
+		requireError(t, resp, data, http.StatusServiceUnavailable, "unavailable")
+		require.NotEmpty(t, resp.Header.Get("Retry-After"), r.path)
+	}
 	resp, data = b.do(t, http.MethodGet, "/health", nil, nil)
 	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	require.Contains(t, string(data), `"status":"down"`)

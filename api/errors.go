@@ -85,11 +85,21 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status = fe.Code
 		code = codeFor(status)
 		msg = fiberMessage(c, fe)
+	case store.Unavailable(err):
+		status, code, msg = http.StatusServiceUnavailable, "unavailable", "the service cannot reach its database right now; try again shortly"
+		c.Set(fiber.HeaderRetryAfter, "5")
+		s.logger.WarnContext(c.UserContext(), "database unavailable",
+			slog.String("request_id", requestID(c)), slog.String("route", routeLabel(c)), slog.Any("error", err))
+	case store.BadValue(err):
+		// A value the edge checks let through; logged, since the check should be there.
+		status, code, msg = http.StatusBadRequest, "bad_request", "a value in the request cannot be stored: a number out of range, or text that is not valid"
+		s.logger.WarnContext(c.UserContext(), "value refused by the database",
+			slog.String("request_id", requestID(c)), slog.String("route", routeLabel(c)), slog.Any("error", err))
 	}
 	// fasthttp reports a broken or closed connection (no request was read: no request id)
 	// through the same handler; that is not a failed request.
 	connectionLevel := requestID(c) == "" && (errors.Is(err, fiber.ErrBadGateway) || errors.Is(err, fiber.ErrRequestTimeout))
-	if status >= 500 && !connectionLevel {
+	if status >= 500 && status != http.StatusServiceUnavailable && !connectionLevel {
 		s.logger.ErrorContext(c.UserContext(), "request failed",
 			slog.String("request_id", requestID(c)), slog.String("method", c.Method()),
 			slog.String("path", c.Path()), slog.Any("error", err))

@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os/exec"
 	"regexp"
@@ -169,4 +170,75 @@ func TestTextThatIsNotUTF8(t *testing.T) {
 	var n int
 	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM logbook_entries) + (SELECT count(*) FROM scores)`).Scan(&n))
 	require.Zero(t, n)
+}
+
+// TestBigNumbers: integers past their column's type (versions are int4, sequence numbers
+// bigint) are the client's mistake: If-Match with such a version matches nothing (412), a
+// body's version or base_version is a 422 naming the field, a number past int64 a 400.
+func TestBigNumbers(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "big@example.com")
+	created := func(path string, body any) string {
+		resp, data := b.call(t, http.MethodPost, path, tok, body, nil)
+		require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+		return decodeAs[struct {
+			ID string `json:"id"`
+		}](t, data).ID
+	}
+	entry := map[string]any{"practiced_at": "2026-11-01T10:00:00Z", "duration_minutes": 10, "type": "practice"}
+	goal := map[string]any{"title": "scales", "type": "custom", "target_value": 10}
+	collection := map[string]any{"name": "etudes"}
+	score := b.upload(t, tok, "big.pdf", scorePDF(1), nil).ID.String()
+	objects := []struct {
+		path string
+		body map[string]any
+	}{
+		{"/api/logbook/entries/" + created("/api/logbook/entries", entry), entry},
+		{"/api/goals/" + created("/api/goals", goal), goal},
+		{"/api/collections/" + created("/api/collections", collection), collection},
+		{"/api/scores/" + score, map[string]any{"visibility": "private", "metadata": map[string]any{}}},
+		{"/api/user/me", map[string]any{"timezone": "UTC", "locale": "en"}},
+	}
+	for _, o := range objects {
+		for _, v := range []string{`"2147483648"`, `"9223372036854775807"`, `"99999999999999999999999"`, `W/"4294967296"`} {
+			resp, data := b.call(t, http.MethodPut, o.path, tok, o.body, http.Header{"If-Match": {v}})
+			requireError(t, resp, data, http.StatusPreconditionFailed, "version_conflict")
+			if o.path != "/api/user/me" {
+				resp, data = b.call(t, http.MethodDelete, o.path, tok, nil, http.Header{"If-Match": {v}})
+				requireError(t, resp, data, http.StatusPreconditionFailed, "version_conflict")
+			}
+		}
+		// In the body.
+		body := map[string]any{"version": int64(2147483648)}
+		for k, v := range o.body {
+			body[k] = v
+		}
+		if o.path != "/api/user/me" { // the profile has no version field
+			resp, data := b.call(t, http.MethodPut, o.path, tok, body, nil)
+			eb := requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+			require.Equal(t, "version", eb.Error.Details[0].Field, o.path)
+			body["version"] = json.Number("1e40")
+			resp, data = b.call(t, http.MethodPut, o.path, tok, body, nil)
+			requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+		}
+		// Still there, unchanged: every refusal above wrote nothing.
+		resp, data := b.call(t, http.MethodGet, o.path, tok, nil, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+		require.Equal(t, float64(1), decodeAs[map[string]any](t, data)["version"], o.path)
+	}
+
+	// Sync: a base_version past int4, and past int64.
+	push := func(base any) (*http.Response, []byte) {
+		return b.call(t, http.MethodPost, "/api/sync/push", tok, map[string]any{"device_id": "phone", "changes": []any{
+			map[string]any{"client_change_id": "c1", "entity": "logbook_entry", "id": uuid.NewString(), "op": "upsert",
+				"base_version": base, "client_ts": "2026-11-01T10:00:00Z", "data": entry}}}, nil)
+	}
+	resp, data := push(int64(9223372036854775807))
+	eb := requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	require.Equal(t, "changes[0].base_version", eb.Error.Details[0].Field)
+	resp, data = push(json.Number("18446744073709551616"))
+	requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+	resp, data = push(2147483647) // the largest int4 is a version that simply does not exist
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 }

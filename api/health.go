@@ -47,7 +47,9 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	if err := s.pool.Ping(ctx); err != nil {
-		return &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the database is unreachable"}
+		// The probe's own shape, which a load balancer's check can read like the success.
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return c.Status(http.StatusServiceUnavailable).JSON(statusResponse{Status: statusDown, Message: "the database is unreachable"})
 	}
 	return c.JSON(statusResponse{Status: statusOK})
 }

@@ -137,6 +137,13 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 			ok.WithContent(openapi3.NewContentWithSchema(openapi3.NewStringSchema(), strings.Split(r.contentType, ", ")))
 		}
 		op.AddResponse(r.status, ok)
+		if r.unavailable != nil {
+			ref, err := schemaOf(r.unavailable)
+			if err != nil {
+				return nil, fmt.Errorf("error documenting %s %s: %w", r.method, r.path, err)
+			}
+			op.AddResponse(http.StatusServiceUnavailable, openapi3.NewResponse().WithDescription("Service Unavailable").WithJSONSchemaRef(ref))
+		}
 		if r.accepted != nil {
 			ref, err := schemaOf(r.accepted)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -76,18 +77,75 @@ func (s *Server) validate(v any) error {
 	}
 	err := s.validator.Struct(v)
 	var verrs validator.ValidationErrors
+	var fields []FieldError
 	if errors.As(err, &verrs) {
-		fields := make([]FieldError, 0, len(verrs))
 		for _, fe := range verrs {
 			fields = append(fields, FieldError{Field: fieldPath(fe), Message: fieldMessage(fe)})
 		}
-		msg := fields[0].Field + " " + fields[0].Message
-		if len(fields) > 1 {
-			msg += fmt.Sprintf(" (and %d more problems)", len(fields)-1)
-		}
-		return invalid(msg, fields...)
+	} else if err != nil {
+		return err
 	}
-	return err
+	fields = append(fields, intRanges(reflect.ValueOf(v).Elem(), "")...)
+	if len(fields) == 0 {
+		return nil
+	}
+	msg := fields[0].Field + " " + fields[0].Message
+	if len(fields) > 1 {
+		msg += fmt.Sprintf(" (and %d more problems)", len(fields)-1)
+	}
+	return invalid(msg, fields...)
+}
+
+// intRanges checks every integer of a decoded request against the column it is stored in:
+// one whose validate tag sets no max is an integer (int4) column's, so it must fit in 32
+// bits; a field stored in a bigint column says so with its own max. Without this a version
+// of 2147483648 reached PostgreSQL and came back as a 500.
+func intRanges(v reflect.Value, prefix string) []FieldError {
+	var out []FieldError
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			out = append(out, intRanges(v.Elem(), prefix)...)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // bytes and UUIDs
+		}
+		for i := range v.Len() {
+			out = append(out, intRanges(v.Index(i), fmt.Sprintf("%s[%d]", prefix, i))...)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		if t == reflect.TypeFor[time.Time]() {
+			return nil
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			path := name
+			if prefix != "" {
+				path = prefix + "." + name
+			}
+			fv := v.Field(i)
+			for fv.Kind() == reflect.Pointer && !fv.IsNil() {
+				fv = fv.Elem()
+			}
+			if fv.Kind() >= reflect.Int && fv.Kind() <= reflect.Int64 {
+				if n := fv.Int(); !strings.Contains(f.Tag.Get("validate"), "max=") && (n > math.MaxInt32 || n < math.MinInt32) {
+					out = append(out, FieldError{Field: path, Message: "must be at most 2147483647 (and at least -2147483648)"})
+				}
+				continue
+			}
+			out = append(out, intRanges(fv, path)...)
+		}
+	}
+	return out
 }
 
 // fieldPath is the field's JSON path without the top-level struct name: pieces[0].title.
@@ -169,6 +227,10 @@ func jsonProblem(err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("the request body is not valid JSON (at byte %d)", syn.Offset)
 	case errors.As(err, &typ):
+		if k := typ.Type.Kind(); strings.HasPrefix(typ.Value, "number") && k >= reflect.Int && k <= reflect.Int64 {
+			// A fraction, or a number past what the field's type holds.
+			return fmt.Sprintf("%s must be a whole number no larger than 2147483647", typ.Field)
+		}
 		if typ.Field != "" {
 			return fmt.Sprintf("%s must be a %s, not a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)
 		}
@@ -228,11 +290,18 @@ func ifMatch(c *fiber.Ctx) (*int, error) {
 		return nil, nil //nolint:nilnil // no precondition
 	}
 	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	v, err := strconv.Atoi(h)
+	v, err := strconv.ParseInt(h, 10, 32)
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(h, "-") {
+		// A well-formed version no object can have (versions are int4): it matches none,
+		// so the write is refused as any other stale version is (412, or 404).
+		never := 0
+		return &never, nil
+	}
 	if err != nil || v < 1 {
 		return nil, badRequest(`If-Match must be the version you edited, such as "3"`)
 	}
-	return &v, nil
+	n := int(v)
+	return &n, nil
 }
 
 func setETag(c *fiber.Ctx, version int) {

@@ -43,6 +43,7 @@ type route struct {
 	idempotent   bool // honours Idempotency-Key
 	synced       bool // writes a user's synced data: in one transaction with its fan-out job
 	extraStatus  []int
+	unavailable  any // the body type of its 503, when not the error shape (the probes)
 }
 
 // withSort documents the pagination and sort parameters of a list, then its filters.
@@ -61,8 +62,8 @@ func (s *Server) table() []route {
 	return []route{
 		// Probes and metrics.
 		{method: "GET", path: "/livez", summary: "Liveness: the process runs", handler: s.livez, response: statusResponse{}, status: 200},
-		{method: "GET", path: "/readyz", summary: "Readiness: the database answers", handler: s.readyz, response: statusResponse{}, status: 200, extraStatus: []int{503}},
-		{method: "GET", path: "/health", summary: "Health of each component", handler: s.health, response: healthBody{}, status: 200, extraStatus: []int{503}},
+		{method: "GET", path: "/readyz", summary: "Readiness: the database answers", handler: s.readyz, response: statusResponse{}, status: 200, unavailable: statusResponse{}},
+		{method: "GET", path: "/health", summary: "Health of each component", handler: s.health, response: healthBody{}, status: 200, unavailable: healthBody{}},
 		{method: "GET", path: "/metrics", summary: "Prometheus metrics", handler: httpHandler(s.baseCtx, s.metrics.Handler()), status: 200, contentType: "text/plain"},
 		{method: "GET", path: "/api/openapi.json", summary: "This API's OpenAPI 3.1 document", handler: s.openapi, status: 200, response: map[string]any{}},
 
@@ -284,9 +285,10 @@ func (s *Server) routes(riverUI fiber.Handler) {
 	app.Use(s.serveWeb)
 }
 
-// statusResponse is the body of the probes.
+// statusResponse is the body of the probes: status ok, or down with a message saying why.
 type statusResponse struct {
-	Status string `json:"status"`
+	Status  string `json:"status"`
+	Message string `json:"message,omitempty"`
 }
 
 // limitBody holds every request body but a score upload's to HTTP_MAX_BODY_BYTES (the
