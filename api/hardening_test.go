@@ -10,7 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/fasthttp/websocket"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
@@ -241,4 +243,108 @@ func TestBigNumbers(t *testing.T) {
 	requireError(t, resp, data, http.StatusBadRequest, "bad_request")
 	resp, data = push(2147483647) // the largest int4 is a version that simply does not exist
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+}
+
+// TestPushRejectsWhatCanNeverApply: over the socket, a change that is invalid the way a REST
+// write would be (NUL in its text, a version out of range) is rejected on its own with the
+// reason, in the ACK; the other changes of the push apply. The server never answers such a
+// push with a retryable ERROR, which a client following the protocol would retry forever.
+func TestPushRejectsWhatCanNeverApply(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "push@example.com")
+	phone, _ := connect(t, b, tok, "phone", 0)
+	now := time.Now()
+	good := change("good", uuid.NewString(), 0, now, nil, logbookBody("fine"))
+	nul := change("nul", uuid.NewString(), 0, now, nil, logbookBody("a\x00b"))
+	huge := change("huge", uuid.NewString(), 0, now, nil, logbookBody("x"))
+	huge["base_version"] = int64(9223372036854775807)
+	past := change("past", uuid.NewString(), 0, now, nil, logbookBody("x"))
+	past["base_version"] = json.Number("1e30")
+	missing := change("missing", uuid.NewString(), 0, now, nil, logbookBody("x"))
+	delete(missing, "client_ts")
+	phone.send(t, map[string]any{"type": "PUSH", "changes": []any{nul, good, huge, past, missing}})
+	ack := phone.next(t)
+	require.Equal(t, "ACK", ack.Type, "%+v", ack)
+	require.Len(t, ack.Applied, 1)
+	require.Equal(t, "good", ack.Applied[0].ClientChangeID)
+	reasons := map[string]string{}
+	for _, r := range ack.Conflicts {
+		require.Equal(t, "rejected", r.Status, r.ClientChangeID)
+		reasons[r.ClientChangeID] = r.Error
+	}
+	require.Contains(t, reasons["nul"], "NUL")
+	require.Contains(t, reasons["huge"], "base_version")
+	require.Contains(t, reasons["past"], "base_version")
+	require.Contains(t, reasons["missing"], "client_ts")
+	require.Len(t, reasons, 4)
+
+	// A frame that is not UTF-8 is malformed, and the connection stays.
+	require.NoError(t, phone.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"PING","x":"`+"\xff"+`"}`)))
+	require.Equal(t, "malformed", phone.next(t).Code)
+	phone.quiet(t)
+
+	var n int
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM logbook_entries`).Scan(&n))
+	require.Equal(t, 1, n)
+}
+
+// TestSocketFloodIsRateLimited: the documented answer to a flood is ERROR rate_limited and
+// then close 1008; a burst of PINGs from a client that does not read used to be dropped as
+// too slow (4002) instead.
+func TestSocketFloodIsRateLimited(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "flood@example.com")
+	d, _ := connect(t, b, tok, "phone", 0)
+	for range 200 {
+		if err := d.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"PING"}`)); err != nil {
+			break // closed by the server: what follows reads why
+		}
+	}
+	var codes []string
+	pongs := 0
+	require.NoError(t, d.ws.SetReadDeadline(time.Now().Add(10*time.Second)))
+	for {
+		var m wsMsg
+		err := d.ws.ReadJSON(&m)
+		if err != nil {
+			var ce *websocket.CloseError
+			require.ErrorAs(t, err, &ce)
+			require.Equal(t, websocket.ClosePolicyViolation, ce.Code, "closed as %d %q after %v", ce.Code, ce.Text, codes)
+			break
+		}
+		switch m.Type {
+		case "PONG":
+			pongs++
+		case "ERROR":
+			codes = append(codes, m.Code)
+		}
+	}
+	require.Equal(t, []string{"rate_limited"}, codes)
+	require.GreaterOrEqual(t, pongs, 40, "the burst allowance was answered")
+}
+
+// TestRESTPushCountsChanges: a REST push counts one write per change it carries, as the
+// socket does, not one per request.
+func TestRESTPushCountsChanges(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "bulk@example.com")
+	pushN := func(n int) *http.Response {
+		changes := make([]any, n)
+		for i := range changes {
+			// A favourite of a score that is not there: rejected, but a write all the same.
+			changes[i] = map[string]any{"client_change_id": uuid.NewString(), "entity": "favorite", "id": uuid.NewString(),
+				"op": "upsert", "client_ts": time.Now().Format(time.RFC3339)}
+		}
+		resp, _ := b.call(t, http.MethodPost, "/api/sync/push", tok, map[string]any{"device_id": "bulk", "changes": changes}, nil)
+		return resp
+	}
+	for range 6 {
+		require.Equal(t, http.StatusOK, pushN(100).StatusCode)
+	}
+	resp := pushN(1)
+	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "600 changes are a minute's writes")
+	require.NotEmpty(t, resp.Header.Get("Retry-After"))
 }

@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"slices"
@@ -95,6 +97,35 @@ type syncChange struct {
 	device string // the pushing device (the connection's, not the message's)
 }
 
+// decodeChange reads one pushed change and checks it as the REST push would (text, then
+// fields, then ranges); problem is why it can never be applied. ch carries what could be
+// read of it (its ids) either way.
+func (s *Server) decodeChange(data json.RawMessage) (ch syncChange, problem string) {
+	if err := checkJSONText(data); err != nil {
+		_ = json.Unmarshal(bytes.ToValidUTF8(data, nil), &ch) // for its ids only
+		return ch, err.Error()
+	}
+	if err := json.Unmarshal(data, &ch); err != nil {
+		var ids struct {
+			ClientChangeID string `json:"client_change_id"`
+			Entity         string `json:"entity"`
+			ID             string `json:"id"`
+		}
+		_ = json.Unmarshal(data, &ids)
+		ch = syncChange{ClientChangeID: ids.ClientChangeID, Entity: ids.Entity, ID: ids.ID}
+		return ch, jsonProblem(err)
+	}
+	if err := s.validate(&ch); err != nil {
+		return ch, err.Error()
+	}
+	return ch, ""
+}
+
+// result is the start of a change's result: which change it is.
+func (ch *syncChange) result() pushResult {
+	return pushResult{ClientChangeID: ch.ClientChangeID, Entity: ch.Entity, ID: ch.ID}
+}
+
 // pushResult is what became of a pushed change.
 type pushResult struct {
 	ClientChangeID string `json:"client_change_id"`
@@ -128,6 +159,12 @@ func (s *Server) applyChanges(ctx context.Context, user *store.User, device stri
 	out := pushResponse{Applied: []pushResult{}, Conflicts: []pushResult{}}
 	for i := range changes {
 		r, err := s.applyChange(ctx, user, device, &changes[i])
+		if store.BadValue(err) {
+			// A value PostgreSQL refused that the checks let through: the change can never
+			// apply, and retrying the push must not be asked for.
+			s.logger.WarnContext(ctx, "pushed value refused by the database", slog.Any("error", err))
+			r, err = changes[i].result().reject("a value of this change cannot be stored: a number out of range, or text that is not valid"), nil
+		}
 		if err != nil {
 			return out, err
 		}
@@ -193,7 +230,7 @@ func (s *Server) applyChange(ctx context.Context, user *store.User, device strin
 var errDuplicatePush = errors.New("change already pushed")
 
 func (s *Server) applyOne(ctx context.Context, tx pgx.Tx, user *store.User, ch *syncChange) (pushResult, error) {
-	res := pushResult{ClientChangeID: ch.ClientChangeID, Entity: ch.Entity, ID: ch.ID}
+	res := ch.result()
 	switch ch.Entity {
 	case "logbook_entry":
 		return pushEntity(ctx, s, tx, user.ID, ch, res, s.logbookResource())
@@ -434,6 +471,10 @@ func (s *Server) syncPush(c *fiber.Ctx) error {
 	}
 	if !deviceIDPattern.MatchString(in.DeviceID) {
 		return invalid("device_id must be 1 to 100 letters, digits or . _ : -", FieldError{Field: "device_id", Message: "not a device id"})
+	}
+	// Each change counts against the user's writes, as over the socket.
+	if err := s.limitN(c, "writes:"+currentUser(c).ID.String(), len(in.Changes), writesPerUser, time.Minute); err != nil {
+		return err
 	}
 	out, err := s.applyChanges(c.UserContext(), currentUser(c), in.DeviceID, in.Changes)
 	if err != nil {

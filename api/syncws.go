@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fasthttp/websocket"
 	fws "github.com/gofiber/contrib/websocket"
@@ -86,6 +88,9 @@ type syncConn struct {
 	out     chan wsMessage
 	closing chan struct{}
 	once    sync.Once
+	// closeCode and closeReason are the close frame's, set once before closing is closed.
+	closeCode   int
+	closeReason string
 }
 
 func (s *Server) syncSocket(ws *fws.Conn) {
@@ -166,7 +171,7 @@ func (sc *syncConn) readMessage(m *wsMessage) bool {
 		if err != nil {
 			return false
 		}
-		if kind != websocket.TextMessage || json.Unmarshal(data, m) != nil || m.Type == "" {
+		if kind != websocket.TextMessage || !utf8.Valid(data) || json.Unmarshal(data, m) != nil || m.Type == "" {
 			sc.send(errorMessage("malformed", "messages are JSON objects with a type; see docs/sync-protocol.md"))
 			continue
 		}
@@ -177,7 +182,7 @@ func (sc *syncConn) readMessage(m *wsMessage) bool {
 // read serves the client's messages until the connection ends.
 func (sc *syncConn) read(ctx context.Context) {
 	limiter := rate.NewLimiter(wsMessagesPerSec, wsBurst)
-	violations := 0
+	violations, limited := 0, false
 	sc.ws.SetPongHandler(func(string) error { return sc.ws.SetReadDeadline(time.Now().Add(wsIdleTimeout)) })
 	for {
 		_ = sc.ws.SetReadDeadline(time.Now().Add(wsIdleTimeout))
@@ -190,9 +195,16 @@ func (sc *syncConn) read(ctx context.Context) {
 				sc.close(websocket.ClosePolicyViolation, "too many messages")
 				return
 			}
-			sc.send(errorMessage("rate_limited", "too many messages; slow down"))
+			// One ERROR per run of refused messages: answering each would fill the queue of
+			// a client that floods without reading, and drop it as too slow (4002) instead of
+			// telling it why (rate_limited, then 1008).
+			if !limited {
+				sc.send(errorMessage("rate_limited", "too many messages; slow down"))
+			}
+			limited = true
 			continue
 		}
+		limited = false
 		switch m.Type {
 		case "PING":
 			sc.send(wsMessage{Type: "PONG"})
@@ -206,21 +218,29 @@ func (sc *syncConn) read(ctx context.Context) {
 	}
 }
 
+// push applies a PUSH. A change that can never be applied (not valid as its REST write
+// would not be: text that is not UTF-8, a number out of range, a missing field) is rejected
+// on its own, in the ACK, with the reason; only a failure a retry may get past (the
+// database unavailable or failing) is an ERROR that asks for the push again.
 func (sc *syncConn) push(ctx context.Context, raw json.RawMessage) {
-	var changes []syncChange
-	if err := json.Unmarshal(raw, &changes); err != nil || len(changes) == 0 || len(changes) > 100 {
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil || len(list) == 0 || len(list) > 100 {
 		sc.send(errorMessage("bad_push", "PUSH carries changes: a list of 1 to 100 changes"))
 		return
 	}
-	for i := range changes {
-		if err := sc.s.validate(&changes[i]); err != nil {
-			sc.send(errorMessage("bad_push", "changes["+strconv.Itoa(i)+"]: "+err.Error()))
-			return
+	changes := make([]syncChange, 0, len(list))
+	var rejected []pushResult
+	for i, data := range list {
+		ch, problem := sc.s.decodeChange(data)
+		if problem != "" {
+			rejected = append(rejected, ch.result().reject("changes["+strconv.Itoa(i)+"]: "+problem))
+			continue
 		}
+		changes = append(changes, ch)
 	}
 	// Pushed changes count against the user's writes, as REST writes do.
 	if hits, err := store.HitN(ctx, sc.s.pool, "writes:"+sc.user.ID.String(), len(changes), time.Minute, sc.s.now()); err != nil {
-		sc.send(errorMessage("internal", "the changes could not be applied; push them again"))
+		sc.retryLater(ctx, err)
 		return
 	} else if hits > writesPerUser {
 		sc.send(errorMessage("rate_limited", "too many writes this minute; push these changes again later"))
@@ -228,12 +248,23 @@ func (sc *syncConn) push(ctx context.Context, raw json.RawMessage) {
 	}
 	ack, err := sc.s.applyChanges(ctx, sc.user, sc.device, changes)
 	if err != nil {
-		sc.s.logger.ErrorContext(ctx, "error applying pushed changes", "error", err, "user_id", sc.user.ID)
-		sc.send(errorMessage("internal", "the changes could not be applied; push them again"))
+		sc.retryLater(ctx, err)
 		return
 	}
 	// No cursor: the user's latest change may not have reached this socket yet.
-	sc.send(wsMessage{Type: "ACK", Applied: ack.Applied, Conflicts: ack.Conflicts})
+	sc.send(wsMessage{Type: "ACK", Applied: ack.Applied, Conflicts: append(ack.Conflicts, rejected...)})
+}
+
+// retryLater answers a PUSH that failed on our side: the changes were not applied (each
+// change's transaction rolled back) and may be pushed again.
+func (sc *syncConn) retryLater(ctx context.Context, err error) {
+	if store.Unavailable(err) {
+		sc.s.logger.WarnContext(ctx, "database unavailable for a push", slog.Any("error", err), slog.String("user_id", sc.user.ID.String()))
+		sc.send(errorMessage("unavailable", "the server cannot reach its database right now; push these changes again shortly"))
+		return
+	}
+	sc.s.logger.ErrorContext(ctx, "error applying pushed changes", slog.Any("error", err), slog.String("user_id", sc.user.ID.String()))
+	sc.send(errorMessage("internal", "the changes could not be applied; push them again"))
 }
 
 // deliver sends the user's changes after the connection's cursor whenever woken: first the
@@ -324,13 +355,35 @@ func (sc *syncConn) fail(code, message string) {
 	sc.close(websocket.CloseInternalServerErr, message)
 }
 
-// close ends the connection once, with a close frame the writer sends.
+// close ends the connection once: the writer sends what was queued before it (the ERROR
+// that says why, the answers before it) and then the close frame.
 func (sc *syncConn) close(code int, reason string) {
 	sc.once.Do(func() {
-		_ = sc.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		sc.closeCode, sc.closeReason = code, reason
 		close(sc.closing)
 		_ = sc.ws.SetReadDeadline(time.Now()) // unblocks the reader
 	})
+}
+
+// finish is the writer's last act: flush the queue (within a second in all, unless the
+// client is why the connection ends: it does not read, or is gone) and send the close frame.
+func (sc *syncConn) finish() {
+	deadline := time.Now().Add(time.Second)
+	if sc.closeCode != closeTooSlow && sc.closeCode != websocket.CloseNormalClosure && sc.closeCode != websocket.CloseGoingAway {
+		_ = sc.ws.SetWriteDeadline(deadline)
+	flush:
+		for {
+			select {
+			case m := <-sc.out:
+				if sc.ws.WriteJSON(m) != nil {
+					break flush
+				}
+			default:
+				break flush
+			}
+		}
+	}
+	_ = sc.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(sc.closeCode, sc.closeReason), deadline)
 }
 
 // write is the connection's only writer: queued messages, pings, and the close when the
@@ -342,6 +395,7 @@ func (sc *syncConn) write(ctx context.Context, expires time.Time) {
 	defer heartbeat.Stop()
 	expiry := time.NewTimer(time.Until(expires))
 	defer expiry.Stop()
+	defer sc.finish() // every way out of the loop below has closed the connection first
 	for {
 		select {
 		case <-sc.closing:
