@@ -131,6 +131,7 @@ func (e *env) pdfLimits() pdf.Limits {
 // pipelines returns the workers and periodic jobs of every pipeline.
 func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs,
+		SyncRetention: time.Duration(e.cfg.SyncRetentionDays) * 24 * time.Hour,
 		Embedder: e.embedder(), Completer: e.completer(), Quality: dictionary.Quality{
 			Threshold: e.cfg.DictionaryQualityThreshold, MaxRegenerations: e.cfg.DictionaryMaxRegenerations,
 		}, Scores: &scores.Deps{
