@@ -132,7 +132,7 @@ func (e *env) pdfLimits() pdf.Limits {
 func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs,
 		SyncRetention: time.Duration(e.cfg.SyncRetentionDays) * 24 * time.Hour,
-		Embedder: e.embedder(), Completer: e.completer(), Quality: dictionary.Quality{
+		Embedder:      e.embedder(), Completer: e.completer(), Quality: dictionary.Quality{
 			Threshold: e.cfg.DictionaryQualityThreshold, MaxRegenerations: e.cfg.DictionaryMaxRegenerations,
 		}, Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,

@@ -18,13 +18,13 @@ const (
 
 // Export is a whole account as one document. POST /api/import takes the same document.
 type Export struct {
-	Format      string           `json:"format"`
-	Version     int              `json:"version"`
-	ExportedAt  time.Time        `json:"exported_at"`
+	Format     string    `json:"format"`
+	Version    int       `json:"version"`
+	ExportedAt time.Time `json:"exported_at"`
 	// SyncCursor is the change log's cursor this document is the state at (when read in one
 	// snapshot, see ExportAccount): a device that reads its account from the export syncs on
 	// from there. Import ignores it.
-	SyncCursor int64 `json:"sync_cursor"`
+	SyncCursor  int64            `json:"sync_cursor"`
 	User        *User            `json:"user,omitempty"`
 	Preferences map[string]any   `json:"preferences,omitempty"`
 	Logbook     []LogbookEntry   `json:"logbook"`
