@@ -131,8 +131,7 @@ func (e *env) pdfLimits() pdf.Limits {
 // pipelines returns the workers and periodic jobs of every pipeline.
 func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 	return workers.Pipelines(workers.Deps{Pool: e.pool, Logger: e.logger, Blobs: e.blobs,
-		SyncRetention: time.Duration(e.cfg.SyncRetentionDays) * 24 * time.Hour,
-		Embedder:      e.embedder(), Completer: e.completer(), Quality: dictionary.Quality{
+		Embedder: e.embedder(), Completer: e.completer(), Quality: dictionary.Quality{
 			Threshold: e.cfg.DictionaryQualityThreshold, MaxRegenerations: e.cfg.DictionaryMaxRegenerations,
 		}, Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
@@ -143,7 +142,7 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Client: &imslpclient.Client{BaseURL: e.cfg.IMSLPBaseURL, HTTP: imslpclient.NewHTTPClient(time.Minute),
 				Limiter: imslpclient.NewPGLimiter(e.pool, e.cfg.IMSLPRate), MaxBytes: e.cfg.ScoreMaxBytes},
 			Intake: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits()},
-		}})
+		}, SyncRetention: time.Duration(e.cfg.SyncRetentionDays) * 24 * time.Hour})
 }
 
 // embedder is the dictionary's embedder; its model's name includes the dimensions.
