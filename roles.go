@@ -142,7 +142,7 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Client: &imslpclient.Client{BaseURL: e.cfg.IMSLPBaseURL, HTTP: imslpclient.NewHTTPClient(time.Minute),
 				Limiter: imslpclient.NewPGLimiter(e.pool, e.cfg.IMSLPRate), MaxBytes: e.cfg.ScoreMaxBytes},
 			Intake: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits()},
-		}})
+		}, SyncRetention: time.Duration(e.cfg.SyncRetentionDays) * 24 * time.Hour})
 }
 
 // embedder is the dictionary's embedder; its model's name includes the dimensions.

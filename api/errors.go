@@ -73,6 +73,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	case errors.Is(err, store.ErrVersionConflict):
 		status, code, msg = http.StatusPreconditionFailed, "version_conflict",
 			"it was changed since the version you edited (If-Match); reload it and apply your change again"
+	case errors.Is(err, store.ErrChangesPruned):
+		status, code, msg = http.StatusGone, "resync_required",
+			"the changes after this cursor are no longer kept; read the whole account again (GET /api/export) and pull from its sync_cursor"
 	case errors.Is(err, store.ErrBadCursor):
 		status, code, msg = http.StatusBadRequest, "bad_request", "cursor is not one this list gave out; start again without it"
 	case errors.As(err, &later):

@@ -17,7 +17,15 @@ import (
 )
 
 func (s *Server) export(c *fiber.Ctx) error {
-	ex, err := store.ExportAccount(c.UserContext(), s.pool, currentUser(c).ID, s.now())
+	// One snapshot: the document is exactly the state at its sync_cursor, which a device
+	// re-reading its account (a new one, or one whose cursor was pruned) syncs on from.
+	var ex *store.Export
+	err := pgx.BeginTxFunc(c.UserContext(), s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error {
+			var err error
+			ex, err = store.ExportAccount(c.UserContext(), tx, currentUser(c).ID, s.now())
+			return err
+		})
 	if err != nil {
 		return err
 	}

@@ -226,7 +226,7 @@ func (s *Server) table() []route {
 		// Sync (docs/sync-protocol.md).
 		{method: "GET", path: "/api/sync/ws", summary: "The sync WebSocket (HELLO, PUSH, CHANGES, BULK_SYNC, …)", access: signedIn, handler: s.syncUpgrade, status: 101, extraStatus: []int{426}},
 		{method: "POST", path: "/api/sync/push", summary: "Push a device's changes (REST fallback of PUSH)", access: signedIn, handler: s.syncPush, body: pushRequest{}, response: pushResponse{}, status: 200},
-		{method: "GET", path: "/api/sync/pull", summary: "My changes after a cursor, a page at a time (REST fallback of CHANGES)", access: signedIn, handler: s.syncPull, response: pullResponse{}, status: 200,
+		{method: "GET", path: "/api/sync/pull", summary: "My changes after a cursor, a page at a time (REST fallback of CHANGES)", access: signedIn, handler: s.syncPull, response: pullResponse{}, status: 200, extraStatus: []int{410},
 			query: []param{{name: "since", description: "the cursor of the last change received (default 0)"}, {name: "limit", description: "1–250 (default 250)"},
 				{name: "device_id", description: "the pulling device, recorded as seen"}}},
 		{method: "GET", path: "/api/sync/status", summary: "My latest change's cursor and the server's time", access: signedIn, handler: s.syncStatus, response: syncStatus{}, status: 200},

@@ -39,6 +39,7 @@ const (
 	closeTokenExpired = 4001
 	closeTooSlow      = 4002
 	closeAccountGone  = 4003
+	closeResync       = 4004 // the changes after the device's cursor are no longer kept
 )
 
 // wsMessage is every message of the protocol: type says which fields are set.
@@ -53,6 +54,10 @@ type wsMessage struct {
 	More      *bool           `json:"more,omitempty"`
 	Code      string          `json:"code,omitempty"`
 	Message   string          `json:"message,omitempty"`
+
+	// closeCode, when set, closes the connection once the message is written.
+	closeCode   int
+	closeReason string
 }
 
 // syncUpgrade checks a WebSocket request before it is upgraded: a signed-in user (the
@@ -128,12 +133,23 @@ func (s *Server) syncSocket(ws *fws.Conn) {
 		sc.fail("internal", "something went wrong on our side; reconnect later")
 		return
 	}
-	sc.send(wsMessage{Type: "WELCOME", DeviceID: sc.device, Cursor: &latest})
-	if sc.cursor > latest {
+	ahead := sc.cursor > latest
+	if ahead {
 		// A cursor this server never gave out (another database, a restored backup): the
 		// device gets everything again.
-		sc.send(errorMessage("cursor_ahead", "your cursor is past the latest change; everything is sent again"))
 		sc.cursor = 0
+	}
+	if kept, err := store.ChangesKept(ctx, s.pool, user.ID, sc.cursor); err != nil {
+		sc.fail("internal", "something went wrong on our side; reconnect later")
+		return
+	} else if !kept {
+		sc.resync(ctx)
+		<-sc.closing // the writer sends the ERROR, then closes
+		return
+	}
+	sc.send(wsMessage{Type: "WELCOME", DeviceID: sc.device, Cursor: &latest})
+	if ahead {
+		sc.send(errorMessage("cursor_ahead", "your cursor is past the latest change; everything is sent again"))
 	}
 
 	sub := s.hub.Subscribe(user.ID, sc.device)
@@ -282,6 +298,10 @@ func (sc *syncConn) deliver(ctx context.Context, wake <-chan struct{}) {
 		}
 		for {
 			changes, more, err := store.ChangesSince(ctx, sc.s.pool, sc.user.ID, sc.cursor, syncPage)
+			if errors.Is(err, store.ErrChangesPruned) { // pruned since HELLO's check
+				sc.resync(ctx)
+				return
+			}
 			if err != nil {
 				if ctx.Err() == nil {
 					sc.s.logger.WarnContext(ctx, "error reading changes for a socket", "error", err)
@@ -348,6 +368,14 @@ func (sc *syncConn) sendWait(ctx context.Context, m wsMessage) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// resync tells the device that the changes after its cursor are no longer kept, then closes:
+// it reads the whole account again (GET /api/export) and reconnects from the export's cursor.
+func (sc *syncConn) resync(ctx context.Context) {
+	m := errorMessage("resync_required", "the changes after your cursor are no longer kept; read the whole account again (GET /api/export) and reconnect with its sync_cursor")
+	m.closeCode, m.closeReason = closeResync, "resync required"
+	sc.sendWait(ctx, m)
 }
 
 func (sc *syncConn) fail(code, message string) {
@@ -422,6 +450,10 @@ func (sc *syncConn) write(ctx context.Context, expires time.Time) {
 		case m := <-sc.out:
 			if !sc.writeJSON(m) {
 				sc.close(websocket.CloseGoingAway, "")
+				return
+			}
+			if m.closeCode != 0 {
+				sc.close(m.closeCode, m.closeReason)
 				return
 			}
 		}

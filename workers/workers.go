@@ -63,6 +63,8 @@ type Deps struct {
 	Quality   dictionary.Quality
 	// IMSLP is the IMSLP import's client and settings (nil: the pipeline is not worked).
 	IMSLP *imslp.Deps
+	// SyncRetention is how long the sync change log keeps a change (0: the default).
+	SyncRetention time.Duration
 }
 
 // Pipelines returns the workers and periodic jobs of every pipeline.
@@ -72,6 +74,7 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, account.NewDeleteWorker(d.Pool, d.Blobs))
 	river.AddWorker(w, fanout.NewWorker(d.Pool))
 	river.AddWorker(w, housekeeping.NewPruneWorker(d.Pool, d.Logger, nil))
+	river.AddWorker(w, housekeeping.NewSyncPruneWorker(d.Pool, d.Logger, d.SyncRetention, nil))
 	scores.AddWorkers(w, d.Scores)
 	model := ""
 	if d.Embedder != nil {
@@ -81,8 +84,8 @@ func Pipelines(d Deps) (*river.Workers, []*river.PeriodicJob) {
 	river.AddWorker(w, dictionary.NewEmbedWorker(d.Pool, d.Embedder))
 	river.AddWorker(w, dictionary.NewBackfillWorker(d.Pool, d.Embedder))
 	analytics.AddWorkers(w, d.Pool, d.Logger)
-	periodic := []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), scores.PeriodicJob(),
-		dictionary.BackfillJob()}
+	periodic := []*river.PeriodicJob{canary.PeriodicJob(), housekeeping.PeriodicJob(), housekeeping.SyncPruneJob(),
+		scores.PeriodicJob(), dictionary.BackfillJob()}
 	periodic = append(periodic, analytics.PeriodicJobs()...)
 	if d.IMSLP != nil {
 		imslp.AddWorkers(w, d.IMSLP)

@@ -84,6 +84,9 @@ type Config struct {
 	WorkerID string `env:"WORKER_ID"`
 	// WorkerMetricsAddr, when set, makes `mirubato worker` serve /metrics on that address.
 	WorkerMetricsAddr string `env:"WORKER_METRICS_ADDR"`
+	// SyncRetentionDays is how long the sync change log keeps a change; a device whose
+	// cursor is older reads its whole account again (docs/sync-protocol.md).
+	SyncRetentionDays int `env:"SYNC_RETENTION_DAYS" envDefault:"90"`
 
 	// Blobs (score PDFs, page images): BLOB_STORE fs (a directory, BLOB_DIR) or s3 (a
 	// bucket of any S3-compatible service).
@@ -352,6 +355,9 @@ func (c *Config) validate() error {
 	}
 	if c.RiverRescueStuckAfter <= c.RiverJobTimeout {
 		bad("RIVER_RESCUE_STUCK_AFTER", "must be longer than RIVER_JOB_TIMEOUT (%s), got %s", c.RiverJobTimeout, c.RiverRescueStuckAfter)
+	}
+	if c.SyncRetentionDays < 1 || c.SyncRetentionDays > 3650 {
+		bad("SYNC_RETENTION_DAYS", "must be between 1 and 3650 days, got %d", c.SyncRetentionDays)
 	}
 	if c.ShutdownTimeout <= 0 {
 		bad("SHUTDOWN_TIMEOUT", "must be positive, got %s", c.ShutdownTimeout)

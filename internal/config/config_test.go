@@ -31,6 +31,7 @@ func TestLoad(t *testing.T) {
 		require.Equal(t, "127.0.0.1:8080", dev.ListenAddr(), "development binds loopback")
 		require.Equal(t, time.Millisecond, cfg.RiverFetchCooldown)
 		require.Equal(t, 4, cfg.MaxWorkers()["scores"])
+		require.Equal(t, 90, cfg.SyncRetentionDays)
 	})
 
 	t.Run("Overrides", func(t *testing.T) {
@@ -39,7 +40,7 @@ func TestLoad(t *testing.T) {
 			"DATABASE_URL=" + dbURL, "PORT=5000", "MIRUBATO_ENV=production",
 			"PUBLIC_URL=https://mirubato.example", "SMTP_URL=smtp://u:p@mail.example:587",
 			"AUTH_SECRET=" + strings.Repeat("k", 32), "RIVER_MAX_WORKERS=scores=2,default=7",
-			"RIVER_FETCH_COOLDOWN=5ms",
+			"RIVER_FETCH_COOLDOWN=5ms", "SYNC_RETENTION_DAYS=30",
 		})
 		require.NoError(t, err)
 		require.Equal(t, ":5000", cfg.ListenAddr(), "production binds every interface")
@@ -47,6 +48,7 @@ func TestLoad(t *testing.T) {
 		require.Equal(t, 7, cfg.MaxWorkers()["default"])
 		require.Equal(t, 50, cfg.MaxWorkers()["sync"], "queues not named keep their default")
 		require.Equal(t, 5*time.Millisecond, cfg.RiverFetchCooldown)
+		require.Equal(t, 30, cfg.SyncRetentionDays)
 
 		dedicated, err := config.Load([]string{"DATABASE_URL=" + dbURL, "MIRUBATO_ENV=development", "WORKER_QUEUES=imslp,scores",
 			"RIVER_MAX_WORKERS=imslp=3"})
@@ -77,6 +79,8 @@ func TestLoad(t *testing.T) {
 		{"IMSLPRateTooHigh", []string{"DATABASE_URL=" + dbURL, "IMSLP_RATE=500"}, "IMSLP_RATE"},
 		{"UnknownJurisdiction", []string{"DATABASE_URL=" + dbURL, "IMSLP_JURISDICTION=uk"}, "IMSLP_JURISDICTION: must be us, eu or ca"},
 		{"IMSLPTimeoutOverRescue", []string{"DATABASE_URL=" + dbURL, "IMSLP_JOB_TIMEOUT=20m"}, "IMSLP_JOB_TIMEOUT: must be at least 1s and shorter than RIVER_RESCUE_STUCK_AFTER"},
+		{"SyncRetentionZero", []string{"DATABASE_URL=" + dbURL, "SYNC_RETENTION_DAYS=0"}, "SYNC_RETENTION_DAYS: must be between 1 and 3650 days"},
+		{"SyncRetentionNotANumber", []string{"DATABASE_URL=" + dbURL, "SYNC_RETENTION_DAYS=90d"}, "SYNC_RETENTION_DAYS: not a valid whole number"},
 		{"UnknownWorkerQueue", []string{"DATABASE_URL=" + dbURL, "WORKER_QUEUES=imslp,printing"}, `WORKER_QUEUES: unknown queue "printing"`},
 		{"BadWorkerID", []string{"DATABASE_URL=" + dbURL, "WORKER_ID=web 1"}, "WORKER_ID"},
 		{"BadPublicURL", []string{"DATABASE_URL=" + dbURL, "PUBLIC_URL=mirubato.example"}, "PUBLIC_URL: must be an http(s) URL"},

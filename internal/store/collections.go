@@ -295,3 +295,25 @@ func Favorites(ctx context.Context, db DB, userID uuid.UUID) ([]Score, error) {
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Score])
 }
+
+// ScoreFollowers locks the owner's scores ids (every one of the owner's scores when ids is
+// nil) and returns the users who have one of them as a favourite or in a collection: those
+// whose favourites and collections change, by cascade, when the scores are deleted. Call it
+// in the deleting transaction, before the delete: the lock makes anyone adding a favourite
+// or a collection entry of them meanwhile wait (and then fail), so the list is exact.
+func ScoreFollowers(ctx context.Context, tx pgx.Tx, ownerID uuid.UUID, ids []uuid.UUID) ([]uuid.UUID, error) {
+	// Two statements: the second's snapshot sees the entries committed by those the lock waited for.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM scores WHERE owner_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2))
+		ORDER BY id FOR UPDATE`, ownerID, ids); err != nil {
+		return nil, fmt.Errorf("error locking scores: %w", err)
+	}
+	rows, err := tx.Query(ctx, `WITH s AS (SELECT id FROM scores WHERE owner_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2)))
+		SELECT f.user_id FROM favorites f JOIN s ON s.id = f.score_id
+		UNION
+		SELECT c.owner_id FROM collection_scores cs JOIN s ON s.id = cs.score_id JOIN collections c ON c.id = cs.collection_id`,
+		ownerID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("error listing a score's followers: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}

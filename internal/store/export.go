@@ -18,9 +18,13 @@ const (
 
 // Export is a whole account as one document. POST /api/import takes the same document.
 type Export struct {
-	Format      string           `json:"format"`
-	Version     int              `json:"version"`
-	ExportedAt  time.Time        `json:"exported_at"`
+	Format     string    `json:"format"`
+	Version    int       `json:"version"`
+	ExportedAt time.Time `json:"exported_at"`
+	// SyncCursor is the change log's cursor this document is the state at (when read in one
+	// snapshot, see ExportAccount): a device that reads its account from the export syncs on
+	// from there. Import ignores it.
+	SyncCursor  int64            `json:"sync_cursor"`
 	User        *User            `json:"user,omitempty"`
 	Preferences map[string]any   `json:"preferences,omitempty"`
 	Logbook     []LogbookEntry   `json:"logbook"`
@@ -37,8 +41,13 @@ type ImportResult struct {
 	Skipped    int `json:"skipped"`
 }
 
-// ExportAccount reads everything userID owns.
+// ExportAccount reads everything userID owns, with the change log's cursor. Run it in a
+// REPEATABLE READ transaction for a document that is exactly the state at that cursor.
 func ExportAccount(ctx context.Context, db DB, userID uuid.UUID, now time.Time) (*Export, error) {
+	cursor, err := ChangeCursor(ctx, db, userID)
+	if err != nil {
+		return nil, err
+	}
 	u, err := GetUser(ctx, db, userID)
 	if err != nil {
 		return nil, err
@@ -47,7 +56,7 @@ func ExportAccount(ctx context.Context, db DB, userID uuid.UUID, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	ex := &Export{Format: ExportFormat, Version: ExportVersion, ExportedAt: now.UTC(), User: u, Preferences: prefs}
+	ex := &Export{Format: ExportFormat, Version: ExportVersion, ExportedAt: now.UTC(), SyncCursor: cursor, User: u, Preferences: prefs}
 	if ex.Logbook, err = AllLogbookEntries(ctx, db, userID); err != nil {
 		return nil, err
 	}

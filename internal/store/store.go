@@ -23,6 +23,9 @@ var (
 	ErrVersionConflict = errors.New("version conflict")
 	// ErrBadCursor: a pagination cursor that this server did not issue for this list.
 	ErrBadCursor = errors.New("invalid cursor")
+	// ErrChangesPruned: changes after a sync cursor were deleted by the change log's
+	// retention; the device must read the whole account again.
+	ErrChangesPruned = errors.New("changes after this cursor are no longer kept")
 )
 
 // Page is one page of a list and the cursor of the next one ("" at the end).

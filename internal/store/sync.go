@@ -50,7 +50,7 @@ func LockChanges(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 }
 
 // ChangesSince returns up to limit of the user's changes after seq, in order, and whether
-// more follow.
+// more follow. ErrChangesPruned: some of them were deleted by the retention (PruneChanges).
 func ChangesSince(ctx context.Context, db DB, userID uuid.UUID, seq int64, limit int) ([]Change, bool, error) {
 	rows, err := db.Query(ctx, `SELECT `+changeColumns+`
 		FROM sync_changes WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, userID, seq, limit+1)
@@ -58,11 +58,59 @@ func ChangesSince(ctx context.Context, db DB, userID uuid.UUID, seq int64, limit
 	if err != nil {
 		return nil, false, err
 	}
+	// The sequence has no gaps and the retention deletes only the start of a log, so a page
+	// that does not continue the cursor one by one lacks changes that were pruned; and an
+	// empty page may be one whose changes were all pruned.
+	for i, c := range out {
+		if c.Seq != seq+int64(i)+1 {
+			return nil, false, ErrChangesPruned
+		}
+	}
+	if len(out) == 0 {
+		kept, err := ChangesKept(ctx, db, userID, seq)
+		if err != nil {
+			return nil, false, err
+		}
+		if !kept {
+			return nil, false, ErrChangesPruned
+		}
+	}
 	more := len(out) > limit
 	if more {
 		out = out[:limit]
 	}
 	return out, more, nil
+}
+
+// ChangesKept reports whether every change of the user after seq is still in the log. In one
+// statement, so the latest change and the log are read at one instant: a change counted by
+// the cursor is always visible beside it (both are written by one transaction).
+func ChangesKept(ctx context.Context, db DB, userID uuid.UUID, seq int64) (bool, error) {
+	var kept bool
+	err := db.QueryRow(ctx, `SELECT coalesce((SELECT seq FROM sync_cursors WHERE user_id = $1), 0) <= $2
+		OR EXISTS (SELECT 1 FROM sync_changes WHERE user_id = $1 AND seq = $2 + 1)`, userID, seq).Scan(&kept)
+	if err != nil {
+		return false, fmt.Errorf("error reading the change log's start: %w", err)
+	}
+	return kept, nil
+}
+
+// PruneChanges deletes a batch of the oldest changes made before `before` (about limit of
+// them) and returns how many went; call it again until it returns 0. Each user's log loses
+// only its start: with a change, every earlier change of its user goes too (a transaction
+// that began before another may take its seq after it, so created_at alone is not in seq
+// order). ChangesSince relies on that.
+func PruneChanges(ctx context.Context, db DB, before time.Time, limit int) (int64, error) {
+	tag, err := db.Exec(ctx, `WITH oldest AS (
+			SELECT user_id, seq FROM sync_changes WHERE created_at < $1 ORDER BY created_at LIMIT $2
+		), upto AS (
+			SELECT user_id, max(seq) AS seq FROM oldest GROUP BY user_id
+		)
+		DELETE FROM sync_changes c USING upto WHERE c.user_id = upto.user_id AND c.seq <= upto.seq`, before, limit)
+	if err != nil {
+		return 0, fmt.Errorf("error pruning the change log: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // ChangeCursor is the user's latest change's seq (0: none yet).

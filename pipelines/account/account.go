@@ -14,6 +14,7 @@ import (
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/fanout"
 	"github.com/mirubato/mirubato/pipelines/scores"
 )
 
@@ -51,9 +52,18 @@ func (w *DeleteWorker) Work(ctx context.Context, job *river.Job[DeleteArgs]) err
 		return err
 	}
 	return pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
+		// Others' favourites and collection entries of the user's scores go with them (a
+		// cascade their change logs record): their devices are told.
+		followers, err := store.ScoreFollowers(ctx, tx, job.Args.UserID, nil)
+		if err != nil {
+			return err
+		}
 		if err := scores.DeleteOwnerBlobs(ctx, tx, client, w.blobs, job.Args.UserID); err != nil {
 			return err
 		}
-		return store.DeleteUser(ctx, tx, job.Args.UserID)
+		if err := store.DeleteUser(ctx, tx, job.Args.UserID); err != nil {
+			return err
+		}
+		return fanout.EnqueueTx(ctx, tx, client, followers)
 	})
 }

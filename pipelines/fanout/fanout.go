@@ -8,8 +8,10 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/mirubato/mirubato/internal/queues"
 )
@@ -44,6 +46,27 @@ func NewWorker(pool *pgxpool.Pool) *Worker { return &Worker{pool: pool} }
 func (w *Worker) Work(ctx context.Context, job *river.Job[Args]) error {
 	if _, err := w.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, Channel, job.Args.UserID.String()); err != nil {
 		return fmt.Errorf("error announcing changes: %w", err)
+	}
+	return nil
+}
+
+// Inserter inserts jobs in a transaction (a River client).
+type Inserter interface {
+	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+}
+
+// EnqueueTx inserts, in tx, a fan-out job for each of users: for writes that change other
+// users' synced data than the writer's (a cascade), whose devices must hear of it too.
+func EnqueueTx(ctx context.Context, tx pgx.Tx, ins Inserter, users []uuid.UUID) error {
+	if len(users) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(users))
+	for i, u := range users {
+		params[i] = river.InsertManyParams{Args: Args{UserID: u}}
+	}
+	if _, err := ins.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("error inserting fan-out jobs: %w", err)
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/store"
+	"github.com/mirubato/mirubato/pipelines/fanout"
 	"github.com/mirubato/mirubato/pipelines/runs"
 )
 
@@ -166,11 +167,20 @@ func Reprocess(ctx context.Context, tx pgx.Tx, c Controller, s *store.Score) (*s
 	return start(ctx, tx, c, s.ID, s.OwnerID)
 }
 
-// Delete deletes userID's score in tx: its row (pages cascade), its pending jobs, and, by a
-// job inserted in the same transaction, its blobs. ErrNotFound for anyone else's.
+// Delete deletes userID's score in tx: its row (pages, favourites and collection entries
+// cascade), its pending jobs, and, by a job inserted in the same transaction, its blobs.
+// Everyone whose favourites or collections lose it (the owner, and others when it was
+// shared) is told through the sync fan-out. ErrNotFound for anyone else's.
 func Delete(ctx context.Context, tx pgx.Tx, c Controller, userID, id uuid.UUID, ifVersion *int) error {
+	followers, err := store.ScoreFollowers(ctx, tx, userID, []uuid.UUID{id})
+	if err != nil {
+		return err
+	}
 	s, err := store.DeleteScore(ctx, tx, userID, id, ifVersion)
 	if err != nil {
+		return err
+	}
+	if err := fanout.EnqueueTx(ctx, tx, c, followers); err != nil {
 		return err
 	}
 	if s.RunID != nil {

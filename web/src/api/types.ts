@@ -116,6 +116,8 @@ export interface PushResult {
 }
 
 export interface AccountExport {
+  /** the change log's cursor the export is the state at: sync on from there. */
+  sync_cursor: number;
   preferences?: Record<string, unknown>;
   logbook: LogbookEntry[];
   repertoire: RepertoireItem[];

@@ -29,7 +29,7 @@ export interface OutboxItem {
   sent?: boolean;
 }
 
-interface Schema extends DBSchema {
+export interface Schema extends DBSchema {
   entities: { key: string; value: StoredEntity; indexes: { byEntity: string } };
   outbox: { key: number; value: OutboxItem; indexes: { byKey: string } };
   meta: { key: string; value: unknown };
@@ -58,6 +58,10 @@ export async function getMeta<T>(db: LocalDB, key: string): Promise<T | undefine
 
 export async function setMeta(db: LocalDB, key: string, value: unknown): Promise<void> {
   await db.put("meta", value, key);
+}
+
+export async function deleteMeta(db: LocalDB, key: string): Promise<void> {
+  await db.delete("meta", key);
 }
 
 /** listEntities returns the stored entities of a kind. */

@@ -2,7 +2,8 @@
 // An edit is applied to the local copy at once (the UI never waits for the network) and
 // pushed when a connection is there. Edits of one entity made while offline are merged into
 // one change, so a device that was offline for a week pushes each entity once.
-import { entityKey, type LocalDB, type OutboxItem, type StoredEntity } from "./db";
+import type { IDBPTransaction } from "idb";
+import { entityKey, type LocalDB, type OutboxItem, type Schema, type StoredEntity } from "./db";
 import type { PushResult } from "../api/types";
 
 export interface Edit {
@@ -186,18 +187,55 @@ export async function ack(db: LocalDB, results: PushResult[]): Promise<AckOutcom
   return out;
 }
 
+/** A change from the server, as applyRemote takes it. */
+export interface RemoteChange {
+  entity: string;
+  id: string;
+  op: "upsert" | "delete";
+  version?: number;
+  data?: unknown;
+}
+
+type EntitiesTx = IDBPTransaction<Schema, ("entities" | "outbox")[], "readwrite">;
+
 /**
  * applyRemote applies changes from the server (BULK_SYNC, CHANGES, pull) to the local copy.
  * A copy is replaced only by a newer version; an entity with queued edits keeps them over
  * the server's fields.
  */
-export async function applyRemote(
-  db: LocalDB,
-  changes: { entity: string; id: string; op: "upsert" | "delete"; version?: number; data?: unknown }[],
-): Promise<Set<string>> {
+export async function applyRemote(db: LocalDB, changes: RemoteChange[]): Promise<Set<string>> {
   const changed = new Set<string>();
   if (changes.length === 0) return changed;
   const tx = db.transaction(["entities", "outbox"], "readwrite");
+  await applyIn(tx, changes, changed);
+  await tx.done;
+  return changed;
+}
+
+/**
+ * replaceRemote makes the local copy the server's whole state, read at once (GET
+ * /api/export): on a first start, and when the server no longer keeps the changes after
+ * this device's cursor (resync_required). Entities the server no longer has are removed
+ * (their tombstones may be among the changes it dropped), unless this device has unsent
+ * edits of them: the outbox is kept whole and pushed as usual.
+ */
+export async function replaceRemote(db: LocalDB, rows: RemoteChange[]): Promise<Set<string>> {
+  const changed = new Set<string>();
+  const tx = db.transaction(["entities", "outbox"], "readwrite");
+  const entities = tx.objectStore("entities");
+  const queued = new Set((await tx.objectStore("outbox").getAll()).map((i) => entityKey(i.entity, i.id)));
+  const current = new Set(rows.map((r) => entityKey(r.entity, r.id)));
+  for (const e of await entities.getAll()) {
+    if (current.has(e.key) || queued.has(e.key)) continue;
+    await entities.delete(e.key);
+    changed.add(e.entity);
+  }
+  await applyIn(tx, rows, changed);
+  await tx.done;
+  return changed;
+}
+
+async function applyIn(tx: EntitiesTx, changes: RemoteChange[], changed: Set<string>) {
   const entities = tx.objectStore("entities");
   const queued = await tx.objectStore("outbox").getAll();
   for (const c of changes) {
@@ -223,6 +261,4 @@ export async function applyRemote(
     await entities.put({ key, entity: c.entity, id: c.id, version, data });
     changed.add(c.entity);
   }
-  await tx.done;
-  return changed;
 }

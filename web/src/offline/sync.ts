@@ -1,8 +1,11 @@
 // The sync engine: keeps the local copy (IndexedDB) and the server in step over the sync
 // WebSocket (docs/sync-protocol.md), or over REST when a socket cannot be had.
 //
-//   - First start for a user: the account's data is read whole (GET /api/export) after the
-//     change log's cursor (GET /api/sync/status), so a new device does not replay history.
+//   - First start for a user: the account's data is read whole (GET /api/export), with the
+//     change log's cursor it is the state at, so a new device does not replay history. The
+//     same again when the server no longer keeps the changes after this device's cursor
+//     (ERROR resync_required and close 4004, or 410 on pull): the local copy becomes the
+//     export, unsent edits kept, and sync goes on from the export's cursor.
 //   - Connected: HELLO with the cursor; BULK_SYNC and CHANGES are applied as they come; the
 //     outbox is pushed (PUSH, ACK) whenever it has changes and nothing is in flight.
 //   - A dropped socket reconnects with backoff; the browser's "online" event reconnects at
@@ -11,7 +14,7 @@
 //     and tries a socket again every minute.
 import { api, ApiError, refreshSession } from "../api/client";
 import type { AccountExport, Change, PushResult } from "../api/types";
-import { clearAll, getMeta, setMeta, type LocalDB } from "./db";
+import { clearAll, deleteMeta, getMeta, setMeta, type LocalDB } from "./db";
 import * as outbox from "./outbox";
 
 export type SyncState = "offline" | "connecting" | "live" | "polling" | "stopped";
@@ -30,6 +33,20 @@ const entityOfExport: [keyof AccountExport, string][] = [
   ["repertoire", "repertoire_item"],
   ["goals", "goal"],
 ];
+
+/** Every kind of synced data: what a whole new copy of the account may change. */
+const allKinds = ["logbook_entry", "repertoire_item", "goal", "goal_progress", "favorite", "collection", "collection_score", "preferences"];
+
+/** exportRows are the export's entities as the local copy keeps them. */
+export function exportRows(exp: AccountExport): outbox.RemoteChange[] {
+  const rows: outbox.RemoteChange[] = [];
+  for (const [field, entity] of entityOfExport) {
+    for (const row of (exp[field] as { id: string; version: number }[]) ?? []) {
+      rows.push({ entity, id: row.id, op: "upsert", version: row.version, data: row });
+    }
+  }
+  return rows;
+}
 
 /** What each kind's REST resource is, to read one again. */
 const resourceOf: Record<string, string> = {
@@ -64,7 +81,7 @@ export class SyncEngine {
     if ((await getMeta<string>(this.db, "user_id")) !== userId) {
       await clearAll(this.db); // another account's data never shows
       await setMeta(this.db, "user_id", userId);
-      this.events.changed(new Set(["logbook_entry", "repertoire_item", "goal", "favorite", "preferences"]));
+      this.events.changed(new Set(allKinds));
     }
     this.deviceId = (await getMeta<string>(this.db, "device_id")) ?? "";
     if (!this.deviceId) {
@@ -141,22 +158,24 @@ export class SyncEngine {
     if (!this.ws && !this.connecting) void this.connect();
   }
 
-  /** bootstrap reads the whole account once per device and user. */
+  /** bootstrap reads the whole account once per device and user, and again after the
+   * cursor was forgotten (resync_required). */
   private async bootstrap(): Promise<number> {
     const known = await getMeta<number>(this.db, "cursor");
     if (known !== undefined) return known;
-    const status = await api<{ cursor: number }>("/api/sync/status");
     const exp = await api<AccountExport>("/api/export");
-    const changes: Parameters<typeof outbox.applyRemote>[1] = [];
-    for (const [field, entity] of entityOfExport) {
-      for (const row of (exp[field] as { id: string; version: number }[]) ?? []) {
-        changes.push({ entity, id: row.id, op: "upsert", version: row.version, data: row });
-      }
-    }
-    const changed = await outbox.applyRemote(this.db, changes);
-    await setMeta(this.db, "cursor", status.cursor);
-    this.events.changed(changed);
-    return status.cursor;
+    await outbox.replaceRemote(this.db, exportRows(exp));
+    await setMeta(this.db, "cursor", exp.sync_cursor);
+    // Favourites and collections are read from the server: they may have changed unseen too.
+    this.events.changed(new Set(allKinds));
+    return exp.sync_cursor;
+  }
+
+  /** forgetCursor makes the next connection read the whole account again: the server no
+   * longer keeps the changes after this device's cursor. Stored first, so a reload meanwhile
+   * resyncs too. */
+  private async forgetCursor() {
+    await deleteMeta(this.db, "cursor");
   }
 
   private async connect() {
@@ -190,6 +209,13 @@ export class SyncEngine {
       if (this.stopped || this.state === "offline") return;
       if (ev.code === 4003) {
         this.events.signedOut();
+        return;
+      }
+      if (ev.code === 4004) {
+        // resync_required: read the account again, then reconnect from the export's cursor
+        // (not a failure of the socket).
+        this.inbox = this.inbox.then(() => this.forgetCursor()).catch(() => undefined);
+        void this.inbox.then(() => this.retry());
         return;
       }
       if (ev.code === 4001) {
@@ -256,6 +282,8 @@ export class SyncEngine {
           // The server closes with 4001 next; onclose refreshes and reconnects.
         } else if (msg.code === "account_gone") {
           this.events.signedOut();
+        } else if (msg.code === "resync_required") {
+          await this.forgetCursor(); // the server closes with 4004 next; onclose reconnects
         } else if (this.pushing && ["rate_limited", "bad_push", "malformed", "internal"].includes(String(msg.code))) {
           // The PUSH was not taken: send it again a little later.
           await outbox.requeue(this.db);
@@ -339,10 +367,21 @@ export class SyncEngine {
       try {
         await this.pushREST();
         let cursor = (await getMeta<number>(this.db, "cursor")) ?? (await this.bootstrap());
+        let resynced = false;
         for (;;) {
-          const page = await api<{ changes: Change[]; cursor: number; more: boolean }>(
-            `/api/sync/pull?since=${cursor}&device_id=${encodeURIComponent(this.deviceId)}`,
-          );
+          let page: { changes: Change[]; cursor: number; more: boolean };
+          try {
+            page = await api(`/api/sync/pull?since=${cursor}&device_id=${encodeURIComponent(this.deviceId)}`);
+          } catch (err) {
+            if (err instanceof ApiError && err.status === 410 && !resynced) {
+              // resync_required: the changes after this cursor are no longer kept.
+              resynced = true;
+              await this.forgetCursor();
+              cursor = await this.bootstrap();
+              continue;
+            }
+            throw err;
+          }
           await this.applyChanges(page.changes, page.cursor);
           cursor = page.cursor;
           if (!page.more) break;
