@@ -41,7 +41,11 @@ func (s *Server) importIMSLPBatch(c *fiber.Ctx) error {
 
 func (s *Server) createBatch(c *fiber.Ctx, req imslp.Request) error {
 	ctx, owner := c.UserContext(), currentUser(c).ID
-	id, err := imslp.CreateBatch(ctx, s.pool, s.river, owner, req)
+	tx, err := s.requestTx(c)
+	if err != nil {
+		return err
+	}
+	id, err := imslp.CreateBatch(ctx, tx, s.river, owner, req)
 	var bad *imslp.BadRequest
 	switch {
 	case errors.As(err, &bad):
@@ -51,7 +55,7 @@ func (s *Server) createBatch(c *fiber.Ctx, req imslp.Request) error {
 	case err != nil:
 		return err
 	}
-	b, err := imslp.Status(ctx, s.pool, imslp.OwnedBy(owner), id)
+	b, err := imslp.Status(ctx, tx, imslp.OwnedBy(owner), id)
 	if err != nil {
 		return err
 	}
@@ -155,7 +159,7 @@ func (s *Server) importStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.scoreResponse(ctx, sc)
+	out, err := s.scoreResponse(ctx, s.pool, sc)
 	if err != nil {
 		return err
 	}

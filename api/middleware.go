@@ -1,9 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"context"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
@@ -145,53 +142,6 @@ func (s *Server) requireOperator(c *fiber.Ctx) error {
 			Message: "a write with operator credentials must send the X-Requested-With header"}
 	}
 	return c.Next()
-}
-
-// idempotent makes a retried write (same Idempotency-Key, same request) answer with the
-// first response instead of writing again. Keys are per user.
-func (s *Server) idempotent(c *fiber.Ctx) error {
-	key := c.Get("Idempotency-Key")
-	if key == "" {
-		return c.Next()
-	}
-	if len(key) > 200 {
-		return badRequest("Idempotency-Key must be at most 200 characters")
-	}
-	key = strings.Clone(key)
-	ctx := c.UserContext()
-	user := currentUser(c).ID
-	h := sha256.New()
-	h.Write([]byte(c.Method() + " " + c.Path() + "\n"))
-	h.Write(c.Body())
-	sum := h.Sum(nil)
-
-	prev, claimed, err := store.ClaimIdempotencyKey(ctx, s.pool, user, key, sum)
-	if err != nil {
-		return err
-	}
-	if !claimed {
-		switch {
-		case !bytes.Equal(prev.RequestHash, sum):
-			return &Error{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
-				Message: "this Idempotency-Key was already used for a different request"}
-		case prev.Status == nil:
-			return &Error{Status: http.StatusConflict, Code: "in_progress",
-				Message: "a request with this Idempotency-Key is still being processed; retry shortly"}
-		}
-		c.Set("Idempotent-Replayed", "true")
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Status(*prev.Status).Send(prev.Body)
-	}
-	if err := c.Next(); err != nil {
-		// Not stored: a retry after a failure should run again.
-		_ = store.ReleaseIdempotencyKey(context.WithoutCancel(ctx), s.pool, user, key)
-		return err
-	}
-	status := c.Response().StatusCode()
-	if status >= 500 {
-		return store.ReleaseIdempotencyKey(ctx, s.pool, user, key)
-	}
-	return store.CompleteIdempotencyKey(ctx, s.pool, user, key, status, bytes.Clone(c.Response().Body()))
 }
 
 func basicAuth(c *fiber.Ctx) (user, pass string, ok bool) {

@@ -270,11 +270,8 @@ func (s *Server) routes(riverUI fiber.Handler) {
 		if (r.access == signedIn || r.access == signedInAny) && r.method != fiber.MethodGet {
 			chain = append(chain, s.limitWrites)
 		}
-		if r.idempotent {
-			chain = append(chain, s.idempotent)
-		}
-		if r.synced {
-			chain = append(chain, s.syncTx)
+		if r.idempotent || r.synced {
+			chain = append(chain, s.writeTxFor(r.synced, r.idempotent))
 		}
 		app.Add(r.method, r.path, append(chain, r.handler)...)
 	}

@@ -57,10 +57,10 @@ type scoreUpdate struct {
 	Version    *int           `json:"version,omitempty" validate:"omitempty,min=1"`
 }
 
-func (s *Server) scoreResponse(ctx context.Context, sc *store.Score) (*scoreResponse, error) {
+func (s *Server) scoreResponse(ctx context.Context, db store.DB, sc *store.Score) (*scoreResponse, error) {
 	out := &scoreResponse{Score: *sc}
 	if sc.RunID != nil {
-		run, err := store.GetRun(ctx, s.pool, *sc.RunID)
+		run, err := store.GetRun(ctx, db, *sc.RunID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
@@ -74,7 +74,7 @@ func (s *Server) scoreResponse(ctx context.Context, sc *store.Score) (*scoreResp
 
 // sendScore answers with the score, its pipeline and its version as ETag.
 func (s *Server) sendScore(c *fiber.Ctx, status int, sc *store.Score) error {
-	out, err := s.scoreResponse(c.UserContext(), sc)
+	out, err := s.scoreResponse(c.UserContext(), s.db(c), sc)
 	if err != nil {
 		return err
 	}
@@ -193,14 +193,26 @@ func scoreFields(form *multipart.Form, filesField string) (string, map[string]st
 }
 
 // accept hands a file to the pipeline's intake and answers 202 with the score.
+// The file is checked before the request's transaction opens (a parse may take seconds);
+// it is recorded in that transaction, with the response kept for its Idempotency-Key.
 func (s *Server) accept(c *fiber.Ctx, u scores.Upload) error {
-	sc, _, err := s.scores.Accept(c.UserContext(), s.river, u)
+	ctx := c.UserContext()
+	checked, err := s.scores.Check(ctx, u)
 	if reason, ok := scores.IsRefused(err); ok {
 		return refused(reason)
 	}
 	if err != nil {
 		return err
 	}
+	tx, err := s.requestTx(c)
+	if err != nil {
+		return err
+	}
+	sc, _, err := s.scores.Record(ctx, tx, s.river, checked)
+	if err != nil {
+		return err
+	}
+	s.onRollback(c, func(ctx context.Context) { s.scores.Discard(ctx, sc.ID) })
 	c.Location("/api/scores/" + sc.ID.String())
 	return s.sendScore(c, http.StatusAccepted, sc)
 }

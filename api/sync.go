@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"regexp"
 	"slices"
 	"time"
@@ -28,39 +27,6 @@ const syncPage = 250
 // deviceIDPattern is what a device id may be: what clients generate (UUIDs, installation ids).
 var deviceIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,100}$`)
 
-type txKey struct{}
-
-// syncTx runs a write of synced data in one transaction with its fan-out job: the job is
-// inserted, and both committed, only if the handler succeeded. The device that wrote
-// (X-Device-Id, optional) is recorded with the changes, so its own changes are not sent back
-// to it.
-func (s *Server) syncTx(c *fiber.Ctx) error {
-	device := c.Get("X-Device-Id")
-	if device != "" && !deviceIDPattern.MatchString(device) {
-		return invalid("X-Device-Id must be 1 to 100 letters, digits or . _ : -", FieldError{Field: "X-Device-Id", Message: "not a device id"})
-	}
-	ctx := c.UserContext()
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := store.SetChangeOrigin(ctx, tx, device, time.Time{}); err != nil {
-		return err
-	}
-	c.Locals(txKey{}, tx)
-	if err := c.Next(); err != nil {
-		return err
-	}
-	if c.Response().StatusCode() >= http.StatusBadRequest {
-		return nil
-	}
-	if err := s.afterWrite(ctx, tx, currentUser(c).ID); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
-}
-
 // afterWrite inserts, in the transaction that wrote a user's synced data, the jobs that
 // follow from it: the fan-out to the user's devices, and the rollups of practice days the
 // writes changed.
@@ -69,14 +35,6 @@ func (s *Server) afterWrite(ctx context.Context, tx pgx.Tx, userID uuid.UUID) er
 		return fmt.Errorf("error inserting the fan-out job: %w", err)
 	}
 	return analytics.EnqueueTx(ctx, tx, s.river, userID)
-}
-
-// db is where a handler writes: the request's transaction on synced routes, else the pool.
-func (s *Server) db(c *fiber.Ctx) store.DB {
-	if tx, ok := c.Locals(txKey{}).(pgx.Tx); ok {
-		return tx
-	}
-	return s.pool
 }
 
 // syncChange is one change a device pushes.

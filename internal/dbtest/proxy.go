@@ -6,7 +6,9 @@ import (
 	"net"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // Proxy is a TCP forwarder between the code under test and PostgreSQL. Down makes the
@@ -15,6 +17,10 @@ import (
 type Proxy struct {
 	tb     testing.TB
 	target string
+
+	// latency delays every answer of the server (nanoseconds): statements take longer,
+	// so a process killed mid-request is more often caught between two of them.
+	latency atomic.Int64
 
 	mu    sync.Mutex
 	addr  string
@@ -105,14 +111,36 @@ func (p *Proxy) accept(ln net.Listener) {
 		p.conns[client], p.conns[server] = struct{}{}, struct{}{}
 		p.mu.Unlock()
 		p.wg.Add(2)
-		go p.pipe(client, server)
-		go p.pipe(server, client)
+		go p.pipe(client, server, true)
+		go p.pipe(server, client, false)
 	}
 }
 
-func (p *Proxy) pipe(dst, src net.Conn) {
+// SetLatency delays each of the server's answers by d from now on.
+func (p *Proxy) SetLatency(d time.Duration) { p.latency.Store(int64(d)) }
+
+func (p *Proxy) pipe(dst, src net.Conn, fromServer bool) {
 	defer p.wg.Done()
-	_, _ = io.Copy(dst, src) // returns when either side closes or Down cuts them
+	// Until either side closes or Down cuts them.
+	if fromServer {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			if n > 0 {
+				if d := p.latency.Load(); d > 0 {
+					time.Sleep(time.Duration(d))
+				}
+				if _, werr := dst.Write(buf[:n]); werr != nil {
+					break
+				}
+			}
+			if err != nil {
+				break
+			}
+		}
+	} else {
+		_, _ = io.Copy(dst, src)
+	}
 	_ = dst.Close()
 	_ = src.Close()
 	p.mu.Lock()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ErrRefreshReused is returned when a refresh token that was already exchanged is presented
@@ -143,46 +144,65 @@ type IdempotentResponse struct {
 	Body        []byte `db:"body"`
 }
 
-// ClaimIdempotencyKey records that a request with key is in flight. When the key was seen
-// before it returns the stored record (Status nil: still in flight) and false.
-func ClaimIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string, requestHash []byte) (*IdempotentResponse, bool, error) {
-	for range 3 {
-		// Insert, or take over a claim left in flight for a minute (its request died).
-		rows, err := db.Query(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-			ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now()
-				WHERE idempotency_keys.status IS NULL AND idempotency_keys.created_at < now() - interval '1 minute'
-			RETURNING request_hash, status, body`, userID, key, requestHash)
-		if _, err := one[IdempotentResponse](rows, err, "claiming idempotency key"); err == nil {
-			return nil, true, nil
-		} else if !errors.Is(err, ErrNotFound) {
-			return nil, false, err
-		}
-		rows, err = db.Query(ctx, `SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key)
-		prev, err := one[IdempotentResponse](rows, err, "reading idempotency key")
-		if errors.Is(err, ErrNotFound) {
-			continue // released between the two statements: claim it again
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		return prev, false, nil
-	}
-	return nil, false, errors.New("error claiming idempotency key: it keeps changing")
+// ErrKeyInFlight: another request with the same Idempotency-Key is being written and did
+// not finish within the wait.
+var ErrKeyInFlight = errors.New("a request with this idempotency key is in flight")
+
+// IdempotentResult returns the stored response of a request with key, or ErrNotFound when
+// none was completed: a quick look before any work, with no lock taken.
+func IdempotentResult(ctx context.Context, db DB, userID uuid.UUID, key string) (*IdempotentResponse, error) {
+	rows, err := db.Query(ctx, `SELECT request_hash, status, body FROM idempotency_keys
+		WHERE user_id = $1 AND key = $2 AND status IS NOT NULL`, userID, key)
+	return one[IdempotentResponse](rows, err, "reading idempotency key")
 }
 
-// CompleteIdempotencyKey stores the response to replay.
-func CompleteIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string, status int, body []byte) error {
-	if _, err := db.Exec(ctx, `UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`,
+// ClaimIdempotencyKey claims key in tx, the transaction of the write it protects; the
+// response is stored in the same transaction (CompleteIdempotencyKey), so a commit leaves
+// both the write and the response to replay, and a rollback (the request failed, or its
+// process died) leaves neither. A request with the same key in flight in another
+// transaction is waited for, at most wait (then ErrKeyInFlight, which aborts tx); when the
+// key has a stored response, it is returned with false.
+func ClaimIdempotencyKey(ctx context.Context, tx pgx.Tx, userID uuid.UUID, key string, requestHash []byte, wait time.Duration) (*IdempotentResponse, bool, error) {
+	if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", max(1, wait.Milliseconds()))); err != nil {
+		return nil, false, fmt.Errorf("error setting the lock timeout: %w", err)
+	}
+	// A row without a status is a claim an earlier version of this server committed before
+	// its write; after a minute its request is dead and the key is taken over.
+	rows, err := tx.Query(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now()
+			WHERE idempotency_keys.status IS NULL AND idempotency_keys.created_at < now() - interval '1 minute'
+		RETURNING request_hash, status, body`, userID, key, requestHash)
+	_, err = one[IdempotentResponse](rows, err, "claiming idempotency key")
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+		return nil, false, ErrKeyInFlight
+	}
+	claimed := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout TO DEFAULT"); err != nil {
+		return nil, false, fmt.Errorf("error resetting the lock timeout: %w", err)
+	}
+	if claimed {
+		return nil, true, nil
+	}
+	rows, err = tx.Query(ctx, `SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key)
+	prev, err := one[IdempotentResponse](rows, err, "reading idempotency key")
+	if err != nil {
+		return nil, false, err
+	}
+	if prev.Status == nil {
+		return nil, false, ErrKeyInFlight // an old-style claim, less than a minute old
+	}
+	return prev, false, nil
+}
+
+// CompleteIdempotencyKey stores the response to replay, in the claim's transaction.
+func CompleteIdempotencyKey(ctx context.Context, tx pgx.Tx, userID uuid.UUID, key string, status int, body []byte) error {
+	if _, err := tx.Exec(ctx, `UPDATE idempotency_keys SET status = $3, body = $4 WHERE user_id = $1 AND key = $2`,
 		userID, key, status, body); err != nil {
 		return fmt.Errorf("error storing idempotent response: %w", err)
-	}
-	return nil
-}
-
-// ReleaseIdempotencyKey forgets a key whose request failed, so that a retry runs again.
-func ReleaseIdempotencyKey(ctx context.Context, db DB, userID uuid.UUID, key string) error {
-	if _, err := db.Exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2`, userID, key); err != nil {
-		return fmt.Errorf("error releasing idempotency key: %w", err)
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func (ListComposerArgs) InsertOpts() river.InsertOpts {
 
 // CreateBatch records a batch of ownerID and inserts its jobs, in one transaction. A list
 // of works is validated first (every reference must parse): nothing is written otherwise.
-func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.Tx], ownerID uuid.UUID, req Request) (uuid.UUID, error) {
+func CreateBatch(ctx context.Context, db store.DB, client *river.Client[pgx.Tx], ownerID uuid.UUID, req Request) (uuid.UUID, error) {
 	req.Composer = strings.TrimSpace(req.Composer)
 	req.Instrumentation = strings.TrimSpace(req.Instrumentation)
 	if len(req.Works) > MaxWorks || req.Limit < 0 || req.Limit > MaxWorks {
@@ -119,7 +119,7 @@ func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[p
 	if err != nil {
 		return uuid.Nil, err
 	}
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		// One creator of a user's batches at a time, so the cap on unfinished ones holds.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('imslp_batches:' || $1::text, 0))`, ownerID); err != nil {
 			return err

@@ -87,10 +87,36 @@ type Upload struct {
 // first job of its pipeline in one transaction. A refused file (a *pdf.Refused) leaves
 // nothing behind; so does any other failure (the stored blob is deleted again).
 func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*store.Score, *store.Run, error) {
-	doc, err := pdf.Open(ctx, u.Data, in.Limits)
+	checked, err := in.Check(ctx, u)
 	if err != nil {
 		return nil, nil, err
 	}
+	return in.Record(ctx, in.Pool, ins, checked)
+}
+
+// Checked is an upload that passed the checks, ready to be recorded.
+type Checked struct {
+	u     Upload
+	pages int
+	info  map[string]string
+}
+
+// Check validates u (a *pdf.Refused says why it is not taken). It stores and writes nothing,
+// so a caller can check an upload before it opens the transaction that will record it.
+func (in *Intake) Check(ctx context.Context, u Upload) (*Checked, error) {
+	doc, err := pdf.Open(ctx, u.Data, in.Limits)
+	if err != nil {
+		return nil, err
+	}
+	return &Checked{u: u, pages: doc.Pages, info: doc.Info}, nil
+}
+
+// Record stores a checked upload and records the score, its run and the first job in db (a
+// transaction of the caller's makes a savepoint: the caller's commit decides). On failure
+// the stored file is deleted again; a caller whose own transaction rolls back later deletes
+// it with Discard.
+func (in *Intake) Record(ctx context.Context, db store.DB, ins runs.Inserter, c *Checked) (*store.Score, *store.Run, error) {
+	u := c.u
 	id := uuid.New()
 	sum := sha256.Sum256(u.Data)
 	key := originalKey(id)
@@ -105,11 +131,11 @@ func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*sto
 	}
 	var score *store.Score
 	var run *store.Run
-	err = pgx.BeginFunc(ctx, in.Pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		if _, err := store.CreateScore(ctx, tx, store.NewScore{
 			ID: id, OwnerID: u.OwnerID, Source: u.Source, SourceURL: u.SourceURL, Filename: cleanFilename(u.Filename),
-			SizeBytes: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:]), PageCount: doc.Pages, BlobKey: key,
-			PDFInfo: doc.Info, Visibility: u.Visibility, Corrections: corrections,
+			SizeBytes: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:]), PageCount: c.pages, BlobKey: key,
+			PDFInfo: c.info, Visibility: u.Visibility, Corrections: corrections,
 		}); err != nil {
 			return err
 		}
@@ -127,12 +153,18 @@ func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*sto
 		return err
 	})
 	if err != nil {
-		if derr := in.Blobs.DeletePrefix(context.WithoutCancel(ctx), scorePrefix(id)); derr != nil {
-			in.Logger.Error("could not delete the blob of a score that was not recorded", "key", key, "error", derr)
-		}
+		in.Discard(context.WithoutCancel(ctx), id)
 		return nil, nil, err
 	}
 	return score, run, nil
+}
+
+// Discard deletes the files of a score that was not recorded after all.
+func (in *Intake) Discard(ctx context.Context, scoreID uuid.UUID) {
+	if err := in.Blobs.DeletePrefix(ctx, scorePrefix(scoreID)); err != nil {
+		in.Logger.ErrorContext(ctx, "could not delete the files of a score that was not recorded",
+			slog.String("score_id", scoreID.String()), slog.Any("error", err))
+	}
 }
 
 // start begins a run for the score (its first step: split) and makes it the score's run.
