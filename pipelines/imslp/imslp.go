@@ -144,7 +144,7 @@ func CreateBatch(ctx context.Context, pool *pgxpool.Pool, client *river.Client[p
 		if err := addItems(ctx, tx, id, works); err != nil {
 			return err
 		}
-		_, err := dispatch(ctx, tx, client, ownerID, StartWindow)
+		_, err := dispatch(ctx, tx, client, ownerID, StartWindow, 1)
 		return err
 	})
 	if err != nil {
@@ -283,7 +283,7 @@ func (w *ListWorker) Work(ctx context.Context, job *river.Job[ListComposerArgs])
 		if err := addItems(ctx, tx, job.Args.BatchID, works); err != nil {
 			return err
 		}
-		_, err = dispatch(ctx, tx, client, owner, w.d.window())
+		_, err = dispatch(ctx, tx, client, owner, w.d.window(), 1)
 		return err
 	})
 }
@@ -548,7 +548,7 @@ func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs
 	if err != nil {
 		return err
 	}
-	_, err = dispatch(ctx, tx, client, owner, w.d.window())
+	_, err = dispatch(ctx, tx, client, owner, w.d.window(), refillStep(w.d.window()))
 	return err
 }
 

@@ -216,7 +216,7 @@ func Cancel(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.Tx
 			WHERE batch_id = $1 AND state = 'queued'`, id); err != nil {
 			return err
 		}
-		_, err = dispatch(ctx, tx, client, owner, StartWindow)
+		_, err = dispatch(ctx, tx, client, owner, StartWindow, 1)
 		return err
 	})
 	if err != nil {

@@ -112,7 +112,7 @@ func Sweep(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.Tx]
 					return err
 				}
 			}
-			if _, err := dispatch(ctx, tx, client, owner, window); err != nil {
+			if _, err := dispatch(ctx, tx, client, owner, window, 1); err != nil {
 				return err
 			}
 			n = len(batchIDs)
