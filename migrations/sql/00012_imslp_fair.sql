@@ -16,7 +16,9 @@ ALTER TABLE imslp_batch_items ALTER COLUMN dispatched_at DROP DEFAULT;
 -- last had a work dispatched (NULL: never; it goes first).
 ALTER TABLE imslp_batches ADD COLUMN last_dispatch bigint;
 
--- The works waiting, in order, and those with a job: both small reads however long the list.
+-- Each owner's running batches (dispatching, the sweep), the works waiting, in order, and
+-- those with a job: small reads however many batches and works there are.
+CREATE INDEX imslp_batches_running ON imslp_batches (owner_id) WHERE status = 'running';
 CREATE INDEX imslp_batch_items_waiting ON imslp_batch_items (batch_id, position)
     WHERE state = 'queued' AND dispatched_at IS NULL;
 CREATE INDEX imslp_batch_items_dispatched ON imslp_batch_items (batch_id)
@@ -25,6 +27,6 @@ CREATE INDEX imslp_batch_items_dispatched ON imslp_batch_items (batch_id)
 -- +goose Down
 -- Works still waiting have no job: the code before this migration would fail them at its
 -- next sweep. Cancel or finish imports before going down.
-DROP INDEX imslp_batch_items_dispatched, imslp_batch_items_waiting;
+DROP INDEX imslp_batch_items_dispatched, imslp_batch_items_waiting, imslp_batches_running;
 ALTER TABLE imslp_batches DROP COLUMN last_dispatch;
 ALTER TABLE imslp_batch_items DROP COLUMN dispatched_at, DROP COLUMN position;

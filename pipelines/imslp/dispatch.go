@@ -49,10 +49,11 @@ func WindowFor(rate float64) int {
 	return min(noLimitWindow, int(math.Ceil(max(2*rate, 2)))+1)
 }
 
-// lockOwner takes ownerID's lock until tx ends. Every transaction that changes an owner's
-// batches or dispatches its works takes it first, before any batch's row lock: one creator
-// of its batches at a time (the cap on unfinished ones holds), one dispatcher, and a lock
-// order that cannot deadlock.
+// lockOwner takes ownerID's lock until tx ends. Every transaction that creates an owner's
+// batch, lists one's works, records a work's outcome, cancels or sweeps (each of which
+// dispatches) takes it first, before any batch's row lock: one creator of the owner's
+// batches at a time (the cap on unfinished ones holds), one dispatcher, and a lock order
+// that cannot deadlock.
 func lockOwner(ctx context.Context, tx pgx.Tx, ownerID uuid.UUID) error {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('imslp_batches:' || $1::text, 0))`, ownerID); err != nil {
 		return fmt.Errorf("error locking the owner's IMSLP imports: %w", err)
@@ -110,7 +111,7 @@ func dispatch(ctx context.Context, tx pgx.Tx, client *river.Client[pgx.Tx], owne
 		), served AS (
 			UPDATE imslp_batches b SET last_dispatch = top.n + p.turn
 			FROM (SELECT batch_id, max(turn) AS turn FROM pick GROUP BY batch_id) p,
-				(SELECT coalesce(max(last_dispatch), 0) AS n FROM imslp_batches WHERE owner_id = $1) top
+				(SELECT coalesce(max(last_dispatch), 0) AS n FROM imslp_batches WHERE owner_id = $1 AND status = 'running') top
 			WHERE b.id = p.batch_id
 		)
 		SELECT batch_id, work FROM pick ORDER BY turn`, ownerID, window, least)
