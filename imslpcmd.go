@@ -49,7 +49,12 @@ func runIMSLP(ctx context.Context, environ, args []string, stdout, stderr io.Wri
 		defer e.pool.Close()
 		var b *imslp.Batch
 		if args[0] == "cancel" {
-			b, err = imslp.Cancel(ctx, e.pool, imslp.Anyone(), id)
+			// The owner's other batches take the cancelled one's jobs: it inserts them.
+			var client *workers.Client
+			if client, err = workers.NewInsertOnly(e.pool, e.logger, e.cfg.RiverFetchCooldown); err != nil {
+				return err
+			}
+			b, err = imslp.Cancel(ctx, e.pool, client, imslp.Anyone(), id)
 		} else {
 			b, err = imslp.Status(ctx, e.pool, imslp.Anyone(), id)
 		}

@@ -139,6 +139,7 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 		}, IMSLP: &imslp.Deps{
 			Pool: e.pool, Jurisdiction: e.cfg.IMSLPJurisdiction, Logger: e.logger, Timeout: e.cfg.IMSLPJobTimeout,
+			Window: imslp.WindowFor(e.cfg.IMSLPRate),
 			Client: &imslpclient.Client{BaseURL: e.cfg.IMSLPBaseURL, HTTP: imslpclient.NewHTTPClient(time.Minute),
 				Limiter: imslpclient.NewPGLimiter(e.pool, e.cfg.IMSLPRate), MaxBytes: e.cfg.ScoreMaxBytes},
 			Intake: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits()},

@@ -186,7 +186,7 @@ func (s *Server) cancelImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := imslp.Cancel(c.UserContext(), s.pool, imslp.OwnedBy(currentUser(c).ID), id)
+	b, err := imslp.Cancel(c.UserContext(), s.pool, s.river, imslp.OwnedBy(currentUser(c).ID), id)
 	switch {
 	case errors.Is(err, imslp.ErrNotFound):
 		return notFound("IMSLP import")

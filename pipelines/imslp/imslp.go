@@ -1,9 +1,9 @@
 // Package imslp imports scores from IMSLP: a batch (one work, a list, or a composer's works
-// with filters) is a record and one job per work on the imslp queue, inserted in one
-// transaction. A work's job reads its page, picks the best public-domain PDF for the
-// configured jurisdiction, downloads it and creates the score with its pipeline's first job
-// in one transaction, recording the IMSLP ids so a work or file is imported once per user.
-// docs/imslp.md describes it.
+// with filters) is a record and one item per work. Works get their job on the imslp queue a
+// few at a time per user, so that users take turns (dispatch.go). A work's job reads its
+// page, picks the best public-domain PDF for the configured jurisdiction, downloads it and
+// creates the score with its pipeline's first job in one transaction, recording the IMSLP
+// ids so a work or file is imported once per user. docs/imslp.md describes it.
 package imslp
 
 import (
@@ -57,10 +57,6 @@ func gotIn(ctx context.Context, db store.DB, batchID uuid.UUID) (int, error) {
 	return n, err
 }
 
-// FastInsertAbove is the batch size from which child jobs go in with InsertManyFast (COPY,
-// no per-job results) rather than InsertMany.
-const FastInsertAbove = 1000
-
 // ImportWorkArgs imports one work of a batch.
 type ImportWorkArgs struct {
 	BatchID uuid.UUID `json:"batch_id" river:"unique"`
@@ -88,8 +84,10 @@ func (ListComposerArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: queues.IMSLP, MaxAttempts: 8}
 }
 
-// CreateBatch records a batch of ownerID and inserts its jobs, in one transaction. A list
-// of works is validated first (every reference must parse): nothing is written otherwise.
+// CreateBatch records a batch of ownerID with its works, and inserts the jobs of the first
+// of them (StartWindow, less the owner's works under way) or the composer's listing job, in
+// one transaction (a savepoint of db's, when db is the caller's transaction). A list of
+// works is validated first (every reference must parse): nothing is written otherwise.
 func CreateBatch(ctx context.Context, db store.DB, client *river.Client[pgx.Tx], ownerID uuid.UUID, req Request) (uuid.UUID, error) {
 	req.Composer = strings.TrimSpace(req.Composer)
 	req.Instrumentation = strings.TrimSpace(req.Instrumentation)
@@ -120,8 +118,7 @@ func CreateBatch(ctx context.Context, db store.DB, client *river.Client[pgx.Tx],
 		return uuid.Nil, err
 	}
 	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		// One creator of a user's batches at a time, so the cap on unfinished ones holds.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('imslp_batches:' || $1::text, 0))`, ownerID); err != nil {
+		if err := lockOwner(ctx, tx, ownerID); err != nil {
 			return err
 		}
 		var active int
@@ -144,7 +141,11 @@ func CreateBatch(ctx context.Context, db store.DB, client *river.Client[pgx.Tx],
 			_, err := client.InsertTx(ctx, tx, ListComposerArgs{BatchID: id}, nil)
 			return err
 		}
-		return addItems(ctx, tx, client, id, works)
+		if err := addItems(ctx, tx, id, works); err != nil {
+			return err
+		}
+		_, err := dispatch(ctx, tx, client, ownerID, StartWindow, 1)
+		return err
 	})
 	if err != nil {
 		return uuid.Nil, err
@@ -166,25 +167,13 @@ type BadRequest struct{ Reason string }
 
 func (e *BadRequest) Error() string { return e.Reason }
 
-// addItems records the batch's works and inserts one job each, in tx.
-func addItems(ctx context.Context, tx pgx.Tx, client *river.Client[pgx.Tx], batchID uuid.UUID, works []string) error {
+// addItems records the batch's works, in the order given, in tx. They wait for dispatch.
+func addItems(ctx context.Context, tx pgx.Tx, batchID uuid.UUID, works []string) error {
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO imslp_batch_items (batch_id, work) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+		INSERT INTO imslp_batch_items (batch_id, work, position)
+		SELECT $1, w.work, w.n FROM unnest($2::text[]) WITH ORDINALITY AS w(work, n) ON CONFLICT DO NOTHING`,
 		batchID, works); err != nil {
 		return fmt.Errorf("error recording the batch's works: %w", err)
-	}
-	params := make([]river.InsertManyParams, len(works))
-	for i, w := range works {
-		params[i] = river.InsertManyParams{Args: ImportWorkArgs{BatchID: batchID, Work: w}}
-	}
-	var err error
-	if len(params) > FastInsertAbove {
-		_, err = client.InsertManyFastTx(ctx, tx, params)
-	} else {
-		_, err = client.InsertManyTx(ctx, tx, params)
-	}
-	if err != nil {
-		return fmt.Errorf("error inserting the batch's jobs: %w", err)
 	}
 	return nil
 }
@@ -198,14 +187,24 @@ type Deps struct {
 	// Timeout bounds one work's import (0: 5 minutes). River rescues a dead worker's import
 	// only after it, so it should stay well under the worst case of a real import.
 	Timeout time.Duration
-	Logger  *slog.Logger
+	// Window is how many works of one owner have a job at once (WindowFor of the shared
+	// rate; 0: WindowFor(0), no limit).
+	Window int
+	Logger *slog.Logger
+}
+
+func (d *Deps) window() int {
+	if d.Window > 0 {
+		return d.Window
+	}
+	return WindowFor(0)
 }
 
 // AddWorkers registers the pipeline's workers.
 func AddWorkers(w *river.Workers, d *Deps) {
 	river.AddWorker(w, &ImportWorker{d: d})
 	river.AddWorker(w, &ListWorker{d: d})
-	river.AddWorker(w, &SweepWorker{pool: d.Pool})
+	river.AddWorker(w, &SweepWorker{d: d})
 }
 
 // snooze turns IMSLP's "later" into a snooze, with a little jitter so that jobs told the
@@ -225,7 +224,9 @@ type ListWorker struct {
 func (w *ListWorker) Work(ctx context.Context, job *river.Job[ListComposerArgs]) error {
 	var raw []byte
 	var status string
-	if err := w.d.Pool.QueryRow(ctx, `SELECT request, status FROM imslp_batches WHERE id = $1`, job.Args.BatchID).Scan(&raw, &status); err != nil {
+	var owner uuid.UUID
+	if err := w.d.Pool.QueryRow(ctx, `SELECT request, status, owner_id FROM imslp_batches WHERE id = $1`,
+		job.Args.BatchID).Scan(&raw, &status, &owner); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -268,6 +269,9 @@ func (w *ListWorker) Work(ctx context.Context, job *river.Job[ListComposerArgs])
 		return err
 	}
 	return pgx.BeginFunc(ctx, w.d.Pool, func(tx pgx.Tx) error {
+		if err := lockOwner(ctx, tx, owner); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `UPDATE imslp_batches SET status = 'running' WHERE id = $1 AND status = 'listing'`, job.Args.BatchID)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err // cancelled meanwhile
@@ -276,7 +280,11 @@ func (w *ListWorker) Work(ctx context.Context, job *river.Job[ListComposerArgs])
 			_, err := tx.Exec(ctx, `UPDATE imslp_batches SET status = 'done', finished_at = now() WHERE id = $1`, job.Args.BatchID)
 			return err
 		}
-		return addItems(ctx, tx, client, job.Args.BatchID, works)
+		if err := addItems(ctx, tx, job.Args.BatchID, works); err != nil {
+			return err
+		}
+		_, err = dispatch(ctx, tx, client, owner, w.d.window(), 1)
+		return err
 	})
 }
 
@@ -485,19 +493,24 @@ func (w *ImportWorker) finish(ctx context.Context, a ImportWorkArgs, state, reas
 	return err
 }
 
-// finishTx records the item's outcome in tx. It first locks the batch's row: finishing
-// items of a batch (and Cancel) go one at a time, and each statement after the lock sees
-// every earlier finisher's commit, so the last item ends the batch and the limit of a
-// filtered composer batch counts every work that got in.
+// finishTx records the item's outcome in tx, then gives the owner's next waiting work its
+// job. It first takes the owner's lock, then the batch's row: finishing items of a batch
+// (and Cancel) go one at a time, and each statement after the lock sees every earlier
+// finisher's commit, so the last item ends the batch, the limit of a filtered composer
+// batch counts every work that got in, and the owner's window is counted exactly.
 func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs, state, reason string, page, index *int64, score *uuid.UUID) error {
-	var req Request
-	err := tx.QueryRow(ctx, `SELECT request FROM imslp_batches WHERE id = $1 FOR UPDATE`, a.BatchID).Scan(&req)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errItemEnded // deleted with its owner
-	}
+	owner, ok, err := lockBatchOwner(ctx, tx, a.BatchID)
 	if err != nil {
 		return err
 	}
+	if !ok {
+		return errItemEnded // deleted with its owner
+	}
+	var req Request
+	if err := tx.QueryRow(ctx, `SELECT request FROM imslp_batches WHERE id = $1 FOR UPDATE`, a.BatchID).Scan(&req); err != nil {
+		return err
+	}
+	reached := false // this work is the last the batch's limit lets in
 	if limit := req.filteredLimit(); limit > 0 && (state == "imported" || state == "duplicate") {
 		n, err := gotIn(ctx, tx, a.BatchID)
 		if err != nil {
@@ -506,6 +519,7 @@ func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs
 		if n >= limit {
 			return &limitError{limit: limit}
 		}
+		reached = n+1 == limit
 	}
 	tag, err := tx.Exec(ctx, `
 		UPDATE imslp_batch_items SET state = $3, reason = nullif($4, ''), page_id = $5, file_index = $6, score_id = $7,
@@ -518,7 +532,24 @@ func (w *ImportWorker) finishTx(ctx context.Context, tx pgx.Tx, a ImportWorkArgs
 		// Cancelled (or finished by an earlier run) meanwhile: an import is not kept.
 		return errItemEnded
 	}
-	return endIfLast(ctx, tx, a.BatchID)
+	if reached {
+		// The works still waiting are skipped now; those with a job skip themselves.
+		if _, err := tx.Exec(ctx, `
+			UPDATE imslp_batch_items SET state = 'skipped', reason = $2, updated_at = now()
+			WHERE batch_id = $1 AND state = 'queued' AND dispatched_at IS NULL`,
+			a.BatchID, (&limitError{limit: req.filteredLimit()}).Error()); err != nil {
+			return fmt.Errorf("error skipping the works past the limit: %w", err)
+		}
+	}
+	if err := endIfLast(ctx, tx, a.BatchID); err != nil {
+		return err
+	}
+	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+	if err != nil {
+		return err
+	}
+	_, err = dispatch(ctx, tx, client, owner, w.d.window(), refillStep(w.d.window()))
+	return err
 }
 
 // endIfLast ends a running batch that has no queued item left; its row is locked.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -38,9 +39,10 @@ func works() []*imslptest.Work {
 	}
 }
 
-// newWorker starts a River client working the imslp queue against fake (and the scores
-// queue is left unworked: imports end at the score's first job).
-func newWorker(t *testing.T, pool *pgxpool.Pool, fake *imslptest.Server) *river.Client[pgx.Tx] {
+// newWorker starts a River client working the imslp queue against fake, with an owner's
+// window of works (0: the default), and the scores queue is left unworked: imports end at
+// the score's first job.
+func newWorker(t *testing.T, pool *pgxpool.Pool, fake *imslptest.Server, window int) *river.Client[pgx.Tx] {
 	t.Helper()
 	logger := dbtest.Logger(t)
 	blobs, err := blob.NewFS(t.TempDir())
@@ -50,7 +52,7 @@ func newWorker(t *testing.T, pool *pgxpool.Pool, fake *imslptest.Server) *river.
 	// The scores pipeline's workers are registered (an import inserts its first job) but its
 	// queue is not worked here.
 	scores.AddWorkers(w, &scores.Deps{Pool: pool, Blobs: blobs, Logger: logger, Limits: limits, Metadata: metadata.NewLocal()})
-	imslp.AddWorkers(w, &imslp.Deps{Pool: pool, Jurisdiction: "us", Logger: logger,
+	imslp.AddWorkers(w, &imslp.Deps{Pool: pool, Jurisdiction: "us", Logger: logger, Window: window,
 		Client: &imslpclient.Client{BaseURL: fake.URL, HTTP: imslpclient.NewHTTPClient(5 * time.Second), MaxBytes: 1 << 20},
 		Intake: &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: limits}})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, Workers: w,
@@ -88,7 +90,7 @@ func TestImportBatches(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = fake.Close() })
 	fake.Add(works()...)
-	client := newWorker(t, pool, fake)
+	client := newWorker(t, pool, fake, 0)
 	u, err := store.EnsureUser(ctx, pool, "importer@example.com")
 	require.NoError(t, err)
 
@@ -144,9 +146,11 @@ func TestConcurrentFinishes(t *testing.T) {
 				Pages: 1, Copyright: "Public Domain"}}})
 	}
 	fake.Add(ws...)
-	client := newWorker(t, pool, fake)
-	newWorker(t, pool, fake)
-	newWorker(t, pool, fake)
+	// A window of 6 works an owner: fewer than the 12 imports the clients run at once, so the
+	// limited batch's works past its limit are skipped while they wait, without a job.
+	client := newWorker(t, pool, fake, 6)
+	newWorker(t, pool, fake, 6)
+	newWorker(t, pool, fake, 6)
 	u, err := store.EnsureUser(ctx, pool, "many@example.com")
 	require.NoError(t, err)
 
@@ -154,10 +158,16 @@ func TestConcurrentFinishes(t *testing.T) {
 	require.NoError(t, err)
 	got := outcome(t, pool, limited.String())
 	states := map[string]int{}
-	for _, o := range got {
+	for w, o := range got {
 		states[o[0]]++
+		if o[0] == "skipped" {
+			require.Equal(t, "the batch's limit of 7 works was reached", o[1], w)
+		}
 	}
 	require.Equal(t, map[string]int{"imported": 7, "skipped": 33}, states)
+	var jobs int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'imslp_import_work'`).Scan(&jobs))
+	require.Less(t, jobs, 40, "works waiting when the limit was reached got no job")
 
 	refs := make([]string, 40)
 	for i := range refs {
@@ -188,11 +198,14 @@ func TestSweep(t *testing.T) {
 	require.NoError(t, err)
 	listing, err := imslp.CreateBatch(ctx, pool, client, u.ID, imslp.Request{Composer: "Nobody, A."})
 	require.NoError(t, err)
+	sweep := func() int {
+		n, err := imslp.Sweep(ctx, pool, client, 0, 2)
+		require.NoError(t, err)
+		return n
+	}
 
 	// Live jobs: nothing is swept.
-	n, err := imslp.Sweep(ctx, pool, 0)
-	require.NoError(t, err)
-	require.Zero(t, n)
+	require.Zero(t, sweep())
 
 	// Work 1's job was discarded (a crash on its last attempt), work 2's still waits; the
 	// listing job was cancelled by an operator.
@@ -201,9 +214,7 @@ func TestSweep(t *testing.T) {
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `UPDATE river_job SET state = 'cancelled', finalized_at = now() WHERE kind = 'imslp_list_composer'`)
 	require.NoError(t, err)
-	n, err = imslp.Sweep(ctx, pool, 0)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	require.Equal(t, 1, sweep())
 	b, err := imslp.Status(ctx, pool, imslp.OwnedBy(u.ID), works)
 	require.NoError(t, err)
 	require.Equal(t, "running", b.Status)
@@ -215,9 +226,7 @@ func TestSweep(t *testing.T) {
 	// Work 2's job completed without recording an outcome: the batch ends.
 	_, err = pool.Exec(ctx, `UPDATE river_job SET state = 'completed', finalized_at = now() WHERE kind = 'imslp_import_work'`)
 	require.NoError(t, err)
-	n, err = imslp.Sweep(ctx, pool, 0)
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	require.Equal(t, 1, sweep())
 	b, err = imslp.Status(ctx, pool, imslp.OwnedBy(u.ID), works)
 	require.NoError(t, err)
 	require.Equal(t, "done", b.Status)
@@ -226,4 +235,90 @@ func TestSweep(t *testing.T) {
 	// Nobody's batches are reached by the zero Owner.
 	_, err = imslp.Status(ctx, pool, imslp.Owner{}, works)
 	require.ErrorIs(t, err, imslp.ErrNotFound)
+}
+
+// Works get their jobs a window at a time per owner, round-robin across the owner's
+// batches; a cancellation and the sweep hand the freed places on, and works waiting
+// without a job are never swept.
+func TestDispatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := dbtest.NewDatabase(t)
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: dbtest.Logger(t)})
+	require.NoError(t, err)
+	a, err := store.EnsureUser(ctx, pool, "a@example.com")
+	require.NoError(t, err)
+	b, err := store.EnsureUser(ctx, pool, "b@example.com")
+	require.NoError(t, err)
+	// jobs returns the works of owner's batches that have a job not ended, in order.
+	jobs := func(owner string) []string {
+		rows, err := pool.Query(ctx, `SELECT j.args->>'work' FROM river_job j
+			JOIN imslp_batches b ON b.id = (j.args->>'batch_id')::uuid JOIN users u ON u.id = b.owner_id
+			WHERE j.kind = 'imslp_import_work' AND j.state NOT IN ('completed', 'cancelled', 'discarded') AND u.email = $1
+			ORDER BY j.id`, owner)
+		require.NoError(t, err)
+		works, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return works
+	}
+	batch := func(owner *store.User, works ...string) uuid.UUID {
+		id, err := imslp.CreateBatch(ctx, pool, client, owner.ID, imslp.Request{Works: works})
+		require.NoError(t, err)
+		return id
+	}
+
+	// A new batch starts StartWindow works, in the order given; a second batch of the same
+	// owner waits, another owner's does not.
+	a1 := batch(a, "5", "4", "3", "2", "1")
+	a2 := batch(a, "11", "12", "13", "14")
+	batch(b, "21")
+	require.Equal(t, []string{"5", "4"}, jobs("a@example.com"))
+	require.Equal(t, []string{"21"}, jobs("b@example.com"))
+	st, err := imslp.Status(ctx, pool, imslp.OwnedBy(a.ID), a2)
+	require.NoError(t, err)
+	require.Equal(t, imslp.Counts{Queued: 4}, st.Counts, "waiting works are queued")
+
+	// The sweep leaves waiting works alone and keeps the window.
+	n, err := imslp.Sweep(ctx, pool, client, 0, 2)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.Equal(t, []string{"5", "4"}, jobs("a@example.com"))
+
+	// Cancelling a1 hands its places to a2.
+	_, err = imslp.Cancel(ctx, pool, client, imslp.OwnedBy(a.ID), a1)
+	require.NoError(t, err)
+	// (The cancelled works' jobs stay until they run, and end at once.)
+	require.Equal(t, []string{"5", "4", "11", "12"}, jobs("a@example.com"))
+
+	// A wider window (the workers'): a3, never served, goes first, then a2, then a3 again.
+	a3 := batch(a, "31", "32")
+	require.Len(t, jobs("a@example.com"), 4, "a2's two works fill the owner's StartWindow")
+	n, err = imslp.Sweep(ctx, pool, client, 0, 5)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.Equal(t, []string{"31", "13", "32"}, jobs("a@example.com")[4:])
+
+	// Work 11's job is discarded: the sweep fails it and gives its place to 14.
+	_, err = pool.Exec(ctx, `UPDATE river_job SET state = 'discarded', finalized_at = now()
+		WHERE kind = 'imslp_import_work' AND args->>'work' = '11'`)
+	require.NoError(t, err)
+	n, err = imslp.Sweep(ctx, pool, client, 0, 5)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, []string{"5", "4", "12", "31", "13", "32", "14"}, jobs("a@example.com"))
+	st, err = imslp.Status(ctx, pool, imslp.OwnedBy(a.ID), a2)
+	require.NoError(t, err)
+	require.Equal(t, imslp.Counts{Queued: 3, Failed: 1}, st.Counts)
+	st, err = imslp.Status(ctx, pool, imslp.OwnedBy(a.ID), a3)
+	require.NoError(t, err)
+	require.Equal(t, imslp.Counts{Queued: 2}, st.Counts)
+	require.Equal(t, []string{"21"}, jobs("b@example.com"), "another owner's window is its own")
+}
+
+func TestWindowFor(t *testing.T) {
+	t.Parallel()
+	// One more than the turns the limiter lets a caller wait for (2 s, at least 2 turns).
+	for rate, want := range map[float64]int{0: 100, 0.5: 3, 1: 3, 5: 11, 1000: 100} {
+		require.Equal(t, want, imslp.WindowFor(rate), "rate %g", rate)
+	}
 }

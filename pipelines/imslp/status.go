@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/mirubato/mirubato/internal/store"
 )
@@ -180,15 +181,26 @@ func Items(ctx context.Context, db store.DB, o Owner, id uuid.UUID, state, after
 }
 
 // Cancel cancels batch id (if o reaches it): works not yet imported end as cancelled
-// (their jobs find that and end), and so does a composer's listing. ErrEnded when it has
+// (those with a job find that and end), and so does a composer's listing; the owner's
+// other batches get the jobs it had (up to StartWindow at once). ErrEnded when it has
 // ended already.
-func Cancel(ctx context.Context, pool *pgxpool.Pool, o Owner, id uuid.UUID) (*Batch, error) {
+func Cancel(ctx context.Context, pool *pgxpool.Pool, client *river.Client[pgx.Tx], o Owner, id uuid.UUID) (*Batch, error) {
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		var status string
-		err := tx.QueryRow(ctx, `SELECT status FROM imslp_batches WHERE id = $1 AND `+ownedBy(2)+` FOR UPDATE`,
-			id, o.anyone, o.id).Scan(&status)
+		var owner uuid.UUID
+		err := tx.QueryRow(ctx, `SELECT owner_id FROM imslp_batches WHERE id = $1 AND `+ownedBy(2), id, o.anyone, o.id).Scan(&owner)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := lockOwner(ctx, tx, owner); err != nil {
+			return err
+		}
+		var status string
+		err = tx.QueryRow(ctx, `SELECT status FROM imslp_batches WHERE id = $1 FOR UPDATE`, id).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound // deleted with its owner meanwhile
 		}
 		if err != nil {
 			return err
@@ -199,9 +211,12 @@ func Cancel(ctx context.Context, pool *pgxpool.Pool, o Owner, id uuid.UUID) (*Ba
 		if _, err := tx.Exec(ctx, `UPDATE imslp_batches SET status = 'cancelled', finished_at = now() WHERE id = $1`, id); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `
+		if _, err = tx.Exec(ctx, `
 			UPDATE imslp_batch_items SET state = 'cancelled', reason = 'the batch was cancelled', updated_at = now()
-			WHERE batch_id = $1 AND state = 'queued'`, id)
+			WHERE batch_id = $1 AND state = 'queued'`, id); err != nil {
+			return err
+		}
+		_, err = dispatch(ctx, tx, client, owner, StartWindow, 1)
 		return err
 	})
 	if err != nil {
