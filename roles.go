@@ -137,6 +137,8 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
+			Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
+				AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
 		}, IMSLP: &imslp.Deps{
 			Pool: e.pool, Jurisdiction: e.cfg.IMSLPJurisdiction, Logger: e.logger, Timeout: e.cfg.IMSLPJobTimeout,
 			Client: &imslpclient.Client{BaseURL: e.cfg.IMSLPBaseURL, HTTP: imslpclient.NewHTTPClient(time.Minute),
@@ -249,8 +251,6 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 		Sessions: auth.NewSessions(e.pool, tokens), Blobs: e.blobs,
 		Scores:   &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
 		Embedder: e.embedder(), Web: web.Assets(),
-		Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
-			AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
 	}
 	if e.cfg.GoogleClientID != "" {
 		deps.Google = auth.NewGoogle(e.cfg.GoogleIssuerURL, e.cfg.GoogleClientID)

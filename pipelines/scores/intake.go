@@ -2,7 +2,10 @@
 // record the score with its first job in one transaction) and the River jobs that take it
 // from there, on the scores queue, as one run of pipelines/runs:
 //
-//	split (1 job) → render (page batches) → text (page batches) → metadata (1) → index (1)
+//	[fetch (1)] → split (1 job) → render (page batches) → text (page batches) → metadata (1) → index (1)
+//
+// A URL import starts with fetch, which downloads the file and accepts it as an upload is
+// accepted (the same validation), then goes on to split.
 //
 // Every step is idempotent: blob keys are a function of the score and the page, and pages
 // are rows keyed by (score, page number), so a worker killed mid-step and retried writes
@@ -38,15 +41,34 @@ const RunKind = "score"
 
 // Steps, in order.
 const (
+	StepFetch    = "fetch" // URL imports only
 	StepSplit    = "split"
 	StepRender   = "render"
 	StepText     = "text"
 	StepMetadata = "metadata"
 	StepIndex    = "index"
 
-	// StepCount is the number of steps above.
+	// StepCount is the number of steps of an upload's run; a URL import's has one more
+	// (fetch).
 	StepCount = 5
 )
+
+// Progress is how far a run with these steps is, 0–1: the share of its steps done.
+func Progress(steps map[string]store.RunStep, state string) float64 {
+	if state == store.RunDone {
+		return 1
+	}
+	total, done := StepCount, 0
+	if _, ok := steps[StepFetch]; ok {
+		total++
+	}
+	for _, st := range steps {
+		if st.State == store.RunDone {
+			done++
+		}
+	}
+	return min(1, float64(done)/float64(total))
+}
 
 // PagesPerJob is the size of the page batches the render and text steps fan out in.
 const PagesPerJob = 8
@@ -86,34 +108,23 @@ type Upload struct {
 // first job of its pipeline in one transaction. A refused file (a *pdf.Refused) leaves
 // nothing behind; so does any other failure (the stored blob is deleted again).
 func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*store.Score, *store.Run, error) {
-	doc, err := pdf.Open(ctx, u.Data, in.Limits)
+	id := uuid.New()
+	orig, err := in.storeOriginal(ctx, id, u.Data)
 	if err != nil {
 		return nil, nil, err
-	}
-	id := uuid.New()
-	sum := sha256.Sum256(u.Data)
-	key := originalKey(id)
-	if _, err := in.Blobs.Put(ctx, key, bytes.NewReader(u.Data), 0); err != nil {
-		return nil, nil, fmt.Errorf("error storing the PDF: %w", err)
-	}
-	corrections := map[string]any{}
-	for k, v := range u.Metadata {
-		if v = strings.TrimSpace(v); v != "" {
-			corrections[k] = v
-		}
 	}
 	var score *store.Score
 	var run *store.Run
 	err = pgx.BeginFunc(ctx, in.Pool, func(tx pgx.Tx) error {
 		if _, err := store.CreateScore(ctx, tx, store.NewScore{
 			ID: id, OwnerID: u.OwnerID, Source: u.Source, SourceURL: u.SourceURL, Filename: cleanFilename(u.Filename),
-			SizeBytes: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:]), PageCount: doc.Pages, BlobKey: key,
-			PDFInfo: doc.Info, Visibility: u.Visibility, Corrections: corrections,
+			SizeBytes: orig.SizeBytes, SHA256: orig.SHA256, PageCount: orig.PageCount, BlobKey: originalKey(id),
+			PDFInfo: orig.PDFInfo, Visibility: u.Visibility, Corrections: corrections(u.Metadata),
 		}); err != nil {
 			return err
 		}
 		var err error
-		run, err = start(ctx, tx, ins, id, u.OwnerID)
+		run, err = start(ctx, tx, ins, id, u.OwnerID, "")
 		if err != nil {
 			return err
 		}
@@ -127,17 +138,48 @@ func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*sto
 	})
 	if err != nil {
 		if derr := in.Blobs.DeletePrefix(context.WithoutCancel(ctx), scorePrefix(id)); derr != nil {
-			in.Logger.Error("could not delete the blob of a score that was not recorded", "key", key, "error", derr)
+			in.Logger.Error("could not delete the blob of a score that was not recorded", "key", originalKey(id), "error", derr)
 		}
 		return nil, nil, err
 	}
 	return score, run, nil
 }
 
-// start begins a run for the score (its first step: split) and makes it the score's run.
-func start(ctx context.Context, tx pgx.Tx, ins runs.Inserter, scoreID, ownerID uuid.UUID) (*store.Run, error) {
+// storeOriginal is the intake's check of an untrusted file, for uploads and for URL imports
+// alike: data must be a PDF we take (else a *pdf.Refused), and is then stored as score id's
+// original. It returns what the score's row records of the file.
+func (in *Intake) storeOriginal(ctx context.Context, id uuid.UUID, data []byte) (*store.ScoreFile, error) {
+	doc, err := pdf.Open(ctx, data, in.Limits)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := in.Blobs.Put(ctx, originalKey(id), bytes.NewReader(data), 0); err != nil {
+		return nil, fmt.Errorf("error storing the PDF: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	return &store.ScoreFile{SizeBytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), PageCount: doc.Pages,
+		PDFInfo: doc.Info}, nil
+}
+
+// corrections are the values an uploader gave with the file, without blanks.
+func corrections(meta map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range meta {
+		if v = strings.TrimSpace(v); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// start begins a run for the score and makes it the score's run. Its first step is split,
+// or, for a URL import whose file is still to be downloaded from fetchURL, fetch.
+func start(ctx context.Context, tx pgx.Tx, ins runs.Inserter, scoreID, ownerID uuid.UUID, fetchURL string) (*store.Run, error) {
 	run, err := runs.Start(ctx, tx, ins, runs.StartParams{Kind: RunKind, Subject: scoreID.String(), OwnerID: &ownerID,
 		First: func(runID uuid.UUID) runs.Next {
+			if fetchURL != "" {
+				return runs.Next{Step: StepFetch, Jobs: []river.InsertManyParams{{Args: FetchArgs{ScoreID: scoreID, RunID: runID, URL: fetchURL}}}}
+			}
 			return runs.Next{Step: StepSplit, Jobs: []river.InsertManyParams{{Args: SplitArgs{ScoreID: scoreID, RunID: runID}}}}
 		}})
 	if err != nil {
@@ -156,14 +198,15 @@ type Controller interface {
 }
 
 // Reprocess cancels the score's current run, if any, and starts a new one, in tx. Values
-// the owner corrected stay: they live apart from what the pipeline extracts.
+// the owner corrected stay: they live apart from what the pipeline extracts. A URL import
+// whose download never succeeded is downloaded again.
 func Reprocess(ctx context.Context, tx pgx.Tx, c Controller, s *store.Score) (*store.Run, error) {
 	if s.RunID != nil {
 		if err := runs.Cancel(ctx, tx, c, *s.RunID); err != nil {
 			return nil, err
 		}
 	}
-	return start(ctx, tx, c, s.ID, s.OwnerID)
+	return start(ctx, tx, c, s.ID, s.OwnerID, toFetch(s))
 }
 
 // Delete deletes userID's score in tx: its row (pages cascade), its pending jobs, and, by a

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/ai"
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -120,7 +121,14 @@ type Deps struct {
 	// Fallback, if set, is used when Metadata failed fallbackAfter attempts (errors other
 	// than a request to retry later).
 	Fallback metadata.Provider
-	Logger   *slog.Logger
+	// Fetcher downloads URL imports (the fetch step).
+	Fetcher *fetch.Fetcher
+	Logger  *slog.Logger
+}
+
+// intake is the intake's check and storage of an untrusted file, for the fetch step.
+func (d *Deps) intake() *Intake {
+	return &Intake{Pool: d.Pool, Blobs: d.Blobs, Limits: d.Limits, Logger: d.Logger}
 }
 
 const (
@@ -135,6 +143,7 @@ const (
 
 // AddWorkers registers the pipeline's workers.
 func AddWorkers(w *river.Workers, d *Deps) {
+	river.AddWorker(w, &fetchWorker{d: d})
 	river.AddWorker(w, &splitWorker{d: d})
 	river.AddWorker(w, &renderWorker{d: d})
 	river.AddWorker(w, &textWorker{d: d})
@@ -152,6 +161,16 @@ type permanent struct {
 
 func (p *permanent) Error() string { return p.reason + ": " + p.err.Error() }
 func (p *permanent) Unwrap() error { return p.err }
+
+// retryable is an error a later attempt may not meet (a server that is down); when the
+// attempts run out, the score fails with its reason.
+type retryable struct {
+	reason string
+	err    error
+}
+
+func (r *retryable) Error() string { return r.reason + ": " + r.err.Error() }
+func (r *retryable) Unwrap() error { return r.err }
 
 // current loads the score and checks that run is still its running run; ok false means the
 // job has nothing left to do (score deleted, run cancelled or superseded).
@@ -226,8 +245,12 @@ func (d *Deps) outcome(ctx context.Context, job *rivertype.JobRow, scoreID, runI
 		return err // retried with backoff
 	}
 	reason := fmt.Sprintf("processing stopped at the %s step after %d attempts; try again later with reprocess", step, job.Attempt)
-	if isPermanent {
+	var r *retryable
+	switch {
+	case isPermanent:
 		reason = p.reason
+	case errors.As(err, &r):
+		reason = fmt.Sprintf("%s (tried %d times); try again later with reprocess", r.reason, job.Attempt)
 	}
 	ctx = context.WithoutCancel(ctx)
 	ferr := pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
