@@ -330,6 +330,75 @@ func TestKilledWorkerProcess(t *testing.T) {
 	require.Equal(t, 2, j.Attempt, "worked once by the killed process, once after rescue")
 }
 
+// longArgs is a test job longer than RescueStuckJobsAfter but within its own timeout.
+type longArgs struct{}
+
+func (longArgs) Kind() string { return "test_long" }
+
+type longWorker struct {
+	river.WorkerDefaults[longArgs]
+	release chan struct{}
+}
+
+func (w *longWorker) Timeout(*river.Job[longArgs]) time.Duration { return 2 * time.Minute }
+
+func (w *longWorker) Work(ctx context.Context, _ *river.Job[longArgs]) error {
+	select {
+	case <-w.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestRescueWaitsForAJobsOwnTimeout: River rescues a running job only after the longer of
+// RescueStuckJobsAfter and the job's own timeout. So RIVER_RESCUE_STUCK_AFTER can be short
+// (a dead worker's short jobs run again soon) without a live worker's long job (an IMSLP
+// import, an analytics rollup) being run twice: in the same pass of the rescuer that
+// rescues a dead worker's job, a live job running for longer than RescueStuckJobsAfter but
+// within its own timeout is left alone.
+func TestRescueWaitsForAJobsOwnTimeout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	b.cfg.JobTimeout, b.cfg.RescueStuckJobsAfter = 500*time.Millisecond, time.Second
+	long := &longWorker{release: make(chan struct{})}
+	c := b.client(t, func(w *river.Workers) {
+		river.AddWorker(w, long)
+		river.AddWorker(w, &recordWorker{pool: b.pool})
+	})
+	require.NoError(t, c.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 5*time.Second)) })
+	res, err := c.Insert(ctx, longArgs{}, nil)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		j, err := c.JobGet(ctx, res.Job.ID)
+		return err == nil && j.State == rivertype.JobStateRunning && time.Since(*j.AttemptedAt) > 2*time.Second
+	}, 20*time.Second, 20*time.Millisecond)
+
+	// A dead worker's job (running, attempted long ago, of a kind with the client's timeout).
+	var dead int64
+	require.NoError(t, b.pool.QueryRow(ctx, `INSERT INTO river_job (kind, args, state, attempt, attempted_at, attempted_by, max_attempts, queue, priority)
+		VALUES ('test_record', '{"n": 1}', 'running', 1, now() - interval '1 hour', '{dead-worker}', 25, 'default', 1) RETURNING id`).Scan(&dead))
+	// River's rescuer looks every 30 s.
+	require.Eventually(t, func() bool {
+		j, err := c.JobGet(ctx, dead)
+		return err == nil && j.State != rivertype.JobStateRunning
+	}, 45*time.Second, 100*time.Millisecond, "the dead worker's job was never rescued")
+
+	j, err := c.JobGet(ctx, res.Job.ID)
+	require.NoError(t, err)
+	require.Equal(t, rivertype.JobStateRunning, j.State, "the long job is still running, not rescued")
+	require.Equal(t, 1, j.Attempt)
+	require.Empty(t, j.Errors)
+	require.Greater(t, time.Since(*j.AttemptedAt), b.cfg.RescueStuckJobsAfter)
+	close(long.release)
+	require.Eventually(t, func() bool {
+		j, err := c.JobGet(ctx, res.Job.ID)
+		return err == nil && j.State == rivertype.JobStateCompleted && j.Attempt == 1
+	}, 10*time.Second, 20*time.Millisecond)
+}
+
 func TestErrorsAreCountedByOutcome(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

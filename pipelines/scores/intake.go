@@ -225,9 +225,10 @@ func Delete(ctx context.Context, tx pgx.Tx, c Controller, userID, id uuid.UUID, 
 }
 
 // LateDeletion is when deleted scores' files are deleted a second time: after any job that
-// was still running when they were deleted has ended (batchTimeout), so a page it wrote
-// after the first deletion does not stay behind.
-const LateDeletion = batchTimeout + 5*time.Minute
+// was still running when they were deleted has ended (every scores job is bounded by about
+// a minute at the defaults; docs/timeouts.md), so a page it wrote after the first deletion
+// does not stay behind.
+const LateDeletion = 10 * time.Minute
 
 // scheduleBlobDeletion inserts, in tx, the deletion of the scores' files: now (unless now is
 // false) and again after LateDeletion.
