@@ -271,12 +271,17 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 	return srv.Serve(ctx, ln)
 }
 
+// poolCloseTimeout bounds the wait for database connections at a worker's exit: a job that
+// ignored its cancellation may still hold one (see workers.Shutdown). With
+// SHUTDOWN_TIMEOUT's 25 s, a worker is gone 27 s after SIGTERM at most.
+const poolCloseTimeout = 2 * time.Second
+
 func runWorker(ctx context.Context, environ []string, stderr io.Writer) error {
 	e, err := setupMigrated(ctx, environ, stderr, "worker")
 	if err != nil {
 		return err
 	}
-	defer e.pool.Close()
+	defer db.CloseWithin(e.pool, poolCloseTimeout)
 	w, periodic := e.pipelines()
 	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
 	if err != nil {
@@ -318,7 +323,7 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	defer e.pool.Close()
+	defer db.CloseWithin(e.pool, poolCloseTimeout)
 	if err := migrate(ctx, e); err != nil {
 		return err
 	}
