@@ -387,9 +387,9 @@ func (d *Deps) toolTimeout() time.Duration {
 	return time.Minute // pdf.Tools' default
 }
 
-// renderTimeout bounds a render job: the last page it starts begins within the page budget (or
-// is its first) and reads the page's size, then runs pdftoppm at most twice (page 1: the
-// image and the thumbnail), each within PDF_TOOL_TIMEOUT.
+// renderTimeout bounds a render job: the last page it starts begins within the page
+// budget (or is its first) and reads the page's size, then runs pdftoppm at most twice
+// (page 1: the image and the thumbnail), each within PDF_TOOL_TIMEOUT.
 func (d *Deps) renderTimeout() time.Duration {
 	return d.pageBudget() + probeTimeout + 2*d.toolTimeout() + jobSlack
 }
