@@ -137,6 +137,8 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
+			Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
+				AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
 		}, IMSLP: &imslp.Deps{
 			Pool: e.pool, Jurisdiction: e.cfg.IMSLPJurisdiction, Logger: e.logger, Timeout: e.cfg.IMSLPJobTimeout,
 			Window: imslp.WindowFor(e.cfg.IMSLPRate),
@@ -250,8 +252,6 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 		Sessions: auth.NewSessions(e.pool, tokens), Blobs: e.blobs,
 		Scores:   &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
 		Embedder: e.embedder(), Web: web.Assets(),
-		Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
-			AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
 	}
 	if e.cfg.GoogleClientID != "" {
 		deps.Google = auth.NewGoogle(e.cfg.GoogleIssuerURL, e.cfg.GoogleClientID)
@@ -272,12 +272,17 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 	return srv.Serve(ctx, ln)
 }
 
+// poolCloseTimeout bounds the wait for database connections at a worker's exit: a job that
+// ignored its cancellation may still hold one (see workers.Shutdown). With
+// SHUTDOWN_TIMEOUT's 25 s, a worker is gone 27 s after SIGTERM at most.
+const poolCloseTimeout = 2 * time.Second
+
 func runWorker(ctx context.Context, environ []string, stderr io.Writer) error {
 	e, err := setupMigrated(ctx, environ, stderr, "worker")
 	if err != nil {
 		return err
 	}
-	defer e.pool.Close()
+	defer db.CloseWithin(e.pool, poolCloseTimeout)
 	w, periodic := e.pipelines()
 	client, err := workers.New(e.pool, e.workerConfig(), e.logger, e.metrics, w, periodic)
 	if err != nil {
@@ -319,7 +324,7 @@ func runDev(ctx context.Context, environ []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	defer e.pool.Close()
+	defer db.CloseWithin(e.pool, poolCloseTimeout)
 	if err := migrate(ctx, e); err != nil {
 		return err
 	}

@@ -31,7 +31,6 @@ import (
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/dbtest"
 	"github.com/mirubato/mirubato/internal/embed"
-	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/internal/pdf"
@@ -55,6 +54,8 @@ type testBundle struct {
 	server  *api.Server
 	blobs   blob.Store
 	now     time.Time
+	// strictFetch: its workers' URL imports may not reach loopback (setupOpts).
+	strictFetch bool
 	// stop ends the server as SIGTERM would and returns what Serve returned.
 	stop func() error
 }
@@ -71,7 +72,8 @@ type setupOpts struct {
 	behindProxy bool
 	// blobs: the blob store (nil: a new one in a temporary directory).
 	blobs blob.Store
-	// strictFetch: URL imports may not reach loopback (the production default).
+	// strictFetch: URL imports (downloaded by startWorkers' workers) may not reach loopback
+	// (the production default).
 	strictFetch bool
 	// web: the browser client's files (nil: not built).
 	web fs.FS
@@ -116,7 +118,7 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	require.NoError(t, err)
 	m := metrics.New()
 	require.NoError(t, m.RegisterQueueStats(pool, queues.All(), 0, logger))
-	b := &testBundle{pool: directPool, dbURL: dbURL, proxy: proxy, river: client, now: time.Now()}
+	b := &testBundle{pool: directPool, dbURL: dbURL, proxy: proxy, river: client, now: time.Now(), strictFetch: opts.strictFetch}
 	tokens, err := auth.NewTokens(strings.Repeat("t", 32), func() time.Time { return b.now })
 	require.NoError(t, err)
 	b.tokens = tokens
@@ -135,7 +137,6 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 		Sessions: auth.NewSessions(pool, tokens), Mailer: mailer, Mailbox: b.mailbox, Google: opts.google,
 		Now: func() time.Time { return b.now }, Blobs: blobs,
 		Scores:   &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits},
-		Fetcher:  fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !opts.strictFetch}),
 		Embedder: testEmbedder, Web: opts.web,
 	})
 	require.NoError(t, err)

@@ -167,16 +167,7 @@ func (s *Server) importStatus(c *fiber.Ctx) error {
 	if p == nil {
 		return notFound("import")
 	}
-	done := 0
-	for _, st := range p.Steps {
-		if st.State == "done" {
-			done++
-		}
-	}
-	progress := min(1, float64(done)/scores.StepCount)
-	if p.State == "done" {
-		progress = 1
-	}
+	progress := scores.Progress(p.Steps, p.State)
 	return c.JSON(importStatusResponse{ID: id, Kind: "score", State: p.State, Progress: progress, Pipeline: p})
 }
 

@@ -253,30 +253,29 @@ type urlImport struct {
 	Visibility string `json:"visibility,omitempty" validate:"omitempty,oneof=private unlisted public"`
 }
 
-// importURL fetches a PDF by URL (see internal/fetch for the rules) and accepts it as an
-// upload would be: 202 with the score and its pipeline.
+// importURL records a URL import and answers 202 with the score and its pipeline at once:
+// the pipeline's first step downloads the file (see internal/fetch for the rules) and
+// checks it as an upload is checked. Only the URL's form is checked here.
 func (s *Server) importURL(c *fiber.Ctx) error {
 	var in urlImport
 	if err := s.decode(c, &in); err != nil {
 		return err
 	}
-	if _, err := fetch.CheckURL(in.URL); err != nil {
-		return invalid(err.(*fetch.Refused).Reason, FieldError{Field: "url", Message: "not an http(s) URL"}) //nolint:errorlint,forcetypeassert // CheckURL returns only *Refused
-	}
-	file, err := s.fetcher.Get(c.UserContext(), in.URL)
-	var fr *fetch.Refused
-	switch {
-	case errors.Is(err, fetch.ErrTooLarge):
-		return &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
-			Message: fmt.Sprintf("the file at the URL is larger than the limit of %s", pdf.Size(s.scores.Limits.MaxBytes))}
-	case errors.As(err, &fr):
-		return &Error{Status: http.StatusUnprocessableEntity, Code: "import_failed", Message: fr.Reason}
-	case err != nil:
+	tx, err := s.requestTx(c)
+	if err != nil {
 		return err
 	}
-	source := file.FinalURL
-	return s.accept(c, scores.Upload{OwnerID: currentUser(c).ID, Filename: file.Filename, Data: file.Data, Source: "url",
-		SourceURL: &source, Visibility: in.Visibility, Metadata: map[string]string{"title": in.Title, "composer": in.Composer}})
+	sc, _, err := s.scores.AcceptURL(c.UserContext(), tx, s.river, scores.URLImport{OwnerID: currentUser(c).ID, URL: in.URL,
+		Visibility: in.Visibility, Metadata: map[string]string{"title": in.Title, "composer": in.Composer}})
+	var fr *fetch.Refused
+	if errors.As(err, &fr) {
+		return invalid(fr.Reason, FieldError{Field: "url", Message: "not an http(s) URL"})
+	}
+	if err != nil {
+		return err
+	}
+	c.Location("/api/scores/" + sc.ID.String())
+	return s.sendScore(c, http.StatusAccepted, sc)
 }
 
 func readPart(fh *multipart.FileHeader, limit int64) ([]byte, error) {

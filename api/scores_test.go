@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/pdf/pdftest"
@@ -98,6 +100,7 @@ func (b *testBundle) startWorkers(t *testing.T) {
 	w, _ := workers.Pipelines(workers.Deps{Pool: b.pool, Logger: logger, Blobs: b.blobs, Scores: &scores.Deps{
 		Pool: b.pool, Blobs: b.blobs, Logger: logger, Limits: scoreLimits, DPI: 40,
 		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(),
+		Fetcher: fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !b.strictFetch}),
 	}})
 	client, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Logger: logger, Workers: w,
 		Queues: map[string]river.QueueConfig{queues.Default: {MaxWorkers: 2}, queues.Scores: {MaxWorkers: 2},
@@ -324,52 +327,172 @@ func TestScoreRefusals(t *testing.T) {
 	require.Equal(t, strings.Repeat("t", 10), sc.Title, "the uploader's title is a correction")
 }
 
+// TestImportURL: a URL import answers 202 at once, before the server at the URL has
+// answered; the pipeline's fetch step downloads the file and checks it as an upload is
+// checked. What cannot succeed fails the score with its reason and is not retried; a
+// server error is retried.
 func TestImportURL(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	good := pdftest.Build(pdftest.Doc{Pages: [][]string{{"Gymnopedie No. 1"}}, Info: map[string]string{"Composer": "Erik Satie"}})
+	release := make(chan struct{})
+	var served atomic.Bool
+	var flakyCalls atomic.Int32
 	mux := http.NewServeMux()
-	mux.HandleFunc("/satie/gymnopedie.pdf", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(good) })
+	mux.HandleFunc("/satie/gymnopedie.pdf", func(w http.ResponseWriter, r *http.Request) {
+		select { // until the test lets it go
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		served.Store(true)
+		_, _ = w.Write(good)
+	})
 	mux.HandleFunc("/page.html", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("<html>a page</html>")) })
 	mux.HandleFunc("/huge.pdf", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), int(scoreLimits.MaxBytes))...))
+	})
+	mux.HandleFunc("/flaky.pdf", func(w http.ResponseWriter, _ *http.Request) {
+		if flakyCalls.Add(1) == 1 {
+			http.Error(w, "try again", http.StatusInternalServerError)
+			return
+		}
+		_, _ = w.Write(good)
+	})
+	var published atomic.Bool
+	mux.HandleFunc("/later.pdf", func(w http.ResponseWriter, r *http.Request) {
+		if !published.Load() {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(good)
 	})
 	remote := httptest.NewServer(mux) // loopback
 	t.Cleanup(remote.Close)
 
 	b := setup(t, setupOpts{})
+	b.startWorkers(t)
 	_, tok := b.user(t, "importer@example.com")
-	resp, data := b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/satie/gymnopedie.pdf", "visibility": "unlisted"}, nil)
-	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
-	sc := decodeAs[scoreBody](t, data)
-	require.Equal(t, "url", sc.Source)
-	require.Equal(t, remote.URL+"/satie/gymnopedie.pdf", *sc.SourceURL)
-	require.Equal(t, "gymnopedie.pdf", sc.Filename)
-	require.Equal(t, "unlisted", sc.Visibility)
-	resp, orig := b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/download", tok, nil, nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Equal(t, good, orig)
+	post := func(t *testing.T, b *testBundle, tok, url string, header http.Header) scoreBody {
+		t.Helper()
+		resp, data := b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": url, "visibility": "unlisted"}, header)
+		require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+		return decodeAs[scoreBody](t, data)
+	}
 
-	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/page.html"}, nil)
-	eb := requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
-	require.Contains(t, eb.Error.Message, "not a PDF")
-	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/gone.pdf"}, nil)
-	eb = requireError(t, resp, data, http.StatusUnprocessableEntity, "import_failed")
-	require.Equal(t, "the server at the URL answered 404 Not Found", eb.Error.Message)
-	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/huge.pdf"}, nil)
-	requireError(t, resp, data, http.StatusRequestEntityTooLarge, "payload_too_large")
-	resp, data = b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": "file:///etc/passwd"}, nil)
-	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+	t.Run("AnswersBeforeTheFileIsServed", func(t *testing.T) {
+		key := http.Header{"Idempotency-Key": {"import-1"}}
+		sc := post(t, b, tok, remote.URL+"/satie/gymnopedie.pdf", key)
+		require.False(t, served.Load(), "answered while the server at the URL had not answered")
+		require.Equal(t, store.ScoreProcessing, sc.Status)
+		require.Equal(t, "url", sc.Source)
+		require.Equal(t, remote.URL+"/satie/gymnopedie.pdf", *sc.SourceURL)
+		require.Equal(t, "gymnopedie.pdf", sc.Filename)
+		require.Equal(t, "unlisted", sc.Visibility)
+		require.Zero(t, sc.SizeBytes, "not downloaded yet")
+		require.Equal(t, "running", sc.Pipeline.State)
+		require.Equal(t, scores.StepFetch, sc.Pipeline.Step)
 
-	// The production setting: nothing on loopback (or any other non-public address).
-	strict := setup(t, setupOpts{database: b, strictFetch: true})
-	_, tok2 := strict.user(t, "strict@example.com")
-	resp, data = strict.call(t, "POST", "/api/import/url", tok2, map[string]any{"url": remote.URL + "/satie/gymnopedie.pdf"}, nil)
-	eb = requireError(t, resp, data, http.StatusUnprocessableEntity, "import_failed")
-	require.Contains(t, eb.Error.Message, "private or local network address")
+		// The same key again: the first answer, nothing written again.
+		resp, data := b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": remote.URL + "/satie/gymnopedie.pdf", "visibility": "unlisted"}, key)
+		require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+		require.Equal(t, "true", resp.Header.Get("Idempotent-Replayed"))
+		require.Equal(t, sc.ID, decodeAs[scoreBody](t, data).ID)
 
-	var n int
-	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT count(*) FROM scores`).Scan(&n))
-	require.Equal(t, 1, n, "only the good import was recorded")
+		close(release)
+		ready := b.waitScore(t, tok, sc.ID.String(), store.ScoreReady)
+		require.True(t, served.Load())
+		require.Equal(t, int64(len(good)), ready.SizeBytes)
+		require.Equal(t, 1, ready.PageCount)
+		require.Equal(t, "Erik Satie", ready.Composer)
+		require.Equal(t, "done", ready.Pipeline.Steps[scores.StepFetch].State)
+		resp, orig := b.call(t, "GET", "/api/scores/"+sc.ID.String()+"/download", tok, nil, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Equal(t, good, orig)
+		resp, data = b.call(t, "GET", "/api/import/status/"+sc.ID.String(), tok, nil, nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+		require.InDelta(t, 1.0, decodeAs[map[string]any](t, data)["progress"], 0)
+		var n int
+		require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM scores WHERE source_url = $1`, remote.URL+"/satie/gymnopedie.pdf").Scan(&n))
+		require.Equal(t, 1, n, "one score for the key")
+	})
+
+	t.Run("WhatCannotSucceedFailsTheScore", func(t *testing.T) {
+		for path, reason := range map[string]string{
+			"/page.html": "this is not a PDF file (it does not start with %PDF-)",
+			"/gone.pdf":  "the server at the URL answered 404 Not Found",
+			"/huge.pdf":  "the file at the URL is larger than the limit of 2 MB",
+		} {
+			sc := post(t, b, tok, remote.URL+path, nil)
+			failed := b.waitScore(t, tok, sc.ID.String(), store.ScoreFailed)
+			require.Equal(t, reason, *failed.Failure, path)
+			require.Equal(t, "failed", failed.Pipeline.State)
+			require.Equal(t, scores.StepFetch, failed.Pipeline.Step)
+			require.Equal(t, reason, failed.Pipeline.Steps[scores.StepFetch].Error)
+			resp, data := b.call(t, "GET", "/api/import/status/"+sc.ID.String(), tok, nil, nil)
+			require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+			status := decodeAs[struct {
+				State    string `json:"state"`
+				Pipeline struct {
+					Error string `json:"error"`
+				} `json:"pipeline"`
+			}](t, data)
+			require.Equal(t, "failed", status.State)
+			require.Equal(t, reason, status.Pipeline.Error)
+			require.Eventually(t, func() bool {
+				var state string
+				var attempt int
+				require.NoError(t, b.pool.QueryRow(ctx, `SELECT state, attempt FROM river_job WHERE kind = 'score_fetch' AND args->>'score_id' = $1`,
+					sc.ID.String()).Scan(&state, &attempt))
+				return state == "cancelled" && attempt == 1
+			}, 10*time.Second, 20*time.Millisecond, "not retried: %s", path)
+		}
+	})
+
+	t.Run("ReprocessDownloadsAgain", func(t *testing.T) {
+		sc := post(t, b, tok, remote.URL+"/later.pdf", nil)
+		b.waitScore(t, tok, sc.ID.String(), store.ScoreFailed)
+		published.Store(true)
+		resp, data := b.call(t, "POST", "/api/scores/"+sc.ID.String()+"/reprocess", tok, nil, nil)
+		require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+		require.Equal(t, scores.StepFetch, decodeAs[scoreBody](t, data).Pipeline.Step, "the file never came: fetched again")
+		ready := b.waitScore(t, tok, sc.ID.String(), store.ScoreReady)
+		require.Equal(t, int64(len(good)), ready.SizeBytes)
+	})
+
+	t.Run("ServerErrorIsRetried", func(t *testing.T) {
+		sc := post(t, b, tok, remote.URL+"/flaky.pdf", nil)
+		b.waitScore(t, tok, sc.ID.String(), store.ScoreReady)
+		require.Equal(t, int32(2), flakyCalls.Load(), "a 500, then the file")
+		var attempt int
+		require.NoError(t, b.pool.QueryRow(ctx, `SELECT attempt FROM river_job WHERE kind = 'score_fetch' AND args->>'score_id' = $1`,
+			sc.ID.String()).Scan(&attempt))
+		require.Equal(t, 2, attempt)
+	})
+
+	t.Run("MalformedURLIsRefusedAtOnce", func(t *testing.T) {
+		for _, bad := range []string{"file:///etc/passwd", "ftp://example.com/a.pdf", "not a url", "http://user:pw@example.com/x.pdf"} {
+			resp, data := b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": bad}, nil)
+			eb := requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+			require.Equal(t, "url", eb.Error.Details[0].Field, bad)
+		}
+		resp, data := b.call(t, "POST", "/api/import/url", tok, map[string]any{"url": "https://example.com/" + strings.Repeat("a", 2000)}, nil)
+		requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
+		var n int
+		require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM scores WHERE source_url NOT LIKE $1`, remote.URL+"%").Scan(&n))
+		require.Zero(t, n, "nothing recorded")
+	})
+
+	// The production setting: nothing on loopback (or any other non-public address), which
+	// only the download can tell (a name may resolve anywhere).
+	t.Run("PrivateAddressFailsTheScore", func(t *testing.T) {
+		strict := setup(t, setupOpts{strictFetch: true})
+		strict.startWorkers(t)
+		_, tok := strict.user(t, "strict@example.com")
+		sc := post(t, strict, tok, strings.Replace(remote.URL, "127.0.0.1", "localhost", 1)+"/satie/gymnopedie.pdf", nil)
+		failed := strict.waitScore(t, tok, sc.ID.String(), store.ScoreFailed)
+		require.Equal(t, "the URL points to a private or local network address, which is not allowed", *failed.Failure)
+	})
 }
 
 // seedScore records a processed score straight in the store: what the pipeline would have

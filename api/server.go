@@ -22,7 +22,6 @@ import (
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/config"
 	"github.com/mirubato/mirubato/internal/embed"
-	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/live"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
@@ -46,11 +45,10 @@ type Deps struct {
 	Mailbox *mail.Mailbox
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Blobs holds score files; Scores accepts uploads (its Limits bound them); Fetcher
-	// downloads URL imports.
-	Blobs   blob.Store
-	Scores  *scores.Intake
-	Fetcher *fetch.Fetcher
+	// Blobs holds score files; Scores accepts uploads (its Limits bound them) and URL
+	// imports (downloaded by the workers).
+	Blobs  blob.Store
+	Scores *scores.Intake
 	// Embedder embeds search queries: the same model as the workers' (EMBEDDING_*).
 	Embedder embed.Embedder
 	// Web is the browser client's build (web.Assets()); nil serves a page saying how to
@@ -74,7 +72,6 @@ type Server struct {
 	now       func() time.Time
 	blobs     blob.Store
 	scores    *scores.Intake
-	fetcher   *fetch.Fetcher
 	embedder  embed.Embedder
 	spec      []byte // the OpenAPI document, built once from the route table
 	web       webFiles
@@ -90,10 +87,10 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
 		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
-		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, fetcher: d.Fetcher, embedder: d.Embedder,
+		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, embedder: d.Embedder,
 	}
-	if s.blobs == nil || s.scores == nil || s.fetcher == nil || s.embedder == nil {
-		return nil, errors.New("api: Deps.Blobs, Deps.Scores, Deps.Fetcher and Deps.Embedder are required")
+	if s.blobs == nil || s.scores == nil || s.embedder == nil {
+		return nil, errors.New("api: Deps.Blobs, Deps.Scores and Deps.Embedder are required")
 	}
 	var err error
 	if s.web, err = loadWebFiles(d.Web); err != nil {

@@ -134,9 +134,8 @@ func NewInsertOnly(pool *pgxpool.Pool, logger *slog.Logger, fetchCooldown time.D
 	return client, nil
 }
 
-// Run starts client and works jobs until ctx is cancelled. Then it stops fetching and gives
-// running jobs shutdownTimeout to finish; jobs still running after that are cancelled
-// (their contexts are cancelled and River retries them later), so no accepted work is lost.
+// Run starts client and works jobs until ctx is cancelled, then stops it within
+// shutdownTimeout (see Shutdown), so no accepted work is lost.
 func Run(ctx context.Context, client *Client, logger *slog.Logger, shutdownTimeout time.Duration) error {
 	// Jobs' contexts descend from Start's: with ctx itself, the signal that ends ctx would
 	// cancel every running job at once instead of letting them finish within the timeout.
@@ -152,12 +151,28 @@ func Run(ctx context.Context, client *Client, logger *slog.Logger, shutdownTimeo
 	return Shutdown(ctx, client, logger, shutdownTimeout)
 }
 
-// Shutdown stops a started client: a soft stop within timeout, then a hard one. It runs to
-// the end even when ctx is already cancelled (it usually is: that is why we stop).
+// maxHardStop is the most a stop waits for cancelled jobs to return.
+const maxHardStop = 5 * time.Second
+
+// hardStop is the part of a stop's timeout kept for cancelled jobs to return: 5 s, or half
+// of a timeout shorter than 10 s.
+func hardStop(timeout time.Duration) time.Duration { return min(maxHardStop, timeout/2) }
+
+// ErrJobsAbandoned is returned by Shutdown when jobs ignored their cancellation: they are
+// left running, and River's rescuer retries them once the longer of RIVER_RESCUE_STUCK_AFTER
+// and their own timeout has passed since their attempt began.
+var ErrJobsAbandoned = errors.New("jobs still running were abandoned to River's rescuer")
+
+// Shutdown stops a started client within timeout in all: running jobs get the timeout less
+// the hard stop's share (5 s) to finish, then their contexts are cancelled (River puts them
+// back on the queue) and they get that share to return. A platform that kills a process
+// some time after SIGTERM (Heroku: 30 s) must wait longer than timeout. It runs to the end
+// even when ctx is already cancelled (it usually is: that is why we stop).
 func Shutdown(ctx context.Context, client *Client, logger *slog.Logger, timeout time.Duration) error {
 	ctx = context.WithoutCancel(ctx)
-	logger.InfoContext(ctx, "worker stopping", slog.Duration("timeout", timeout))
-	softCtx, cancel := context.WithTimeout(ctx, timeout)
+	hard := hardStop(timeout)
+	logger.InfoContext(ctx, "worker stopping", slog.Duration("timeout", timeout), slog.Duration("cancel_after", timeout-hard))
+	softCtx, cancel := context.WithTimeout(ctx, timeout-hard)
 	defer cancel()
 	err := client.Stop(softCtx)
 	if err == nil {
@@ -168,9 +183,12 @@ func Shutdown(ctx context.Context, client *Client, logger *slog.Logger, timeout 
 		return fmt.Errorf("error stopping the River client: %w", err)
 	}
 	logger.WarnContext(ctx, "worker soft stop timed out; cancelling running jobs")
-	hardCtx, cancelHard := context.WithTimeout(ctx, 10*time.Second)
+	hardCtx, cancelHard := context.WithTimeout(ctx, hard)
 	defer cancelHard()
 	if err := client.StopAndCancel(hardCtx); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("%w: they did not return within %s of their cancellation", ErrJobsAbandoned, hard)
+		}
 		return fmt.Errorf("error stopping the River client: %w", err)
 	}
 	logger.InfoContext(ctx, "worker stopped after cancelling jobs")

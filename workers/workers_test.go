@@ -1,12 +1,15 @@
 package workers_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
+	"os/signal"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,21 +19,78 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mirubato/mirubato/internal/config"
+	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/dbtest"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/workers"
 )
 
-// childDBEnv, when set, makes the test binary a worker process for TestKilledWorkerProcess.
-const childDBEnv = "MIRUBATO_TEST_CHILD_WORKER_DB"
+// childDBEnv, when set, makes the test binary a worker process for TestKilledWorkerProcess;
+// childStopDBEnv, one for TestWorkerProcessStopsInTime.
+const (
+	childDBEnv     = "MIRUBATO_TEST_CHILD_WORKER_DB"
+	childStopDBEnv = "MIRUBATO_TEST_CHILD_STOPPING_WORKER_DB"
+)
 
 func TestMain(m *testing.M) {
 	if dbURL := os.Getenv(childDBEnv); dbURL != "" {
 		runChildWorker(dbURL) // never returns: the parent test kills this process
 	}
+	if dbURL := os.Getenv(childStopDBEnv); dbURL != "" {
+		os.Exit(runStoppingWorker(dbURL))
+	}
 	dbtest.Main(m)
 }
+
+// runStoppingWorker is a worker process as `mirubato worker` runs one: it works jobs until
+// SIGTERM, then stops with the default SHUTDOWN_TIMEOUT and closes its pool as runWorker
+// does. Its jobs: test_block (honours cancellation) and test_stubborn (ignores it for a
+// minute, holding a database connection).
+func runStoppingWorker(dbURL string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	cfg, err := config.Load([]string{"DATABASE_URL=" + dbURL, "MIRUBATO_ENV=development"})
+	if err != nil {
+		panic(err)
+	}
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		panic(err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	w := river.NewWorkers()
+	river.AddWorker(w, &blockWorker{started: make(chan struct{})})
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[stubbornArgs]) error {
+		conn, err := pool.Acquire(context.WithoutCancel(ctx))
+		if err != nil {
+			return err
+		}
+		defer conn.Release()
+		time.Sleep(time.Minute) // deaf to ctx
+		return nil
+	}))
+	c, err := workers.New(pool, workers.Config{
+		MaxWorkers: map[string]int{queues.Default: 2}, FetchCooldown: time.Millisecond,
+		FetchPollInterval: 50 * time.Millisecond, JobTimeout: time.Hour, RescueStuckJobsAfter: time.Hour,
+	}, logger, metrics.New(), w, nil)
+	if err != nil {
+		panic(err)
+	}
+	err = workers.Run(ctx, c, logger, cfg.ShutdownTimeout)
+	db.CloseWithin(pool, 2*time.Second) // as runWorker (roles.go)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		return 1
+	}
+	return 0
+}
+
+// stubbornArgs is a test job that ignores its cancellation.
+type stubbornArgs struct{}
+
+func (stubbornArgs) Kind() string { return "test_stubborn" }
 
 // runChildWorker works test_block jobs (which never finish) until the process is killed.
 func runChildWorker(dbURL string) {
@@ -208,7 +268,7 @@ func TestShutdown(t *testing.T) {
 		<-started
 
 		// The soft stop cannot finish (the job ignores it), so the hard stop cancels the job.
-		require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 200*time.Millisecond))
+		require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 2*time.Second))
 		job, err := c.JobGet(ctx, res.Job.ID)
 		require.NoError(t, err)
 		// River hands a job interrupted by shutdown straight back to the queue.
@@ -328,6 +388,145 @@ func TestKilledWorkerProcess(t *testing.T) {
 	j, err := c.JobGet(ctx, res.Job.ID)
 	require.NoError(t, err)
 	require.Equal(t, 2, j.Attempt, "worked once by the killed process, once after rescue")
+}
+
+// longArgs is a test job longer than RescueStuckJobsAfter but within its own timeout.
+type longArgs struct{}
+
+func (longArgs) Kind() string { return "test_long" }
+
+type longWorker struct {
+	river.WorkerDefaults[longArgs]
+	release chan struct{}
+}
+
+func (w *longWorker) Timeout(*river.Job[longArgs]) time.Duration { return 2 * time.Minute }
+
+func (w *longWorker) Work(ctx context.Context, _ *river.Job[longArgs]) error {
+	select {
+	case <-w.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestRescueWaitsForAJobsOwnTimeout: River rescues a running job only after the longer of
+// RescueStuckJobsAfter and the job's own timeout. So RIVER_RESCUE_STUCK_AFTER can be short
+// (a dead worker's short jobs run again soon) without a live worker's long job (an IMSLP
+// import, an analytics rollup) being run twice: in the same pass of the rescuer that
+// rescues a dead worker's job, a live job running for longer than RescueStuckJobsAfter but
+// within its own timeout is left alone.
+func TestRescueWaitsForAJobsOwnTimeout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	b.cfg.JobTimeout, b.cfg.RescueStuckJobsAfter = 500*time.Millisecond, time.Second
+	long := &longWorker{release: make(chan struct{})}
+	c := b.client(t, func(w *river.Workers) {
+		river.AddWorker(w, long)
+		river.AddWorker(w, &recordWorker{pool: b.pool})
+	})
+	require.NoError(t, c.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 5*time.Second)) })
+	res, err := c.Insert(ctx, longArgs{}, nil)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		j, err := c.JobGet(ctx, res.Job.ID)
+		return err == nil && j.State == rivertype.JobStateRunning && time.Since(*j.AttemptedAt) > 2*time.Second
+	}, 20*time.Second, 20*time.Millisecond)
+
+	// A dead worker's job (running, attempted long ago, of a kind with the client's timeout).
+	var dead int64
+	require.NoError(t, b.pool.QueryRow(ctx, `INSERT INTO river_job (kind, args, state, attempt, attempted_at, attempted_by, max_attempts, queue, priority)
+		VALUES ('test_record', '{"n": 1}', 'running', 1, now() - interval '1 hour', '{dead-worker}', 25, 'default', 1) RETURNING id`).Scan(&dead))
+	// River's rescuer looks every 30 s.
+	require.Eventually(t, func() bool {
+		j, err := c.JobGet(ctx, dead)
+		return err == nil && j.State != rivertype.JobStateRunning
+	}, 45*time.Second, 100*time.Millisecond, "the dead worker's job was never rescued")
+
+	j, err := c.JobGet(ctx, res.Job.ID)
+	require.NoError(t, err)
+	require.Equal(t, rivertype.JobStateRunning, j.State, "the long job is still running, not rescued")
+	require.Equal(t, 1, j.Attempt)
+	require.Empty(t, j.Errors)
+	require.Greater(t, time.Since(*j.AttemptedAt), b.cfg.RescueStuckJobsAfter)
+	close(long.release)
+	require.Eventually(t, func() bool {
+		j, err := c.JobGet(ctx, res.Job.ID)
+		return err == nil && j.State == rivertype.JobStateCompleted && j.Attempt == 1
+	}, 10*time.Second, 20*time.Millisecond)
+}
+
+// TestWorkerProcessStopsInTime: a worker process sent SIGTERM while it runs a job that
+// honours its cancellation and one that ignores it (holding a database connection) exits
+// within the default SHUTDOWN_TIMEOUT and the pool's close, under the 30 s after which a
+// platform kills it; the first job is back on the queue at once, the other is left running
+// for River's rescuer, which retries it: neither is lost.
+func TestWorkerProcessStopsInTime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	inserter, err := workers.NewInsertOnly(b.pool, dbtest.Logger(t), 0)
+	require.NoError(t, err)
+	polite, err := inserter.Insert(ctx, blockArgs{}, nil)
+	require.NoError(t, err)
+	stubborn, err := inserter.Insert(ctx, stubbornArgs{}, nil)
+	require.NoError(t, err)
+
+	var stderr bytes.Buffer
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childStopDBEnv+"="+b.dbURL)
+	cmd.Stderr = &stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("worker's log:\n%s", stderr.String())
+		}
+	})
+	require.Eventually(t, func() bool {
+		var running int
+		require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE id = ANY($1) AND state = 'running'`,
+			[]int64{polite.Job.ID, stubborn.Job.ID}).Scan(&running))
+		return running == 2
+	}, 20*time.Second, 20*time.Millisecond)
+
+	sent := time.Now()
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err = cmd.Wait()
+	took := time.Since(sent)
+	t.Logf("exited %s after SIGTERM: %v", took.Round(time.Millisecond), err)
+	// By design 25 s (SHUTDOWN_TIMEOUT) and the pool's 2 s: under the 30 s after which a
+	// platform kills the process.
+	require.Less(t, took, 30*time.Second, "gone before a platform's SIGKILL")
+	require.Greater(t, took, 19*time.Second, "running jobs had SHUTDOWN_TIMEOUT less 5 s to finish")
+	require.Contains(t, stderr.String(), "jobs still running were abandoned to River's rescuer")
+
+	state := func(id int64) rivertype.JobState {
+		j, err := inserter.JobGet(ctx, id)
+		require.NoError(t, err)
+		return j.State
+	}
+	require.Equal(t, rivertype.JobStateAvailable, state(polite.Job.ID), "cancelled and put back on the queue")
+	require.Equal(t, rivertype.JobStateRunning, state(stubborn.Job.ID), "left for the rescuer")
+
+	// Another worker finishes both (River's rescuer retries the abandoned one).
+	b.cfg.JobTimeout, b.cfg.RescueStuckJobsAfter = 500*time.Millisecond, time.Second
+	c := b.client(t, func(w *river.Workers) {
+		river.AddWorker(w, river.WorkFunc(func(context.Context, *river.Job[blockArgs]) error { return nil }))
+		river.AddWorker(w, river.WorkFunc(func(context.Context, *river.Job[stubbornArgs]) error { return nil }))
+	})
+	require.NoError(t, c.Start(ctx))
+	t.Cleanup(func() { require.NoError(t, workers.Shutdown(ctx, c, dbtest.Logger(t), 5*time.Second)) })
+	require.Eventually(t, func() bool {
+		return state(polite.Job.ID) == rivertype.JobStateCompleted && state(stubborn.Job.ID) == rivertype.JobStateCompleted
+	}, 60*time.Second, 100*time.Millisecond)
 }
 
 func TestErrorsAreCountedByOutcome(t *testing.T) {

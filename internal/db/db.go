@@ -58,3 +58,23 @@ func Configure(cfg *pgxpool.Config) {
 		return nil
 	}
 }
+
+// CloseWithin closes pool, waiting at most d for connections still in use (pgxpool's Close
+// waits for every one). A worker whose stop abandoned a job that ignores its cancellation
+// still exits in time: the abandoned job's connection dies with the process. It reports
+// whether the pool closed in time.
+func CloseWithin(pool *pgxpool.Pool, d time.Duration) bool {
+	closed := make(chan struct{})
+	go func() {
+		pool.Close()
+		close(closed)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-closed:
+		return true
+	case <-t.C:
+		return false
+	}
+}

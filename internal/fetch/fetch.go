@@ -6,6 +6,8 @@ package fetch
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +26,9 @@ import (
 type Refused struct {
 	Reason string
 	Err    error
+	// Temporary: a later try may succeed (a timeout, a refused connection, a 5xx or 429
+	// answer); otherwise trying again is pointless (a 404, a private address, too large).
+	Temporary bool
 }
 
 func (e *Refused) Error() string {
@@ -38,13 +43,20 @@ func (e *Refused) Unwrap() error { return e.Err }
 // ErrTooLarge is wrapped by the refusal of a file over the limit.
 var ErrTooLarge = errors.New("file too large")
 
-var errForbiddenAddress = errors.New("address not allowed")
+var (
+	errForbiddenAddress = errors.New("address not allowed")
+	// errRedirect is wrapped by the redirects we do not follow: no retry changes them.
+	errRedirect = errors.New("redirect not followed")
+)
 
 // Fetcher downloads files.
 type Fetcher struct {
 	client   *http.Client
 	maxBytes int64
 }
+
+// Timeout is the time limit of one download, redirects and body included.
+func (f *Fetcher) Timeout() time.Duration { return f.client.Timeout }
 
 // Options configure a Fetcher.
 type Options struct {
@@ -89,10 +101,10 @@ func New(o Options) *Fetcher {
 		Timeout:   o.Timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 5 {
-				return errors.New("more than 5 redirects")
+				return fmt.Errorf("%w: more than 5 redirects", errRedirect)
 			}
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return fmt.Errorf("redirect to a %s URL", req.URL.Scheme)
+				return fmt.Errorf("%w: to a %s URL", errRedirect, req.URL.Scheme)
 			}
 			return nil
 		},
@@ -150,7 +162,8 @@ type File struct {
 }
 
 // Get downloads rawURL. Every refusal (bad URL, forbidden address, HTTP error, too large,
-// timeout) is a *Refused with a reason for people.
+// timeout) is a *Refused with a reason for people, which says whether a later try may
+// succeed.
 func (f *Fetcher) Get(ctx context.Context, rawURL string) (*File, error) {
 	u, err := CheckURL(rawURL)
 	if err != nil {
@@ -166,14 +179,21 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (*File, error) {
 		case errors.Is(err, errForbiddenAddress):
 			return nil, &Refused{Reason: "the URL points to a private or local network address, which is not allowed", Err: err}
 		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-			return nil, &Refused{Reason: "the server at the URL did not answer in time", Err: err}
-		default:
-			return nil, &Refused{Reason: "the URL could not be fetched", Err: err}
+			return nil, &Refused{Reason: "the server at the URL did not answer in time", Err: err, Temporary: true}
+		case errors.Is(err, errRedirect):
+			return nil, &Refused{Reason: "the URL could not be fetched: its redirects lead nowhere we follow", Err: err}
+		case noSuchHost(err):
+			return nil, &Refused{Reason: "the URL's host name does not exist", Err: err}
+		case badCertificate(err):
+			return nil, &Refused{Reason: "the server at the URL has an invalid HTTPS certificate", Err: err}
+		default: // refused or reset connections, a name server that failed: maybe later
+			return nil, &Refused{Reason: "the URL could not be fetched", Err: err, Temporary: true}
 		}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, &Refused{Reason: fmt.Sprintf("the server at the URL answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))}
+		return nil, &Refused{Reason: fmt.Sprintf("the server at the URL answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode)),
+			Temporary: temporaryStatus(resp.StatusCode)}
 	}
 	if f.maxBytes > 0 && resp.ContentLength > f.maxBytes {
 		return nil, &Refused{Reason: fmt.Sprintf("the file at the URL is larger than the limit of %d bytes", f.maxBytes), Err: ErrTooLarge}
@@ -185,14 +205,32 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (*File, error) {
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		if isTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
-			return nil, &Refused{Reason: "the download took too long", Err: err}
+			return nil, &Refused{Reason: "the download took too long", Err: err, Temporary: true}
 		}
-		return nil, &Refused{Reason: "the download was interrupted", Err: err}
+		return nil, &Refused{Reason: "the download was interrupted", Err: err, Temporary: true}
 	}
 	if int64(len(data)) > limit {
 		return nil, &Refused{Reason: fmt.Sprintf("the file at the URL is larger than the limit of %d bytes", f.maxBytes), Err: ErrTooLarge}
 	}
 	return &File{Data: data, Filename: filename(resp), ContentType: resp.Header.Get("Content-Type"), FinalURL: resp.Request.URL.String()}, nil
+}
+
+// temporaryStatus: the answers that say "not now" rather than "not this".
+func temporaryStatus(code int) bool {
+	return code >= 500 || code == http.StatusRequestTimeout || code == http.StatusTooEarly || code == http.StatusTooManyRequests
+}
+
+func noSuchHost(err error) bool {
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
+}
+
+func badCertificate(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid)
 }
 
 func isTimeout(err error) bool {
@@ -204,7 +242,12 @@ func filename(resp *http.Response) string {
 	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
 		return path.Base(params["filename"])
 	}
-	if base := path.Base(resp.Request.URL.Path); base != "/" && base != "." && base != "" {
+	return NameFromURL(resp.Request.URL)
+}
+
+// NameFromURL is the file name a URL suggests: its last path segment, else "score.pdf".
+func NameFromURL(u *url.URL) string {
+	if base := path.Base(u.Path); base != "/" && base != "." && base != "" {
 		if unescaped, err := url.PathUnescape(base); err == nil {
 			return unescaped
 		}

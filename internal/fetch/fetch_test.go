@@ -17,9 +17,14 @@ import (
 
 func refusal(t *testing.T, err error) string {
 	t.Helper()
+	return refused(t, err).Reason
+}
+
+func refused(t *testing.T, err error) *fetch.Refused {
+	t.Helper()
 	var r *fetch.Refused
 	require.True(t, errors.As(err, &r), "%v", err)
-	return r.Reason
+	return r
 }
 
 func TestFetch(t *testing.T) {
@@ -45,6 +50,7 @@ func TestFetch(t *testing.T) {
 	mux.HandleFunc("/to-ftp", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "ftp://example.com/x.pdf", http.StatusFound)
 	})
+	mux.HandleFunc("/busy", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
 	mux.HandleFunc("/moved", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/scores/nocturne.pdf", http.StatusMovedPermanently)
@@ -69,24 +75,41 @@ func TestFetch(t *testing.T) {
 	require.ErrorIs(t, err, fetch.ErrTooLarge)
 	_, err = f.Get(ctx, srv.URL+"/big-chunked")
 	require.ErrorIs(t, err, fetch.ErrTooLarge, "the limit holds without a Content-Length")
+	require.False(t, refused(t, err).Temporary, "no retry makes a file smaller")
+
+	// Whether a later try may succeed: a URL import's job retries only those that may.
 	_, err = f.Get(ctx, srv.URL+"/missing")
 	require.Equal(t, "the server at the URL answered 404 Not Found", refusal(t, err))
+	require.False(t, refused(t, err).Temporary)
+	_, err = f.Get(ctx, srv.URL+"/busy")
+	require.Equal(t, "the server at the URL answered 503 Service Unavailable", refusal(t, err))
+	require.True(t, refused(t, err).Temporary)
 	_, err = f.Get(ctx, srv.URL+"/slow")
 	require.Contains(t, refusal(t, err), "in time")
+	require.True(t, refused(t, err).Temporary)
 	_, err = f.Get(ctx, srv.URL+"/to-ftp")
-	require.Equal(t, "the URL could not be fetched", refusal(t, err))
+	require.Equal(t, "the URL could not be fetched: its redirects lead nowhere we follow", refusal(t, err))
+	require.False(t, refused(t, err).Temporary)
 	_, err = f.Get(ctx, srv.URL+"/loop")
-	require.Equal(t, "the URL could not be fetched", refusal(t, err))
+	require.Equal(t, "the URL could not be fetched: its redirects lead nowhere we follow", refusal(t, err))
 	for _, bad := range []string{"ftp://example.com/a.pdf", "file:///etc/passwd", "/relative.pdf", "http://user:pw@example.com/x.pdf", "not a url"} {
 		_, err = f.Get(ctx, bad)
 		require.Contains(t, refusal(t, err), "URL must", bad)
+		require.False(t, refused(t, err).Temporary, bad)
 	}
+	closed := httptest.NewServer(mux)
+	closedURL := closed.URL
+	closed.Close()
+	_, err = f.Get(ctx, closedURL+"/scores/nocturne.pdf")
+	require.Equal(t, "the URL could not be fetched", refusal(t, err))
+	require.True(t, refused(t, err).Temporary, "a refused connection may be a server restarting")
 
 	// Without the switch, loopback (and every other non-public address) is refused at
 	// connection time, so neither a name nor a redirect can get there.
 	strict := fetch.New(fetch.Options{MaxBytes: 1000})
 	_, err = strict.Get(ctx, srv.URL+"/scores/nocturne.pdf")
 	require.Equal(t, "the URL points to a private or local network address, which is not allowed", refusal(t, err))
+	require.False(t, refused(t, err).Temporary)
 	_, err = strict.Get(ctx, strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)+"/scores/nocturne.pdf")
 	require.Contains(t, refusal(t, err), "private or local")
 }

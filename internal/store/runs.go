@@ -85,6 +85,20 @@ func CountRunJob(ctx context.Context, db DB, runID uuid.UUID, step string) (int,
 	return outstanding, nil
 }
 
+// LockRunStep locks the run's row until tx ends and reports whether it is running step.
+func LockRunStep(ctx context.Context, tx pgx.Tx, runID uuid.UUID, step string) (bool, error) {
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT state = 'running' AND step = $2 FROM pipeline_runs WHERE id = $1 FOR UPDATE`,
+		runID, step).Scan(&ok)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("error locking run: %w", err)
+	}
+	return ok, nil
+}
+
 // AdvanceRun marks step done and makes next, with total jobs, the running step.
 func AdvanceRun(ctx context.Context, db DB, runID uuid.UUID, step, next string, total int, now time.Time) error {
 	started, err := json.Marshal(RunStep{State: RunRunning, Total: total, StartedAt: now})

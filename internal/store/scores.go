@@ -58,7 +58,8 @@ const scoreColumns = `id, owner_id, status, failure, source, source_url, filenam
 	visibility, title, composer, opus, difficulty, version, created_at, updated_at, run_id, blob_key, extracted,
 	corrections, thumbnail_key, pdf_info`
 
-// NewScore is a score accepted at intake.
+// NewScore is a score accepted at intake. A URL import is recorded before its file is
+// downloaded: SizeBytes, PageCount and SHA256 zero until SetScoreFile.
 type NewScore struct {
 	ID         uuid.UUID
 	OwnerID    uuid.UUID
@@ -95,6 +96,27 @@ func CreateScore(ctx context.Context, db DB, s NewScore) (*Score, error) {
 		return nil, err
 	}
 	return ScoreByID(ctx, db, s.ID)
+}
+
+// ScoreFile is what a URL import learns of its file once the pipeline has downloaded it.
+type ScoreFile struct {
+	Filename  string
+	SourceURL string // after redirects
+	SizeBytes int64
+	SHA256    string
+	PageCount int
+	PDFInfo   map[string]string
+}
+
+// SetScoreFile records the file of a URL import, downloaded after the score was recorded.
+func SetScoreFile(ctx context.Context, db DB, id uuid.UUID, f ScoreFile) error {
+	_, err := db.Exec(ctx, `UPDATE scores SET filename = $2, source_url = $3, size_bytes = $4, sha256 = $5, page_count = $6,
+		pdf_info = $7, updated_at = now() WHERE id = $1`,
+		id, f.Filename, f.SourceURL, f.SizeBytes, f.SHA256, f.PageCount, nonNilMap(f.PDFInfo))
+	if err != nil {
+		return fmt.Errorf("error recording the score's file: %w", err)
+	}
+	return nil
 }
 
 // ScoreByID returns a score whoever owns it: for the pipeline, not for requests.

@@ -106,6 +106,29 @@ func Done[T river.JobArgs](ctx context.Context, tx pgx.Tx, ins Inserter, job *ri
 	return insert(ctx, tx, ins, runID, nx.Jobs)
 }
 
+// Continue ends job, one of the jobs of step in run runID, in tx, handing what it has not
+// done to rest, a job of the same step inserted in its place: the step's count of
+// outstanding jobs is unchanged, so rest counts where job would have. A long job does its
+// work in bounded pieces this way (its time limit, and with it how long River waits before
+// rescuing it from a dead worker, stays short) while its progress survives a crash.
+// ErrNotRunning when the run was cancelled or failed meanwhile (commit all the same).
+func Continue[T river.JobArgs](ctx context.Context, tx pgx.Tx, ins Inserter, job *river.Job[T], runID uuid.UUID, step string,
+	rest river.InsertManyParams,
+) error {
+	if _, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job); err != nil {
+		return fmt.Errorf("error completing job: %w", err)
+	}
+	// The lock orders this with Cancel and Fail: a run they end gets no new job.
+	ok, err := store.LockRunStep(ctx, tx, runID, step)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotRunning
+	}
+	return insert(ctx, tx, ins, runID, []river.InsertManyParams{rest})
+}
+
 // Fail marks the run failed at step with a reason a person understands; its jobs still
 // queued end with ErrNotRunning.
 func Fail(ctx context.Context, db store.DB, runID uuid.UUID, step, reason string) error {

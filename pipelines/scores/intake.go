@@ -2,7 +2,10 @@
 // record the score with its first job in one transaction) and the River jobs that take it
 // from there, on the scores queue, as one run of pipelines/runs:
 //
-//	split (1 job) → render (page batches) → text (page batches) → metadata (1) → index (1)
+//	[fetch (1)] → split (1 job) → render (page batches) → text (page batches) → metadata (1) → index (1)
+//
+// A URL import starts with fetch, which downloads the file and accepts it as an upload is
+// accepted (the same validation), then goes on to split.
 //
 // Every step is idempotent: blob keys are a function of the score and the page, and pages
 // are rows keyed by (score, page number), so a worker killed mid-step and retried writes
@@ -39,15 +42,34 @@ const RunKind = "score"
 
 // Steps, in order.
 const (
+	StepFetch    = "fetch" // URL imports only
 	StepSplit    = "split"
 	StepRender   = "render"
 	StepText     = "text"
 	StepMetadata = "metadata"
 	StepIndex    = "index"
 
-	// StepCount is the number of steps above.
+	// StepCount is the number of steps of an upload's run; a URL import's has one more
+	// (fetch).
 	StepCount = 5
 )
+
+// Progress is how far a run with these steps is, 0–1: the share of its steps done.
+func Progress(steps map[string]store.RunStep, state string) float64 {
+	if state == store.RunDone {
+		return 1
+	}
+	total, done := StepCount, 0
+	if _, ok := steps[StepFetch]; ok {
+		total++
+	}
+	for _, st := range steps {
+		if st.State == store.RunDone {
+			done++
+		}
+	}
+	return min(1, float64(done)/float64(total))
+}
 
 // PagesPerJob is the size of the page batches the render and text steps fan out in.
 const PagesPerJob = 8
@@ -96,9 +118,8 @@ func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*sto
 
 // Checked is an upload that passed the checks, ready to be recorded.
 type Checked struct {
-	u     Upload
-	pages int
-	info  map[string]string
+	u    Upload
+	file *store.ScoreFile
 }
 
 // Check validates u (a *pdf.Refused says why it is not taken). It stores and writes nothing,
@@ -108,7 +129,7 @@ func (in *Intake) Check(ctx context.Context, u Upload) (*Checked, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Checked{u: u, pages: doc.Pages, info: doc.Info}, nil
+	return &Checked{u: u, file: fileOf(u.Data, doc)}, nil
 }
 
 // Record stores a checked upload and records the score, its run and the first job in db (a
@@ -118,29 +139,21 @@ func (in *Intake) Check(ctx context.Context, u Upload) (*Checked, error) {
 func (in *Intake) Record(ctx context.Context, db store.DB, ins runs.Inserter, c *Checked) (*store.Score, *store.Run, error) {
 	u := c.u
 	id := uuid.New()
-	sum := sha256.Sum256(u.Data)
-	key := originalKey(id)
-	if _, err := in.Blobs.Put(ctx, key, bytes.NewReader(u.Data), 0); err != nil {
-		return nil, nil, fmt.Errorf("error storing the PDF: %w", err)
-	}
-	corrections := map[string]any{}
-	for k, v := range u.Metadata {
-		if v = strings.TrimSpace(v); v != "" {
-			corrections[k] = v
-		}
+	if err := in.putOriginal(ctx, id, u.Data); err != nil {
+		return nil, nil, err
 	}
 	var score *store.Score
 	var run *store.Run
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		if _, err := store.CreateScore(ctx, tx, store.NewScore{
 			ID: id, OwnerID: u.OwnerID, Source: u.Source, SourceURL: u.SourceURL, Filename: cleanFilename(u.Filename),
-			SizeBytes: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:]), PageCount: c.pages, BlobKey: key,
-			PDFInfo: c.info, Visibility: u.Visibility, Corrections: corrections,
+			SizeBytes: c.file.SizeBytes, SHA256: c.file.SHA256, PageCount: c.file.PageCount, BlobKey: originalKey(id),
+			PDFInfo: c.file.PDFInfo, Visibility: u.Visibility, Corrections: corrections(u.Metadata),
 		}); err != nil {
 			return err
 		}
 		var err error
-		run, err = start(ctx, tx, ins, id, u.OwnerID)
+		run, err = start(ctx, tx, ins, id, u.OwnerID, "")
 		if err != nil {
 			return err
 		}
@@ -167,10 +180,53 @@ func (in *Intake) Discard(ctx context.Context, scoreID uuid.UUID) {
 	}
 }
 
-// start begins a run for the score (its first step: split) and makes it the score's run.
-func start(ctx context.Context, tx pgx.Tx, ins runs.Inserter, scoreID, ownerID uuid.UUID) (*store.Run, error) {
+// storeOriginal is the intake's check of an untrusted file, for uploads and for URL imports
+// alike: data must be a PDF we take (else a *pdf.Refused), and is then stored as score id's
+// original. It returns what the score's row records of the file.
+func (in *Intake) storeOriginal(ctx context.Context, id uuid.UUID, data []byte) (*store.ScoreFile, error) {
+	doc, err := pdf.Open(ctx, data, in.Limits)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.putOriginal(ctx, id, data); err != nil {
+		return nil, err
+	}
+	return fileOf(data, doc), nil
+}
+
+func (in *Intake) putOriginal(ctx context.Context, id uuid.UUID, data []byte) error {
+	if _, err := in.Blobs.Put(ctx, originalKey(id), bytes.NewReader(data), 0); err != nil {
+		return fmt.Errorf("error storing the PDF: %w", err)
+	}
+	return nil
+}
+
+// fileOf is what the score's row records of a checked file.
+func fileOf(data []byte, doc *pdf.Document) *store.ScoreFile {
+	sum := sha256.Sum256(data)
+	return &store.ScoreFile{SizeBytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), PageCount: doc.Pages,
+		PDFInfo: doc.Info}
+}
+
+// corrections are the values an uploader gave with the file, without blanks.
+func corrections(meta map[string]string) map[string]any {
+	out := map[string]any{}
+	for k, v := range meta {
+		if v = strings.TrimSpace(v); v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// start begins a run for the score and makes it the score's run. Its first step is split,
+// or, for a URL import whose file is still to be downloaded from fetchURL, fetch.
+func start(ctx context.Context, tx pgx.Tx, ins runs.Inserter, scoreID, ownerID uuid.UUID, fetchURL string) (*store.Run, error) {
 	run, err := runs.Start(ctx, tx, ins, runs.StartParams{Kind: RunKind, Subject: scoreID.String(), OwnerID: &ownerID,
 		First: func(runID uuid.UUID) runs.Next {
+			if fetchURL != "" {
+				return runs.Next{Step: StepFetch, Jobs: []river.InsertManyParams{{Args: FetchArgs{ScoreID: scoreID, RunID: runID, URL: fetchURL}}}}
+			}
 			return runs.Next{Step: StepSplit, Jobs: []river.InsertManyParams{{Args: SplitArgs{ScoreID: scoreID, RunID: runID}}}}
 		}})
 	if err != nil {
@@ -189,14 +245,15 @@ type Controller interface {
 }
 
 // Reprocess cancels the score's current run, if any, and starts a new one, in tx. Values
-// the owner corrected stay: they live apart from what the pipeline extracts.
+// the owner corrected stay: they live apart from what the pipeline extracts. A URL import
+// whose download never succeeded is downloaded again.
 func Reprocess(ctx context.Context, tx pgx.Tx, c Controller, s *store.Score) (*store.Run, error) {
 	if s.RunID != nil {
 		if err := runs.Cancel(ctx, tx, c, *s.RunID); err != nil {
 			return nil, err
 		}
 	}
-	return start(ctx, tx, c, s.ID, s.OwnerID)
+	return start(ctx, tx, c, s.ID, s.OwnerID, toFetch(s))
 }
 
 // Delete deletes userID's score in tx: its row (pages, favourites and collection entries
@@ -224,9 +281,10 @@ func Delete(ctx context.Context, tx pgx.Tx, c Controller, userID, id uuid.UUID, 
 }
 
 // LateDeletion is when deleted scores' files are deleted a second time: after any job that
-// was still running when they were deleted has ended (batchTimeout), so a page it wrote
-// after the first deletion does not stay behind.
-const LateDeletion = batchTimeout + 5*time.Minute
+// was still running when they were deleted has ended (every scores job is bounded by about
+// a minute at the defaults; docs/timeouts.md), so a page it wrote after the first deletion
+// does not stay behind.
+const LateDeletion = 10 * time.Minute
 
 // scheduleBlobDeletion inserts, in tx, the deletion of the scores' files: now (unless now is
 // false) and again after LateDeletion.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/ai"
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -120,7 +121,16 @@ type Deps struct {
 	// Fallback, if set, is used when Metadata failed fallbackAfter attempts (errors other
 	// than a request to retry later).
 	Fallback metadata.Provider
-	Logger   *slog.Logger
+	// Fetcher downloads URL imports (the fetch step).
+	Fetcher *fetch.Fetcher
+	// PageBudget: a render or text job starts no new page after this long (0: 10 s).
+	PageBudget time.Duration
+	Logger     *slog.Logger
+}
+
+// intake is the intake's check and storage of an untrusted file, for the fetch step.
+func (d *Deps) intake() *Intake {
+	return &Intake{Pool: d.Pool, Blobs: d.Blobs, Limits: d.Limits, Logger: d.Logger}
 }
 
 const (
@@ -135,6 +145,7 @@ const (
 
 // AddWorkers registers the pipeline's workers.
 func AddWorkers(w *river.Workers, d *Deps) {
+	river.AddWorker(w, &fetchWorker{d: d})
 	river.AddWorker(w, &splitWorker{d: d})
 	river.AddWorker(w, &renderWorker{d: d})
 	river.AddWorker(w, &textWorker{d: d})
@@ -152,6 +163,16 @@ type permanent struct {
 
 func (p *permanent) Error() string { return p.reason + ": " + p.err.Error() }
 func (p *permanent) Unwrap() error { return p.err }
+
+// retryable is an error a later attempt may not meet (a server that is down); when the
+// attempts run out, the score fails with its reason.
+type retryable struct {
+	reason string
+	err    error
+}
+
+func (r *retryable) Error() string { return r.reason + ": " + r.err.Error() }
+func (r *retryable) Unwrap() error { return r.err }
 
 // current loads the score and checks that run is still its running run; ok false means the
 // job has nothing left to do (score deleted, run cancelled or superseded).
@@ -214,6 +235,30 @@ func finish[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], ru
 	return err
 }
 
+// carryOn ends one job of step that did only part of its pages: in one transaction, the
+// writes of what it did (write, may be nil), the job's completion and rest, a job of the
+// same step for the pages left, in its place (runs.Continue).
+func carryOn[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], runID uuid.UUID, step string,
+	write func(tx pgx.Tx) error, rest river.JobArgs,
+) error {
+	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
+		if write != nil {
+			if err := write(tx); err != nil {
+				return err
+			}
+		}
+		return runs.Continue(ctx, tx, client, job, runID, step, river.InsertManyParams{Args: rest})
+	})
+	if errors.Is(err, runs.ErrNotRunning) {
+		return nil // as in finish
+	}
+	return err
+}
+
 // outcome turns a step's error into what River should do: a permanent error, or the last
 // attempt's, marks the score failed with a reason a person understands.
 func (d *Deps) outcome(ctx context.Context, job *rivertype.JobRow, scoreID, runID uuid.UUID, step string, err error) error {
@@ -226,8 +271,12 @@ func (d *Deps) outcome(ctx context.Context, job *rivertype.JobRow, scoreID, runI
 		return err // retried with backoff
 	}
 	reason := fmt.Sprintf("processing stopped at the %s step after %d attempts; try again later with reprocess", step, job.Attempt)
-	if isPermanent {
+	var r *retryable
+	switch {
+	case isPermanent:
 		reason = p.reason
+	case errors.As(err, &r):
+		reason = fmt.Sprintf("%s (tried %d times); try again later with reprocess", r.reason, job.Attempt)
 	}
 	ctx = context.WithoutCancel(ctx)
 	ferr := pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
@@ -313,13 +362,43 @@ type renderWorker struct {
 	d *Deps
 }
 
-// batchTimeout bounds a render or text job: a batch runs a tool per page (render: two for
-// the first), each within PDF_TOOL_TIMEOUT. Longer than RIVER_JOB_TIMEOUT's default minute;
-// River's rescue of a job whose worker died waits for it too.
-const batchTimeout = 5 * time.Minute
+// pageBudget: a render or text job starts no new page after this long; the pages left go
+// to a job of the same step in its place (runs.Continue). Each job stays short whatever its
+// pages cost, and so does River's wait before it rescues one from a worker that died (a
+// job is rescued after the longer of its time limit and RIVER_RESCUE_STUCK_AFTER).
+func (d *Deps) pageBudget() time.Duration {
+	if d.PageBudget > 0 {
+		return d.PageBudget
+	}
+	return 10 * time.Second
+}
+
+// probeTimeout bounds reading a split page's size before it is rendered (a page we split
+// ourselves: milliseconds).
+const probeTimeout = 5 * time.Second
+
+// jobSlack is a job's time beyond its bounded parts: blob reads and writes, the database.
+const jobSlack = 5 * time.Second
+
+func (d *Deps) toolTimeout() time.Duration {
+	if d.Tools.Timeout > 0 {
+		return d.Tools.Timeout
+	}
+	return time.Minute // pdf.Tools' default
+}
+
+// renderTimeout bounds a render job: the last page it starts begins within the page
+// budget (or is its first) and reads the page's size, then runs pdftoppm at most twice
+// (page 1: the image and the thumbnail), each within PDF_TOOL_TIMEOUT.
+func (d *Deps) renderTimeout() time.Duration {
+	return d.pageBudget() + probeTimeout + 2*d.toolTimeout() + jobSlack
+}
+
+// textTimeout bounds a text job: as a render job's, with one pdftotext run per page.
+func (d *Deps) textTimeout() time.Duration { return d.pageBudget() + d.toolTimeout() + jobSlack }
 
 // Timeout implements river.Worker.
-func (w *renderWorker) Timeout(*river.Job[RenderArgs]) time.Duration { return batchTimeout }
+func (w *renderWorker) Timeout(*river.Job[RenderArgs]) time.Duration { return w.d.renderTimeout() }
 
 func (w *renderWorker) Work(ctx context.Context, job *river.Job[RenderArgs]) error {
 	return w.d.step(ctx, job.JobRow, job.Args.ScoreID, job.Args.RunID, StepRender, func(s *store.Score) error { return w.work(ctx, job, s) })
@@ -331,7 +410,11 @@ func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs], s *
 	if err != nil {
 		return err
 	}
-	for _, p := range pages {
+	begun := time.Now()
+	for i, p := range pages {
+		if i > 0 && time.Since(begun) >= d.pageBudget() {
+			return carryOn(ctx, d, job, a.RunID, StepRender, nil, RenderArgs{ScoreID: s.ID, RunID: a.RunID, From: p.N, To: a.To})
+		}
 		data, err := blob.Get(ctx, d.Blobs, p.PDFKey, 0)
 		if err != nil {
 			return err
@@ -376,7 +459,7 @@ const maxImageSide = 6000
 // a box to fit (fit, in pixels) of the size a Letter page has at dpi.
 func renderSize(ctx context.Context, page []byte, dpi int) (int, int) {
 	unknown := func() (int, int) { return 0, max(1, dpi*11) }
-	doc, err := pdf.Open(ctx, page, pdf.Limits{MaxPages: 1, Timeout: 10 * time.Second})
+	doc, err := pdf.Open(ctx, page, pdf.Limits{MaxPages: 1, Timeout: probeTimeout})
 	if err != nil {
 		return unknown()
 	}
@@ -405,7 +488,7 @@ type textWorker struct {
 }
 
 // Timeout implements river.Worker.
-func (w *textWorker) Timeout(*river.Job[TextArgs]) time.Duration { return batchTimeout }
+func (w *textWorker) Timeout(*river.Job[TextArgs]) time.Duration { return w.d.textTimeout() }
 
 func (w *textWorker) Work(ctx context.Context, job *river.Job[TextArgs]) error {
 	return w.d.step(ctx, job.JobRow, job.Args.ScoreID, job.Args.RunID, StepText, func(s *store.Score) error { return w.work(ctx, job, s) })
@@ -418,7 +501,19 @@ func (w *textWorker) work(ctx context.Context, job *river.Job[TextArgs], s *stor
 		return err
 	}
 	texts := make(map[int]string, len(pages))
-	for _, p := range pages {
+	write := func(tx pgx.Tx) error {
+		for n, t := range texts {
+			if err := store.SetScorePageText(ctx, tx, s.ID, n, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	begun := time.Now()
+	for i, p := range pages {
+		if i > 0 && time.Since(begun) >= d.pageBudget() {
+			return carryOn(ctx, d, job, a.RunID, StepText, write, TextArgs{ScoreID: s.ID, RunID: a.RunID, From: p.N, To: a.To})
+		}
 		data, err := blob.Get(ctx, d.Blobs, p.PDFKey, 0)
 		if err != nil {
 			return err
@@ -432,14 +527,6 @@ func (w *textWorker) work(ctx context.Context, job *river.Job[TextArgs], s *stor
 			text = strings.ToValidUTF8(text[:maxPageText], "")
 		}
 		texts[p.N] = text
-	}
-	write := func(tx pgx.Tx) error {
-		for n, t := range texts {
-			if err := store.SetScorePageText(ctx, tx, s.ID, n, t); err != nil {
-				return err
-			}
-		}
-		return nil
 	}
 	return finish(ctx, d, job, a.RunID, StepText, write, func(context.Context, pgx.Tx) (runs.Next, error) {
 		return runs.Next{Step: StepMetadata, Jobs: []river.InsertManyParams{{Args: MetadataArgs{ScoreID: s.ID, RunID: a.RunID}}}}, nil

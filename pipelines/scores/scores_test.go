@@ -154,8 +154,8 @@ func TestKilledDuringSplit(t *testing.T) {
 	require.Less(t, split, pages, "killed in the middle of splitting")
 	t.Logf("killed after %d of %d pages", split, pages)
 
-	// Rescued after 10 s instead of RIVER_RESCUE_STUCK_AFTER's 10 minutes; the job timeout
-	// (no longer than that) still leaves a slow -race run time to split.
+	// Rescued after 10 s instead of RIVER_RESCUE_STUCK_AFTER's 75 s; the job timeout (no
+	// longer than that) still leaves a slow -race run time to split.
 	c, err := startClient(ctx, pool, deps(pool, blobs, dbtest.Logger(t)), 10*time.Second)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, c.Stop(ctx)) })
@@ -184,6 +184,42 @@ func TestKilledDuringSplit(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT attempt FROM river_job WHERE kind = 'score_split' AND args->>'score_id' = $1`,
 		sc.ID.String()).Scan(&attempts))
 	require.GreaterOrEqual(t, attempts, 2, "split by the killed process, then again after the rescue")
+}
+
+// TestPagesInBoundedJobs: a render or text job starts no page past its budget and hands the
+// rest to a job of the same step in its place, so each job stays short (and so does River's
+// wait before it rescues one from a dead worker); the score is processed all the same, each
+// page once, and the steps count their batches as before.
+func TestPagesInBoundedJobs(t *testing.T) {
+	t.Parallel()
+	pool, _ := dbtest.NewDatabase(t)
+	blobs, err := blob.NewFS(t.TempDir())
+	require.NoError(t, err)
+	ctx := context.Background()
+	const pages = 11 // two batches: 8 and 3 pages
+	sc := accept(t, pool, blobs, bigScore(pages))
+	d := deps(pool, blobs, dbtest.Logger(t))
+	d.PageBudget = time.Nanosecond // one page a job
+	c, err := startClient(ctx, pool, d, time.Minute)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, c.Stop(ctx)) })
+	ready := waitStatus(t, pool, sc.ID, store.ScoreReady, time.Minute)
+
+	for _, kind := range []string{"score_render", "score_text"} {
+		var jobs, completed, firstPages int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE state = 'completed'),
+			count(DISTINCT (args->>'from')::int) FROM river_job WHERE kind = $1`, kind).Scan(&jobs, &completed, &firstPages))
+		require.Equal(t, []int{pages, pages, pages}, []int{jobs, completed, firstPages}, "%s: a job per page", kind)
+	}
+	var rows, done int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE png_key IS NOT NULL AND text LIKE 'page %')
+		FROM score_pages WHERE score_id = $1`, sc.ID).Scan(&rows, &done))
+	require.Equal(t, []int{pages, pages}, []int{rows, done})
+	run, err := store.GetRun(ctx, pool, *ready.RunID)
+	require.NoError(t, err)
+	for _, step := range []string{scores.StepRender, scores.StepText} {
+		require.Equal(t, []int{2, 2}, []int{run.Steps[step].Done, run.Steps[step].Total}, "%s counts its batches", step)
+	}
 }
 
 // TestStepThatCannotSucceed: a score whose file is gone fails at once, with a reason a

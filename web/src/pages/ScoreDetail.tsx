@@ -30,11 +30,12 @@ function FileDetails({ score }: { score: ScoreResponse }) {
       </div>
       <div className="score-meta-row">
         <dt>{t("file.size")}</dt>
-        <dd>{formatBytes(score.size_bytes, i18n.language)}</dd>
+        {/* A URL import has no file until its fetch step has downloaded it. */}
+        <dd>{score.size_bytes > 0 ? formatBytes(score.size_bytes, i18n.language) : "—"}</dd>
       </div>
       <div className="score-meta-row">
         <dt>{t("file.pages")}</dt>
-        <dd>{score.page_count}</dd>
+        <dd>{score.page_count > 0 ? score.page_count : "—"}</dd>
       </div>
       <div className="score-meta-row">
         <dt>{t("file.source")}</dt>

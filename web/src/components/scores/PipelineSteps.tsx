@@ -1,19 +1,20 @@
 // The live state of a score's pipeline: each step, in order, with its progress.
 import { useTranslation } from "react-i18next";
 import { Badge, Progress } from "../ui";
-import { pipelineSteps, type PipelineStatus } from "./types";
+import { stepsOf, type PipelineStatus } from "./types";
 
 const tones = { running: "info", done: "good", failed: "bad", pending: "neutral" } as const;
 
 export function PipelineSteps({ pipeline }: { pipeline: PipelineStatus }) {
   const { t } = useTranslation("scores");
-  const done = pipelineSteps.filter((s) => pipeline.steps[s]?.state === "done").length;
-  const overall = pipeline.state === "done" ? 1 : done / pipelineSteps.length;
+  const steps = stepsOf(pipeline);
+  const done = steps.filter((s) => pipeline.steps[s]?.state === "done").length;
+  const overall = pipeline.state === "done" ? 1 : done / steps.length;
   return (
     <div className="stack" data-testid="pipeline" data-state={pipeline.state}>
       <Progress value={overall} label={t("pipeline.overall")} />
       <ol className="score-pipeline-steps">
-        {pipelineSteps.map((name) => {
+        {steps.map((name) => {
           const step = pipeline.steps[name];
           const state = step?.state ?? "pending";
           return (

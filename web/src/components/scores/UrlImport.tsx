@@ -1,5 +1,6 @@
-// Import of a PDF score from an http(s) URL: the server fetches it and processes it as an
-// upload.
+// Import of a PDF score from an http(s) URL: the server records it at once (202) and its
+// pipeline downloads the file (the fetch step) and processes it as an upload; the score's
+// page follows the pipeline.
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";

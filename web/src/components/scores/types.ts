@@ -41,6 +41,10 @@ export interface Score {
 /** The steps of a score's pipeline, in order (pipelines/scores/intake.go). */
 export const pipelineSteps = ["split", "render", "text", "metadata", "index"] as const;
 
+/** stepsOf: a run's steps in order; a URL import's begins with fetch (the download). */
+export const stepsOf = (p: { steps: Record<string, unknown> }): readonly string[] =>
+  p.steps.fetch ? ["fetch", ...pipelineSteps] : pipelineSteps;
+
 export interface RunStep {
   state: "running" | "done" | "failed";
   done: number;
