@@ -48,23 +48,44 @@ func unauthorized(msg string) *Error {
 	return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
 }
 
-// bearer returns the access token of the request: the Authorization header, else the cookie.
-func bearer(c *fiber.Ctx) string {
-	if h := c.Get(fiber.HeaderAuthorization); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
-		return strings.TrimSpace(h[7:])
+// Where a request's access token came from.
+type credentialSource int
+
+const (
+	fromNothing credentialSource = iota
+	fromHeader                   // Authorization: Bearer
+	fromCookie                   // the httpOnly cookie of the web client
+	fromOtherScheme              // an Authorization header that is not Bearer (Basic, …)
+)
+
+// credential picks the request's one credential: the Authorization header when there is
+// one, else the cookie. An Authorization header of another scheme is not a reason to fall
+// back to the cookie: that would let a forged request skip the cookie's CSRF check by
+// sending any Authorization header at all.
+func credential(c *fiber.Ctx) (string, credentialSource) {
+	h := c.Get(fiber.HeaderAuthorization)
+	switch {
+	case len(h) > 7 && strings.EqualFold(h[:7], "Bearer "):
+		return strings.TrimSpace(h[7:]), fromHeader
+	case h != "":
+		return "", fromOtherScheme
 	}
-	return c.Cookies(accessCookie)
+	if tok := c.Cookies(accessCookie); tok != "" {
+		return tok, fromCookie
+	}
+	return "", fromNothing
 }
 
-// requireCSRFHeader refuses a write that is authenticated by cookie only and lacks the
+// requireCSRFHeader refuses a write authenticated by a cookie that lacks the
 // X-Requested-With header. Browsers do not let another site's page set that header, so a
 // forged form or image cannot act for a signed-in user; SameSite=Strict is the first line.
+// Call it for cookie credentials only.
 func requireCSRFHeader(c *fiber.Ctx) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return nil
 	}
-	if c.Get(fiber.HeaderAuthorization) != "" || c.Get("X-Requested-With") != "" {
+	if c.Get("X-Requested-With") != "" {
 		return nil
 	}
 	return &Error{Status: http.StatusForbidden, Code: "forbidden",
@@ -81,12 +102,16 @@ func currentUser(c *fiber.Ctx) *store.User {
 // stays signed after its account is deleted, so the account is looked up every time.
 func (s *Server) authenticate(allowDeleted bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		tok := bearer(c)
-		if tok == "" {
+		tok, from := credential(c)
+		switch from {
+		case fromNothing:
 			return unauthorized("sign in first: send an access token as Authorization: Bearer <token>")
-		}
-		if err := requireCSRFHeader(c); err != nil {
-			return err
+		case fromOtherScheme:
+			return unauthorized("the Authorization header must be Bearer <access token>; no other scheme is accepted here")
+		case fromCookie:
+			if err := requireCSRFHeader(c); err != nil {
+				return err
+			}
 		}
 		u, err := s.tokenUser(c.UserContext(), tok, allowDeleted)
 		if err != nil {

@@ -348,3 +348,49 @@ func TestRESTPushCountsChanges(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, resp.StatusCode, "600 changes are a minute's writes")
 	require.NotEmpty(t, resp.Header.Get("Retry-After"))
 }
+
+// TestOneCredential: a request is authenticated by exactly one credential. An Authorization
+// header that is not a valid Bearer token is a 401, never a reason to fall back to the
+// cookie, which would let a forged cross-site request skip the cookie's CSRF check (any
+// Authorization header used to skip it).
+func TestOneCredential(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{opsUser: "operator", opsPassword: "correct horse battery"})
+	admin, tok := b.user(t, "cookie@example.com")
+	require.NoError(t, store.SetRole(context.Background(), b.pool, admin.ID, store.RoleAdmin))
+	cookie := "mirubato_access=" + tok
+	entry := map[string]any{"practiced_at": "2026-11-01T10:00:00Z", "duration_minutes": 10, "type": "practice"}
+	post := func(h http.Header) (*http.Response, []byte) {
+		return b.call(t, http.MethodPost, "/api/logbook/entries", "", entry, h)
+	}
+
+	for _, auth := range []string{"x", "Basic " + basic("operator", "correct horse battery")[6:], "Bearer", "Token " + tok, "Bearer not-a-token"} {
+		resp, data := post(http.Header{"Cookie": {cookie}, "Authorization": {auth}})
+		requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
+		resp, data = b.call(t, http.MethodGet, "/api/user/me", "", nil, http.Header{"Cookie": {cookie}, "Authorization": {auth}})
+		requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
+	}
+	resp, data := post(http.Header{"Cookie": {cookie}})
+	requireError(t, resp, data, http.StatusForbidden, "forbidden")
+	resp, data = post(http.Header{"Cookie": {cookie}, "X-Requested-With": {"fetch"}})
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+	resp, data = post(http.Header{"Authorization": {"Bearer " + tok}})
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+
+	// The operators' API: Basic credentials are Basic credentials, never the admin's cookie.
+	retry := func(h http.Header) (*http.Response, []byte) {
+		return b.do(t, http.MethodPost, "/api/ops/jobs/999999/retry", nil, h)
+	}
+	resp, data = retry(http.Header{"Cookie": {cookie}, "Authorization": {basic("operator", "wrong horse battery")}})
+	requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
+	resp, data = retry(http.Header{"Cookie": {cookie}, "Authorization": {"x"}})
+	requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
+	resp, data = retry(http.Header{"Cookie": {cookie}})
+	requireError(t, resp, data, http.StatusForbidden, "forbidden")
+	resp, data = retry(http.Header{"Cookie": {cookie}, "X-Requested-With": {"fetch"}})
+	requireError(t, resp, data, http.StatusNotFound, "not_found")
+
+	// Refreshing by cookie needs the header too, whatever Authorization says.
+	resp, data = b.do(t, http.MethodPost, "/api/auth/refresh", nil, http.Header{"Cookie": {"mirubato_refresh=whatever"}, "Authorization": {"x"}})
+	requireError(t, resp, data, http.StatusForbidden, "forbidden")
+}

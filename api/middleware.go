@@ -103,7 +103,9 @@ func (s *Server) requireOperator(c *fiber.Ctx) error {
 		}
 		return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
 	}
-	if tok := bearer(c); tok != "" {
+	// One credential: an access token (header or, without an Authorization header, the
+	// cookie), or Basic operator credentials; a Basic header never falls back to the cookie.
+	if tok, from := credential(c); from == fromHeader || from == fromCookie {
 		u, err := s.tokenUser(c.UserContext(), tok, false)
 		var apiErr *Error
 		if errors.As(err, &apiErr) {
@@ -117,7 +119,7 @@ func (s *Server) requireOperator(c *fiber.Ctx) error {
 		}
 		// An admin's browser: its cookie alone may not write to the operators' API. (River
 		// UI's own requests send no such header; the cookie's SameSite=Strict guards them.)
-		if api {
+		if api && from == fromCookie {
 			if err := requireCSRFHeader(c); err != nil {
 				return err
 			}

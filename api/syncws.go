@@ -67,8 +67,8 @@ func (s *Server) syncUpgrade(c *fiber.Ctx) error {
 	if !fws.IsWebSocketUpgrade(c) {
 		return &Error{Status: http.StatusUpgradeRequired, Code: "upgrade_required", Message: "this endpoint speaks WebSocket only; see docs/sync-protocol.md"}
 	}
-	tok := bearer(c)
-	if c.Get(fiber.HeaderAuthorization) == "" {
+	tok, from := credential(c)
+	if from == fromCookie {
 		origin := c.Get(fiber.HeaderOrigin)
 		if origin == "" || !strings.EqualFold(strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://"), c.Hostname()) {
 			return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "a socket authenticated by cookie must come from this site's pages"}
