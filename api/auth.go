@@ -52,10 +52,10 @@ func unauthorized(msg string) *Error {
 type credentialSource int
 
 const (
-	fromNothing credentialSource = iota
-	fromHeader                   // Authorization: Bearer
-	fromCookie                   // the httpOnly cookie of the web client
-	fromOtherScheme              // an Authorization header that is not Bearer (Basic, …)
+	fromNothing     credentialSource = iota
+	fromHeader                       // Authorization: Bearer
+	fromCookie                       // the httpOnly cookie of the web client
+	fromOtherScheme                  // an Authorization header that is not Bearer (Basic, …)
 )
 
 // credential picks the request's one credential: the Authorization header when there is

@@ -1,14 +1,19 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net"
 	"net/http"
 	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +21,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 	"github.com/mirubato/mirubato/internal/store"
 )
 
@@ -393,4 +399,106 @@ func TestOneCredential(t *testing.T) {
 	// Refreshing by cookie needs the header too, whatever Authorization says.
 	resp, data = b.do(t, http.MethodPost, "/api/auth/refresh", nil, http.Header{"Cookie": {"mirubato_refresh=whatever"}, "Authorization": {"x"}})
 	requireError(t, resp, data, http.StatusForbidden, "forbidden")
+}
+
+// rawRequest sends head, then body bytes of the request's body, on a new connection, and
+// returns the first line and the headers of the answer, read without waiting for the body
+// to be sent.
+func rawRequest(t *testing.T, b *testBundle, head string, body []byte) (status string, header string, conn net.Conn) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(b.baseURL, "http://"))
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	_, err = conn.Write([]byte(head + "\r\n"))
+	require.NoError(t, err)
+	_, err = conn.Write(body)
+	require.NoError(t, err)
+	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, nil)
+	require.NoError(t, err, "an answer came before the body was sent")
+	defer resp.Body.Close()
+	var hb strings.Builder
+	_ = resp.Header.Write(&hb)
+	return resp.Status, hb.String(), conn
+}
+
+// TestBodiesAreLimitedBeforeTheyAreRead: a route refuses a body past its limit from its
+// declared length, before reading it (the API used to read 50 MB into memory for any route
+// before routing), or while reading a body that declares no length; only the upload routes
+// take large bodies, read as they arrive into files on disk.
+func TestBodiesAreLimitedBeforeTheyAreRead(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{maxBodyBytes: 64 << 10})
+	_, tok := b.user(t, "body@example.com")
+
+	// Declared: 50 MB, of which 16 KB are sent (fasthttp reads up to 8 KB ahead). The
+	// answer comes at once, and the connection is closed rather than drained.
+	for _, path := range []string{"/api/auth/magic-link", "/api/logbook/entries", "/api/scores", "/api/no/such/route"} {
+		status, _, conn := rawRequest(t, b, "POST "+path+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+tok+
+			"\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: 52428800\r\n", make([]byte, 16<<10))
+		require.Equal(t, "413 Request Entity Too Large", status, path)
+		require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+		// Closed: an end of file, or a reset for the unread bytes it had received.
+		if _, err := io.ReadAll(conn); err != nil {
+			require.ErrorIs(t, err, syscall.ECONNRESET, path)
+		}
+	}
+
+	// Not declared (chunked): refused once the limit is passed while reading.
+	chunked := func(path, contentType string, size int) (*http.Response, []byte) {
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		form := strings.HasPrefix(contentType, "multipart/")
+		if form {
+			contentType = mw.FormDataContentType()
+		}
+		go func() {
+			var w io.Writer = pw
+			if form {
+				fw, err := mw.CreateFormFile("file", "huge.pdf")
+				if err != nil {
+					return
+				}
+				w = fw
+			}
+			chunk := bytes.Repeat([]byte("a"), 32<<10)
+			for sent := 0; sent < size; sent += len(chunk) {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+			_ = mw.Close()
+			_ = pw.Close()
+		}()
+		req, err := http.NewRequest(http.MethodPost, b.baseURL+path, pr)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", contentType)
+		// Its own connection: the server answers before the body ends, then closes it.
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, data
+	}
+	resp, data := chunked("/api/logbook/entries", "application/json", 1<<20)
+	requireError(t, resp, data, http.StatusRequestEntityTooLarge, "payload_too_large")
+	resp, data = chunked("/api/scores", "multipart/form-data; boundary=xyz", 4<<20) // the test's files may be 2 MiB
+	requireError(t, resp, data, http.StatusRequestEntityTooLarge, "payload_too_large")
+
+	// Under the limits, both kinds work: a JSON body, and an upload larger than the JSON limit.
+	resp, data = b.call(t, http.MethodPost, "/api/logbook/entries", tok, map[string]any{
+		"practiced_at": "2026-11-01T10:00:00Z", "duration_minutes": 10, "type": "practice", "notes": strings.Repeat("n", 4000)}, nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+	big := pdftest.Build(pdftest.Doc{Pages: [][]string{{"big"}}, Padding: 1 << 20})
+	require.Greater(t, len(big), 64<<10)
+	sc := b.upload(t, tok, "big.pdf", big, nil)
+	require.Equal(t, int64(len(big)), sc.SizeBytes)
+
+	// A compressed body could expand without bound: refused.
+	resp, data = b.call(t, http.MethodPost, "/api/logbook/entries", tok, "{}", http.Header{"Content-Encoding": {"gzip"}})
+	requireError(t, resp, data, http.StatusUnsupportedMediaType, "unsupported_media_type")
 }

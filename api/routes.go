@@ -1,6 +1,8 @@
 package api
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
@@ -270,6 +272,10 @@ func (s *Server) routes(riverUI fiber.Handler) {
 		if (r.access == signedIn || r.access == signedInAny) && r.method != fiber.MethodGet {
 			chain = append(chain, s.limitWrites)
 		}
+		if r.form != nil {
+			s.uploads[strings.ToLower(r.path)] = true
+			chain = append(chain, s.readForm(s.scores.Limits.MaxBytes+1<<20)) // files and the form's framing
+		}
 		if r.idempotent || r.synced {
 			chain = append(chain, s.writeTxFor(r.synced, r.idempotent))
 		}
@@ -286,14 +292,4 @@ func (s *Server) routes(riverUI fiber.Handler) {
 type statusResponse struct {
 	Status  string `json:"status"`
 	Message string `json:"message,omitempty"`
-}
-
-// limitBody holds every request body but a score upload's to HTTP_MAX_BODY_BYTES (the
-// server's own limit is raised to SCORE_MAX_BYTES for uploads).
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	upload := c.Method() == fiber.MethodPost && (c.Path() == "/api/scores" || c.Path() == "/api/scores/images")
-	if len(c.Request().Body()) > s.cfg.MaxBodyBytes && !upload {
-		return fiber.ErrRequestEntityTooLarge
-	}
-	return c.Next()
 }

@@ -138,17 +138,15 @@ func (s *Server) uploadImages(c *fiber.Ctx) error {
 		Visibility: visibility, Metadata: meta})
 }
 
-// multipart reads a multipart/form-data body whose files are in the field named field.
+// multipart returns the upload's form (readForm read it), whose files are in the field
+// named field.
 func (s *Server) multipart(c *fiber.Ctx, field string) (*multipart.Form, error) {
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+	f := formOf(c)
+	if f == nil {
 		return nil, &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
 			Message: "send the score as multipart/form-data with the files in the field \"" + field + "\""}
 	}
-	form, err := c.MultipartForm()
-	if err != nil {
-		return nil, badRequest("the multipart form could not be read: " + err.Error())
-	}
-	return form, nil
+	return f.Form, nil
 }
 
 // scoreFields reads the optional fields of an upload form: visibility, title, composer.
@@ -233,16 +231,19 @@ func (s *Server) uploadScore(c *fiber.Ctx) error {
 	if fh.Size > limit {
 		return tooLarge(fh.Size, limit)
 	}
-	data, err := readPart(fh, limit)
-	if err != nil {
-		return err
-	}
 	visibility, meta, err := scoreFields(form, "file")
 	if err != nil {
 		return err
 	}
-	return s.accept(c, scores.Upload{OwnerID: currentUser(c).ID, Filename: fh.Filename, Data: data, Source: "upload",
-		Visibility: visibility, Metadata: meta})
+	// The file as readForm stored it (on disk when it is large): checked and stored from
+	// there, never read whole into memory.
+	f, err := fh.Open()
+	if err != nil {
+		return badRequest("the uploaded file could not be read")
+	}
+	defer f.Close()
+	return s.accept(c, scores.Upload{OwnerID: currentUser(c).ID, Filename: fh.Filename, File: f, Size: fh.Size,
+		Source: "upload", Visibility: visibility, Metadata: meta})
 }
 
 // urlImport is the body of POST /api/import/url.

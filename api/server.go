@@ -75,6 +75,7 @@ type Server struct {
 	embedder  embed.Embedder
 	spec      []byte // the OpenAPI document, built once from the route table
 	web       webFiles
+	uploads   map[string]bool // the upload routes' paths, lower case: their bodies are forms
 	baseCtx   context.Context
 	// hub wakes this process's sync sockets; liveCtx ends them when the server stops.
 	hub        *live.Hub
@@ -87,7 +88,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	s := &Server{
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
 		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
-		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, embedder: d.Embedder,
+		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, uploads: map[string]bool{}, embedder: d.Embedder,
 	}
 	if s.blobs == nil || s.scores == nil || s.embedder == nil {
 		return nil, errors.New("api: Deps.Blobs, Deps.Scores and Deps.Embedder are required")
@@ -104,10 +105,12 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName: "mirubato",
-		// Score uploads may be larger than other bodies; decode holds JSON bodies to
-		// MaxBodyBytes.
-		BodyLimit:    max(d.Config.MaxBodyBytes, int(d.Scores.Limits.MaxBytes)+1<<20),
-		ErrorHandler: s.handleError,
+		// Bodies are streamed: limitBody and readForm read them, each route's up to its limit
+		// (body.go). Past BodyLimit fasthttp reads nothing ahead.
+		BodyLimit:                    d.Config.MaxBodyBytes,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 s.handleError,
 		// go-json encodes the same output as encoding/json at a fraction of the CPU; list
 		// responses are the API's hot path (docs/performance.md).
 		JSONEncoder:             gojson.Marshal,

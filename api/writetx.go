@@ -95,8 +95,8 @@ func (s *Server) writeTxFor(synced, idempotent bool) fiber.Handler {
 func requestHash(c *fiber.Ctx) []byte {
 	h := sha256.New()
 	h.Write([]byte(c.Method() + " " + c.Path() + "\n"))
-	if sp := spoolOf(c); sp != nil {
-		h.Write(sp.sum)
+	if f := formOf(c); f != nil {
+		h.Write(f.sum)
 	} else {
 		h.Write(c.Body())
 	}
@@ -219,17 +219,4 @@ func (s *Server) logUndo(ctx context.Context, what string, err error) {
 	if err != nil {
 		s.logger.ErrorContext(ctx, "error undoing a write that did not commit", slog.String("what", what), slog.Any("error", err))
 	}
-}
-
-// spool is a request body kept on disk (uploads), with its hash.
-type spool struct {
-	sum []byte
-}
-
-type spoolKey struct{}
-
-// spoolOf returns the request's spooled body, or nil.
-func spoolOf(c *fiber.Ctx) *spool {
-	sp, _ := c.Locals(spoolKey{}).(*spool)
-	return sp
 }

@@ -107,6 +107,8 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, limit int64) (int
 	size := int64(-1) // unknown: a multipart upload, in parts of PartSize
 	if l, ok := r.(interface{ Len() int }); ok && (limit <= 0 || int64(l.Len()) <= limit) {
 		size = int64(l.Len()) // known (a bytes.Reader): one PUT
+	} else if l, ok := r.(interface{ Size() int64 }); ok && (limit <= 0 || l.Size() <= limit) {
+		size = l.Size() // known (an io.SectionReader of a file on disk)
 	}
 	info, err := s.client.PutObject(ctx, s.bucket, k, lr, size, minio.PutObjectOptions{
 		ContentType: "application/octet-stream",

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -82,13 +83,21 @@ func configuration() *model.Configuration {
 // file claiming billions of pages costs no more than a small one; reading and validating
 // stop at lim.Timeout. Every refusal is a *Refused.
 func Open(ctx context.Context, data []byte, lim Limits) (*Document, error) {
-	if len(data) == 0 {
+	return OpenReader(ctx, bytes.NewReader(data), int64(len(data)), lim)
+}
+
+// OpenReader is Open for a file of size bytes read through r (a file on disk: an upload is
+// never held whole in memory to be checked). r must stay readable until the parse ends,
+// which may be after OpenReader returned (see Open); reads that fail then end it.
+func OpenReader(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (*Document, error) {
+	if size == 0 {
 		return nil, refuse(nil, "the file is empty")
 	}
-	if lim.MaxBytes > 0 && int64(len(data)) > lim.MaxBytes {
-		return nil, refuse(nil, "the file is %s; the limit is %s", Size(int64(len(data))), Size(lim.MaxBytes))
+	if lim.MaxBytes > 0 && size > lim.MaxBytes {
+		return nil, refuse(nil, "the file is %s; the limit is %s", Size(size), Size(lim.MaxBytes))
 	}
-	if !bytes.HasPrefix(data, []byte("%PDF-")) {
+	head := make([]byte, 5)
+	if n, _ := r.ReadAt(head, 0); n < len(head) || !bytes.Equal(head, []byte("%PDF-")) {
 		return nil, refuse(nil, "this is not a PDF file (it does not start with %%PDF-)")
 	}
 	if lim.Timeout <= 0 {
@@ -107,7 +116,7 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	done := make(chan result, 1)
 	go func() {
 		defer lim.Gate.leave() // when the parse ends, which may be after Open returned
-		doc, err := parse(ctx, data, lim)
+		doc, err := parse(ctx, io.NewSectionReader(r, 0, size), lim)
 		done <- result{doc, err}
 	}()
 	select {
@@ -123,14 +132,14 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	}
 }
 
-func parse(ctx context.Context, data []byte, lim Limits) (doc *Document, err error) {
+func parse(ctx context.Context, rs io.ReadSeeker, lim Limits) (doc *Document, err error) {
 	defer func() {
 		// pdfcpu panics on some malformed input; a panic is a refusal, not a crash.
 		if r := recover(); r != nil {
 			doc, err = nil, refuse(fmt.Errorf("panic: %v", r), "the PDF is damaged and could not be read")
 		}
 	}()
-	pc, err := pdfcpu.ReadWithContext(ctx, bytes.NewReader(data), configuration())
+	pc, err := pdfcpu.ReadWithContext(ctx, rs, configuration())
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

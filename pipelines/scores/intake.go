@@ -19,6 +19,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path"
 	"strings"
@@ -95,7 +96,11 @@ type Intake struct {
 type Upload struct {
 	OwnerID    uuid.UUID
 	Filename   string
+	// The file: Data in memory, or File on disk (Size bytes: an upload the API received
+	// into a temporary file, never held whole in memory).
 	Data       []byte
+	File       io.ReaderAt
+	Size       int64
 	Source     string // upload, images, url, imslp
 	SourceURL  *string
 	Visibility string            // "" is private
@@ -125,11 +130,24 @@ type Checked struct {
 // Check validates u (a *pdf.Refused says why it is not taken). It stores and writes nothing,
 // so a caller can check an upload before it opens the transaction that will record it.
 func (in *Intake) Check(ctx context.Context, u Upload) (*Checked, error) {
-	doc, err := pdf.Open(ctx, u.Data, in.Limits)
+	content, size := u.content()
+	doc, err := pdf.OpenReader(ctx, content, size, in.Limits)
 	if err != nil {
 		return nil, err
 	}
-	return &Checked{u: u, file: fileOf(u.Data, doc)}, nil
+	file, err := fileOf(io.NewSectionReader(content, 0, size), doc)
+	if err != nil {
+		return nil, err
+	}
+	return &Checked{u: u, file: file}, nil
+}
+
+// content is the upload's file, wherever it is.
+func (u *Upload) content() (io.ReaderAt, int64) {
+	if u.File != nil {
+		return u.File, u.Size
+	}
+	return bytes.NewReader(u.Data), int64(len(u.Data))
 }
 
 // Record stores a checked upload and records the score, its run and the first job in db (a
@@ -139,7 +157,8 @@ func (in *Intake) Check(ctx context.Context, u Upload) (*Checked, error) {
 func (in *Intake) Record(ctx context.Context, db store.DB, ins runs.Inserter, c *Checked) (*store.Score, *store.Run, error) {
 	u := c.u
 	id := uuid.New()
-	if err := in.putOriginal(ctx, id, u.Data); err != nil {
+	content, size := u.content()
+	if err := in.putOriginal(ctx, id, io.NewSectionReader(content, 0, size), size); err != nil {
 		return nil, nil, err
 	}
 	var score *store.Score
@@ -188,24 +207,28 @@ func (in *Intake) storeOriginal(ctx context.Context, id uuid.UUID, data []byte) 
 	if err != nil {
 		return nil, err
 	}
-	if err := in.putOriginal(ctx, id, data); err != nil {
+	if err := in.putOriginal(ctx, id, bytes.NewReader(data), int64(len(data))); err != nil {
 		return nil, err
 	}
-	return fileOf(data, doc), nil
+	return fileOf(bytes.NewReader(data), doc)
 }
 
-func (in *Intake) putOriginal(ctx context.Context, id uuid.UUID, data []byte) error {
-	if _, err := in.Blobs.Put(ctx, originalKey(id), bytes.NewReader(data), 0); err != nil {
+func (in *Intake) putOriginal(ctx context.Context, id uuid.UUID, r io.Reader, size int64) error {
+	if _, err := in.Blobs.Put(ctx, originalKey(id), r, size); err != nil {
 		return fmt.Errorf("error storing the PDF: %w", err)
 	}
 	return nil
 }
 
-// fileOf is what the score's row records of a checked file.
-func fileOf(data []byte, doc *pdf.Document) *store.ScoreFile {
-	sum := sha256.Sum256(data)
-	return &store.ScoreFile{SizeBytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), PageCount: doc.Pages,
-		PDFInfo: doc.Info}
+// fileOf is what the score's row records of a checked file, read from r.
+func fileOf(r io.Reader, doc *pdf.Document) (*store.ScoreFile, error) {
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return nil, fmt.Errorf("error reading the PDF: %w", err)
+	}
+	return &store.ScoreFile{SizeBytes: n, SHA256: hex.EncodeToString(h.Sum(nil)), PageCount: doc.Pages,
+		PDFInfo: doc.Info}, nil
 }
 
 // corrections are the values an uploader gave with the file, without blanks.

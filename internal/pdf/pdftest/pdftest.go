@@ -20,6 +20,9 @@ type Doc struct {
 	// Inherit puts the resources and the media box on the page tree (in an intermediate
 	// node), where pages inherit them, as many PDF writers do.
 	Inherit bool
+	// Padding adds a stream of that many bytes no page uses: a large file that is still a
+	// valid PDF.
+	Padding int
 }
 
 // Build returns the PDF's bytes.
@@ -51,6 +54,10 @@ func Build(d Doc) []byte {
 		}
 		page := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R %s/Contents %d 0 R >>", parent, own, stream))
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
+	}
+	if d.Padding > 0 {
+		pad := strings.Repeat("0123456789abcde\n", d.Padding/16+1)[:d.Padding]
+		add(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", d.Padding, pad))
 	}
 	objs[catalog-1] = fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesObj)
 	if d.Inherit {

@@ -1,0 +1,138 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mirubato/mirubato/internal/pdf"
+)
+
+// Request bodies are streamed (fiber.Config.StreamRequestBody): nothing is read before a
+// handler's middleware decides how much may be. Every route but an upload takes at most
+// HTTP_MAX_BODY_BYTES, refused by its declared length before a byte of it is read, or
+// while reading one that declares none; an upload is read once, as it arrives, into its
+// form (files on disk, fields in memory), with its own limit enforced while reading.
+
+// errBodyTooLarge ends the reading of a body past its limit.
+var errBodyTooLarge = errors.New("the request body is larger than this server accepts")
+
+// limitedReader reads at most n bytes from r, then fails with errBodyTooLarge.
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		// One byte more tells a body that ends exactly at the limit from a longer one.
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			return 0, errBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
+func tooLargeBody(limit int64) *Error {
+	return &Error{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large",
+		Message: "the request body is larger than this server accepts (" + pdf.Size(limit) + " here)"}
+}
+
+// bodyStream is the request's body as a stream (what fasthttp has not read yet included).
+func bodyStream(c *fiber.Ctx) io.Reader {
+	if r := c.Request().BodyStream(); r != nil {
+		return r
+	}
+	return bytes.NewReader(c.Request().Body())
+}
+
+// limitBody reads the body of every request but an upload's, up to HTTP_MAX_BODY_BYTES,
+// and refuses a compressed one (a small gzip body can expand without bound).
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
+		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+			Message: "request bodies are not accepted compressed (Content-Encoding)"}
+	}
+	if c.Method() == fiber.MethodPost && s.uploads[strings.ToLower(strings.TrimSuffix(c.Path(), "/"))] {
+		return c.Next() // readForm reads it, with its own limit
+	}
+	limit := int64(s.cfg.MaxBodyBytes)
+	if int64(c.Request().Header.ContentLength()) > limit {
+		return tooLargeBody(limit) // unread: fasthttp closes the connection instead of draining it
+	}
+	if c.Request().BodyStream() != nil {
+		data, err := io.ReadAll(&limitedReader{r: c.Request().BodyStream(), n: limit})
+		if errors.Is(err, errBodyTooLarge) {
+			return tooLargeBody(limit)
+		}
+		if err != nil {
+			return badRequest("the request body could not be read")
+		}
+		c.Request().SetBodyRaw(data)
+	}
+	return c.Next()
+}
+
+// form is an upload's multipart form, read from the request as it arrived, with the hash
+// of the body it came in (an Idempotency-Key's request hash).
+type form struct {
+	*multipart.Form
+	sum []byte
+}
+
+type formKey struct{}
+
+// formOf returns the request's upload form, or nil.
+func formOf(c *fiber.Ctx) *form {
+	f, _ := c.Locals(formKey{}).(*form)
+	return f
+}
+
+// readForm is the middleware of the upload routes: it reads the multipart/form-data body
+// as it arrives, the files into temporary files (removed when the request ends) and the
+// other fields into memory (1 MiB at most), refusing the body past limit bytes while
+// reading it.
+func (s *Server) readForm(limit int64) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+		if err != nil || mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
+			return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
+				Message: "send the score as multipart/form-data"}
+		}
+		if int64(c.Request().Header.ContentLength()) > limit {
+			return tooLargeBody(limit)
+		}
+		h := sha256.New()
+		body := io.TeeReader(&limitedReader{r: bodyStream(c), n: limit}, h)
+		mf, err := multipart.NewReader(body, params["boundary"]).ReadForm(1 << 20)
+		switch {
+		case errors.Is(err, errBodyTooLarge):
+			return tooLargeBody(limit)
+		case errors.Is(err, multipart.ErrMessageTooLarge):
+			return badRequest("the form's fields other than files are larger than 1 MiB")
+		case err != nil:
+			return badRequest("the multipart form could not be read: " + err.Error())
+		}
+		defer func() { _ = mf.RemoveAll() }()
+		// The rest of the body (after the closing boundary) counts in its hash too.
+		if _, err := io.Copy(io.Discard, body); errors.Is(err, errBodyTooLarge) {
+			return tooLargeBody(limit)
+		}
+		c.Locals(formKey{}, &form{Form: mf, sum: h.Sum(nil)})
+		return c.Next()
+	}
+}
