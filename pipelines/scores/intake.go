@@ -94,8 +94,8 @@ type Intake struct {
 
 // Upload is a file offered as a score.
 type Upload struct {
-	OwnerID    uuid.UUID
-	Filename   string
+	OwnerID  uuid.UUID
+	Filename string
 	// The file: Data in memory, or File on disk (Size bytes: an upload the API received
 	// into a temporary file, never held whole in memory).
 	Data       []byte
