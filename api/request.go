@@ -404,21 +404,14 @@ func checkRequestText(c *fiber.Ctx) error {
 	if err := checkText("the URL", "path", string(c.Request().URI().Path())); err != nil {
 		return err
 	}
-	var bad error
-	c.Request().URI().QueryArgs().VisitAll(func(k, v []byte) {
-		if bad != nil {
-			return
-		}
+	for k, v := range c.Request().URI().QueryArgs().All() {
 		name := string(k)
 		if !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
 			name = strconv.QuoteToASCII(name)
 		}
 		if err := checkText("query parameter", name, string(k)+string(v)); err != nil {
-			bad = err
+			return err
 		}
-	})
-	if bad != nil {
-		return bad
 	}
 	for _, h := range textHeaders {
 		if err := checkText("header", h, c.Get(h)); err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -212,11 +211,4 @@ func (s *Server) db(c *fiber.Ctx) store.DB {
 		return w.tx
 	}
 	return s.pool
-}
-
-// logUndo logs the failure of an undo; it has nothing else to do with it.
-func (s *Server) logUndo(ctx context.Context, what string, err error) {
-	if err != nil {
-		s.logger.ErrorContext(ctx, "error undoing a write that did not commit", slog.String("what", what), slog.Any("error", err))
-	}
 }

@@ -144,8 +144,8 @@ type IdempotentResponse struct {
 	Body        []byte `db:"body"`
 }
 
-// ErrKeyInFlight: another request with the same Idempotency-Key is being written and did
-// not finish within the wait.
+// ErrKeyInFlight is returned when another request with the same Idempotency-Key is being
+// written and did not finish within the wait.
 var ErrKeyInFlight = errors.New("a request with this idempotency key is in flight")
 
 // IdempotentResult returns the stored response of a request with key, or ErrNotFound when
