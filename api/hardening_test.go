@@ -502,3 +502,44 @@ func TestBodiesAreLimitedBeforeTheyAreRead(t *testing.T) {
 	resp, data = b.call(t, http.MethodPost, "/api/logbook/entries", tok, "{}", http.Header{"Content-Encoding": {"gzip"}})
 	requireError(t, resp, data, http.StatusUnsupportedMediaType, "unsupported_media_type")
 }
+
+// TestDeleteAccountRacingItsJob: a repeated DELETE /api/user/me that was authenticated just
+// before the deletion job removed the account answers like the first (202), not 500. The
+// test holds the account's row locked while the request is on its way, removes it as the
+// job would, and lets the request go on.
+func TestDeleteAccountRacingItsJob(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	ctx := context.Background()
+	u, tok := b.user(t, "leaving@example.com")
+	resp, data := b.call(t, http.MethodDelete, "/api/user/me", tok, nil, nil)
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+
+	tx, err := b.pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, u.ID)
+	require.NoError(t, err)
+	type answer struct {
+		resp *http.Response
+		data []byte
+	}
+	done := make(chan answer, 1)
+	go func() {
+		resp, data := b.call(t, http.MethodDelete, "/api/user/me", tok, nil, nil)
+		done <- answer{resp, data}
+	}()
+	// The request is past authentication once it waits for the row.
+	require.Eventually(t, func() bool {
+		var waiting bool
+		err := b.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%')`).Scan(&waiting)
+		return err == nil && waiting
+	}, 10*time.Second, 10*time.Millisecond)
+	require.NoError(t, store.DeleteUser(ctx, tx, u.ID))
+	require.NoError(t, tx.Commit(ctx))
+
+	a := <-done
+	require.Equal(t, http.StatusAccepted, a.resp.StatusCode, string(a.data))
+	require.JSONEq(t, `{"status":"deletion_scheduled"}`, string(a.data))
+}

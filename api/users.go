@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -84,7 +85,9 @@ func (s *Server) deleteMe(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	u := currentUser(c)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := store.MarkUserDeleted(ctx, tx, u.ID); err != nil {
+		if _, err := store.MarkUserDeleted(ctx, tx, u.ID); errors.Is(err, store.ErrNotFound) {
+			return nil // deleted by its job since this request was authenticated: done already
+		} else if err != nil {
 			return err
 		}
 		_, err := s.river.InsertTx(ctx, tx, account.DeleteArgs{UserID: u.ID}, nil)

@@ -149,17 +149,23 @@ func LinkGoogle(ctx context.Context, db DB, id uuid.UUID, sub string) error {
 
 // MarkUserDeleted hides the account at once and revokes its sessions; the deletion job
 // removes the data. Reports whether it was already marked.
+// An account its deletion job removed meanwhile is ErrNotFound.
 func MarkUserDeleted(ctx context.Context, db DB, id uuid.UUID) (already bool, err error) {
-	var deletedAt time.Time
+	// prev is read first (the select list is evaluated in order): it sees the row before upd.
+	var prev *bool
+	var deletedAt *time.Time
 	err = db.QueryRow(ctx, `
 		WITH prev AS (SELECT deleted_at FROM users WHERE id = $1 FOR UPDATE),
 		upd AS (UPDATE users SET deleted_at = coalesce(deleted_at, now()) WHERE id = $1 RETURNING deleted_at),
 		rev AS (UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL)
-		SELECT (SELECT deleted_at IS NOT NULL FROM prev), (SELECT deleted_at FROM upd)`, id).Scan(&already, &deletedAt)
+		SELECT (SELECT deleted_at IS NOT NULL FROM prev), (SELECT deleted_at FROM upd)`, id).Scan(&prev, &deletedAt)
 	if err != nil {
 		return false, fmt.Errorf("error marking user deleted: %w", err)
 	}
-	return already, nil
+	if prev == nil {
+		return false, ErrNotFound
+	}
+	return *prev, nil
 }
 
 // DeleteUser removes the account and, by cascade, everything it owns, and the sign-in
