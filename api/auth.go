@@ -144,6 +144,13 @@ func (s *Server) limit(c *fiber.Ctx, key string, maxHits int, window time.Durati
 // limitN is limit for n hits at once.
 func (s *Server) limitN(c *fiber.Ctx, key string, n, maxHits int, window time.Duration) error {
 	hits, err := store.HitN(c.UserContext(), s.pool, key, n, window, s.now())
+	if errors.Is(err, store.ErrLimitBusy) {
+		// So many requests of one client at once that their counter is a queue: the answer
+		// is the limit's, at once, not a place in that queue.
+		c.Set(fiber.HeaderRetryAfter, "1")
+		return &Error{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Message: "too many requests at once; try again in a second"}
+	}
 	if err != nil {
 		return err
 	}

@@ -543,3 +543,45 @@ func TestDeleteAccountRacingItsJob(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, a.resp.StatusCode, string(a.data))
 	require.JSONEq(t, `{"status":"deletion_scheduled"}`, string(a.data))
 }
+
+// TestRateLimitCounterDoesNotQueue: every write of a user counts on one row; when that row
+// is held (a thousand requests of the user at once), a request gets the limit's answer
+// (429, Retry-After) within a bounded wait instead of queueing behind all the others.
+func TestRateLimitCounterDoesNotQueue(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	ctx := context.Background()
+	u, tok := b.user(t, "burst@example.com")
+	entry := map[string]any{"practiced_at": "2026-11-01T10:00:00Z", "duration_minutes": 10, "type": "practice"}
+	resp, data := b.call(t, http.MethodPost, "/api/logbook/entries", tok, entry, nil) // the counter's row exists
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+
+	tx, err := b.pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, `SELECT 1 FROM rate_limits WHERE key = $1 FOR UPDATE`, "writes:"+u.ID.String())
+	require.NoError(t, err)
+
+	// Held for as long as the test likes: the request does not wait for it.
+	client := &http.Client{Timeout: 5 * time.Second}
+	body, err := json.Marshal(entry)
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, b.baseURL+"/api/logbook/entries", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	r, err := client.Do(req)
+	require.NoError(t, err, "answered while the counter is held")
+	defer r.Body.Close()
+	data, err = io.ReadAll(r.Body)
+	require.NoError(t, err)
+	requireError(t, r, data, http.StatusTooManyRequests, "rate_limited")
+	require.Equal(t, "1", r.Header.Get("Retry-After"))
+
+	require.NoError(t, tx.Rollback(ctx))
+	resp, data = b.call(t, http.MethodPost, "/api/logbook/entries", tok, entry, nil)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(data))
+	var n int
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM logbook_entries WHERE user_id = $1`, u.ID).Scan(&n))
+	require.Equal(t, 2, n, "the refused request wrote nothing")
+}

@@ -255,7 +255,10 @@ func (sc *syncConn) push(ctx context.Context, raw json.RawMessage) {
 		changes = append(changes, ch)
 	}
 	// Pushed changes count against the user's writes, as REST writes do.
-	if hits, err := store.HitN(ctx, sc.s.pool, "writes:"+sc.user.ID.String(), len(changes), time.Minute, sc.s.now()); err != nil {
+	if hits, err := store.HitN(ctx, sc.s.pool, "writes:"+sc.user.ID.String(), len(changes), time.Minute, sc.s.now()); errors.Is(err, store.ErrLimitBusy) {
+		sc.send(errorMessage("rate_limited", "too many writes at once; push these changes again in a second"))
+		return
+	} else if err != nil {
 		sc.retryLater(ctx, err)
 		return
 	} else if hits > writesPerUser {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // ErrRefreshReused is returned when a refresh token that was already exchanged is presented
@@ -117,20 +118,41 @@ func RefreshFamily(ctx context.Context, db DB, tokenHash []byte) (uuid.UUID, uui
 
 // Hit counts one hit on key in the fixed window of length window that contains now and
 // returns the hits so far in that window. Atomic, so it holds across API processes.
-func Hit(ctx context.Context, db DB, key string, window time.Duration, now time.Time) (int, error) {
-	return HitN(ctx, db, key, 1, window, now)
+func Hit(ctx context.Context, pool *pgxpool.Pool, key string, window time.Duration, now time.Time) (int, error) {
+	return HitN(ctx, pool, key, 1, window, now)
 }
 
-// HitN is Hit for n hits at once.
-func HitN(ctx context.Context, db DB, key string, n int, window time.Duration, now time.Time) (int, error) {
+// ErrLimitBusy is returned when a counter is so contended that counting a hit would wait
+// longer than LimitWait: the caller answers as if the limit were reached.
+var ErrLimitBusy = errors.New("the rate limit's counter is busy")
+
+// LimitWait is the longest a hit waits for its counter's row.
+const LimitWait = 250 * time.Millisecond
+
+// HitN is Hit for n hits at once. All of a key's hits update one row: each holds its lock
+// only for the statement (the commit does not wait for the disk, since a count lost in a
+// crash costs nothing), and none waits for it longer than LimitWait (ErrLimitBusy).
+//
+// The transaction is sent as one batch (one round trip), so it needs a pool, never a
+// caller's transaction.
+func HitN(ctx context.Context, pool *pgxpool.Pool, key string, n int, window time.Duration, now time.Time) (int, error) {
 	start := now.Truncate(window)
 	var hits int
-	err := db.QueryRow(ctx, `
-		INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL synchronous_commit = off")
+	b.Queue(fmt.Sprintf("SET LOCAL lock_timeout = %d", LimitWait.Milliseconds()))
+	b.Queue(`INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)
 		ON CONFLICT (key) DO UPDATE SET
 			hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + $3 ELSE $3 END,
 			window_start = excluded.window_start
-		RETURNING hits`, key, start, n).Scan(&hits)
+		RETURNING hits`, key, start, n).QueryRow(func(row pgx.Row) error { return row.Scan(&hits) })
+	b.Queue("COMMIT") // a ROLLBACK when the insert failed
+	err := pool.SendBatch(ctx, b).Close()
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+		return 0, ErrLimitBusy
+	}
 	if err != nil {
 		return 0, fmt.Errorf("error counting rate limit: %w", err)
 	}
