@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -77,6 +78,26 @@ type setupOpts struct {
 	strictFetch bool
 	// web: the browser client's files (nil: not built).
 	web fs.FS
+	// logs, when set, receives the server's log (JSON lines, info and up) instead of the test.
+	logs *logBuffer
+}
+
+// logBuffer collects a server's log lines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // testEmbedder is the tests' servers' embedder.
@@ -114,6 +135,9 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 		cfg.ProxyHeader, cfg.TrustedProxies = "X-Forwarded-For", []string{"127.0.0.1"}
 	}
 	logger := dbtest.Logger(t)
+	if opts.logs != nil {
+		logger = slog.New(slog.NewJSONHandler(opts.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger})
 	require.NoError(t, err)
 	m := metrics.New()

@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -584,4 +585,43 @@ func TestRateLimitCounterDoesNotQueue(t *testing.T) {
 	var n int
 	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM logbook_entries WHERE user_id = $1`, u.ID).Scan(&n))
 	require.Equal(t, 2, n, "the refused request wrote nothing")
+}
+
+// TestRefusalsAreLogged: a refused upload's cause (the parser's own error, which the answer
+// leaves out) is logged with the request id, and a panic of the PDF library that a file
+// causes is logged once as an error with its stack; neither used to be.
+func TestRefusalsAreLogged(t *testing.T) {
+	t.Parallel()
+	logs := &logBuffer{}
+	b := setup(t, setupOpts{logs: logs})
+	_, tok := b.user(t, "refused@example.com")
+
+	lines := func(msg string) []map[string]any {
+		var out []map[string]any
+		for _, l := range strings.Split(logs.String(), "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == msg {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	panicky, err := os.ReadFile("../internal/pdf/testdata/malformed/parser-panic.pdf")
+	require.NoError(t, err)
+	resp, data := b.uploadRaw(t, tok, "panic.pdf", panicky, nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
+	require.NotContains(t, string(data), "panic", "the answer says what is wrong with the file, not the library's failure")
+	panics := lines("pdf library panicked on an upload")
+	require.Len(t, panics, 1, logs.String())
+	require.Equal(t, resp.Header.Get("X-Request-Id"), panics[0]["request_id"])
+	require.Equal(t, "ERROR", panics[0]["level"])
+	require.Contains(t, panics[0]["stack"], "pdfcpu")
+
+	resp, data = b.uploadRaw(t, tok, "truncated.pdf", []byte("%PDF-1.7\n1 0 obj << /Type /Catalog"), nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
+	refusals := lines("upload refused")
+	require.Len(t, refusals, 1, logs.String())
+	require.Equal(t, resp.Header.Get("X-Request-Id"), refusals[0]["request_id"])
+	require.NotEmpty(t, refusals[0]["reason"])
+	require.NotEmpty(t, refusals[0]["cause"], "the parser's error")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"path"
@@ -91,6 +92,23 @@ func refused(reason string) *Error {
 	return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_pdf", Message: reason}
 }
 
+// refusal answers a refused file, and logs why (the parser's own error, which the answer
+// leaves out); a panic of the PDF library the file caused is logged as the error it is,
+// with its stack, once.
+func (s *Server) refusal(c *fiber.Ctx, reason string, err error) error {
+	ctx := c.UserContext()
+	attrs := []slog.Attr{slog.String("request_id", requestID(c)), slog.String("user_id", currentUser(c).ID.String()),
+		slog.String("reason", reason)}
+	var p *pdf.Panic
+	if errors.As(err, &p) {
+		s.logger.LogAttrs(ctx, slog.LevelError, "pdf library panicked on an upload",
+			append(attrs, slog.String("panic", fmt.Sprint(p.Value)), slog.String("stack", string(p.Stack)))...)
+	} else {
+		s.logger.LogAttrs(ctx, slog.LevelInfo, "upload refused", append(attrs, slog.Any("cause", errors.Unwrap(err)))...)
+	}
+	return refused(reason)
+}
+
 // imagesForm documents POST /api/scores/images.
 type imagesForm struct {
 	Images     []string `json:"images" openapi:"binary"` // the pages, in order: PNG or JPEG
@@ -128,7 +146,7 @@ func (s *Server) uploadImages(c *fiber.Ctx) error {
 	}
 	data, err := pdf.FromImages(c.UserContext(), images, s.scores.Limits)
 	if reason, ok := scores.IsRefused(err); ok {
-		return refused(reason)
+		return s.refusal(c, reason, err)
 	}
 	if err != nil {
 		return err
@@ -197,7 +215,7 @@ func (s *Server) accept(c *fiber.Ctx, u scores.Upload) error {
 	ctx := c.UserContext()
 	checked, err := s.scores.Check(ctx, u)
 	if reason, ok := scores.IsRefused(err); ok {
-		return refused(reason)
+		return s.refusal(c, reason, err)
 	}
 	if err != nil {
 		return err

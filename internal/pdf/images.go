@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"image"
 	"image/color"
 	_ "image/jpeg" // decoders for DecodeConfig
@@ -88,7 +87,7 @@ func FromImages(ctx context.Context, images [][]byte, lim Limits) ([]byte, error
 		err := func() (err error) {
 			defer func() {
 				if r := recover(); r != nil {
-					err = fmt.Errorf("panic: %v", r)
+					err = recovered(r)
 				}
 			}()
 			return api.ImportImages(nil, &out, readers, api.DefaultImportConfig(), configuration())

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -45,6 +46,18 @@ func (e *Refused) Error() string {
 }
 
 func (e *Refused) Unwrap() error { return e.Err }
+
+// Panic is a panic of the PDF library, recovered: the file is refused, and the panic (a bug
+// of the library's that this file found) is logged by whoever reports the refusal.
+type Panic struct {
+	Value any
+	Stack []byte
+}
+
+func (p *Panic) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
+
+// recovered is the Panic of a recover() value r.
+func recovered(r any) *Panic { return &Panic{Value: r, Stack: debug.Stack()} }
 
 func refuse(err error, format string, args ...any) *Refused {
 	return &Refused{Reason: fmt.Sprintf(format, args...), Err: err}
@@ -136,7 +149,7 @@ func parse(ctx context.Context, rs io.ReadSeeker, lim Limits) (doc *Document, er
 	defer func() {
 		// pdfcpu panics on some malformed input; a panic is a refusal, not a crash.
 		if r := recover(); r != nil {
-			doc, err = nil, refuse(fmt.Errorf("panic: %v", r), "the PDF is damaged and could not be read")
+			doc, err = nil, refuse(recovered(r), "the PDF is damaged and could not be read")
 		}
 	}()
 	pc, err := pdfcpu.ReadWithContext(ctx, rs, configuration())
@@ -223,7 +236,7 @@ func (d *Document) Page(n int) (data []byte, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			data, err = nil, refuse(fmt.Errorf("panic: %v", r), "page %d is damaged and could not be extracted", n)
+			data, err = nil, refuse(recovered(r), "page %d is damaged and could not be extracted", n)
 		}
 	}()
 	data, err = d.rawPage(n)
@@ -242,7 +255,7 @@ func (d *Document) PageWithPdfcpu(n int) (data []byte, err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			data, err = nil, refuse(fmt.Errorf("panic: %v", r), "page %d is damaged and could not be extracted", n)
+			data, err = nil, refuse(recovered(r), "page %d is damaged and could not be extracted", n)
 		}
 	}()
 	d.mu.Lock()

@@ -24,6 +24,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/mirubato/mirubato/internal/imslp"
+	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
 	"github.com/mirubato/mirubato/pipelines/scores"
@@ -445,6 +446,14 @@ func (w *ImportWorker) importWork(ctx context.Context, job *river.Job[ImportWork
 		return w.finish(ctx, a, "skipped", over.Error(), &work.PageID, nil, nil)
 	}
 	if reason, refused := scores.IsRefused(err); refused {
+		var panicked *pdf.Panic
+		if errors.As(err, &panicked) {
+			w.d.Logger.ErrorContext(ctx, "pdf library panicked on an IMSLP file", slog.Int64("page_id", work.PageID),
+				slog.String("panic", fmt.Sprint(panicked.Value)), slog.String("stack", string(panicked.Stack)))
+		} else {
+			w.d.Logger.InfoContext(ctx, "IMSLP file refused", slog.Int64("page_id", work.PageID), slog.String("reason", reason),
+				slog.Any("cause", errors.Unwrap(err)))
+		}
 		return w.finish(ctx, a, "failed", "IMSLP's file was refused: "+reason, &work.PageID, &best.Index, nil)
 	}
 	return err

@@ -289,6 +289,11 @@ func (d *Deps) outcome(ctx context.Context, job *rivertype.JobRow, scoreID, runI
 		return errors.Join(err, ferr) // retried: the failure is recorded next time
 	}
 	d.Logger.Warn("score processing failed", "score_id", scoreID, "run_id", runID, "step", step, "reason", reason, "error", err)
+	var panicked *pdf.Panic
+	if errors.As(err, &panicked) {
+		d.Logger.ErrorContext(ctx, "pdf library panicked on a score", slog.String("score_id", scoreID.String()),
+			slog.String("step", step), slog.String("panic", fmt.Sprint(panicked.Value)), slog.String("stack", string(panicked.Stack)))
+	}
 	if isPermanent {
 		return river.JobCancel(err)
 	}
