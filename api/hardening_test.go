@@ -606,7 +606,7 @@ func TestRefusalsAreLogged(t *testing.T) {
 		}
 		return out
 	}
-	panicky, err := os.ReadFile("../internal/pdf/testdata/malformed/parser-panic.pdf")
+	panicky, err := os.ReadFile("../internal/pdf/testdata/panics/pdfcpu-nil-deref.pdf")
 	require.NoError(t, err)
 	resp, data := b.uploadRaw(t, tok, "panic.pdf", panicky, nil)
 	requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")

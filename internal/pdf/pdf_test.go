@@ -344,3 +344,22 @@ func TestImageMemoryLimit(t *testing.T) {
 	require.ErrorAs(t, err, &refused)
 	require.Contains(t, refused.Reason, "of memory once decoded")
 }
+
+// TestLibraryPanicsAreRefusals: files that make pdfcpu panic (found by mutating valid
+// files) are refused like damaged ones, with the panic and its stack kept for the log.
+func TestLibraryPanicsAreRefusals(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join("testdata", "panics"))
+	require.NoError(t, err)
+	require.NotEmpty(t, entries)
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("testdata", "panics", e.Name()))
+		require.NoError(t, err)
+		_, err = pdf.Open(context.Background(), data, limits)
+		var refused *pdf.Refused
+		require.ErrorAs(t, err, &refused, e.Name())
+		require.Contains(t, refused.Reason, "damaged")
+		var p *pdf.Panic
+		require.ErrorAs(t, err, &p, e.Name())
+		require.Contains(t, string(p.Stack), "pdfcpu")
+	}
+}
