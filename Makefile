@@ -16,6 +16,7 @@ help:
 	@echo "make run    run api + worker on the local default (database, AI, blobs)"
 	@echo "make test   run the whole test suite against a local PostgreSQL with pgvector"
 	@echo "make lint   gofmt, go vet and golangci-lint"
+	@echo "make vulncheck  govulncheck against a vulnerability database built here (ops/vulncheck)"
 	@echo "make build  build bin/mirubato (with the web client: make web)"
 	@echo "make web    build the web client into web/dist (npm ci, Vite; prints the JavaScript budget)"
 	@echo "make bench-queue  job throughput: our worker stack against bare River"
@@ -72,6 +73,10 @@ lint: setup $(GOLANGCI)
 	@test -z "$$(gofmt -l .)" || { echo "not gofmt-ed:"; gofmt -l .; exit 1; }
 	go vet ./...
 	$(GOLANGCI) run ./...
+
+.PHONY: vulncheck
+vulncheck: setup
+	@ops/vulncheck
 
 $(GOLANGCI):
 	GOBIN=$(CACHE)/bin go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VER)
