@@ -133,11 +133,16 @@ const LimitWait = 250 * time.Millisecond
 // only for the statement (the commit does not wait for the disk, since a count lost in a
 // crash costs nothing), and none waits for it longer than LimitWait (ErrLimitBusy).
 //
-// The transaction is sent as one batch (one round trip), so it needs a pool, never a
-// caller's transaction.
+// The transaction's start and its count are sent as one batch (one round trip), then its
+// end, on a connection of the pool's own (never a caller's transaction).
 func HitN(ctx context.Context, pool *pgxpool.Pool, key string, n int, window time.Duration, now time.Time) (int, error) {
 	start := now.Truncate(window)
 	var hits int
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("error counting rate limit: %w", err)
+	}
+	defer conn.Release()
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	b.Queue("SET LOCAL synchronous_commit = off")
@@ -147,8 +152,14 @@ func HitN(ctx context.Context, pool *pgxpool.Pool, key string, n int, window tim
 			hits = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.hits + $3 ELSE $3 END,
 			window_start = excluded.window_start
 		RETURNING hits`, key, start, n).QueryRow(func(row pgx.Row) error { return row.Scan(&hits) })
-	b.Queue("COMMIT") // a ROLLBACK when the insert failed
-	err := pool.SendBatch(ctx, b).Close()
+	err = conn.SendBatch(ctx, b).Close()
+	end := "COMMIT"
+	if err != nil {
+		end = "ROLLBACK" // the failed batch left the transaction open (aborted): end it, keep the connection
+	}
+	if _, eerr := conn.Exec(context.WithoutCancel(ctx), end); eerr != nil && err == nil {
+		err = eerr
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
 		return 0, ErrLimitBusy

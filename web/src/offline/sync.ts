@@ -38,6 +38,14 @@ const entityOfExport: [keyof AccountExport, string][] = [
 const allKinds = ["logbook_entry", "repertoire_item", "goal", "goal_progress", "favorite", "collection", "collection_score", "preferences"];
 
 /** exportRows are the export's entities as the local copy keeps them. */
+/** The ERROR codes that answer a PUSH the server did not take (or took only in part: each
+ * change is applied once by its client_change_id, so the same PUSH may be sent again). */
+export const pushRetryCodes = ["rate_limited", "unavailable", "internal", "bad_push", "malformed"] as const;
+
+export function pushNotTaken(code: string): boolean {
+  return (pushRetryCodes as readonly string[]).includes(code);
+}
+
 export function exportRows(exp: AccountExport): outbox.RemoteChange[] {
   const rows: outbox.RemoteChange[] = [];
   for (const [field, entity] of entityOfExport) {
@@ -284,8 +292,9 @@ export class SyncEngine {
           this.events.signedOut();
         } else if (msg.code === "resync_required") {
           await this.forgetCursor(); // the server closes with 4004 next; onclose reconnects
-        } else if (this.pushing && ["rate_limited", "bad_push", "malformed", "internal"].includes(String(msg.code))) {
-          // The PUSH was not taken: send it again a little later.
+        } else if (this.pushing && pushNotTaken(String(msg.code))) {
+          // The PUSH was not taken (or only in part: each change is applied once, so sending
+          // it again is safe): send it again a little later.
           await outbox.requeue(this.db);
           setTimeout(() => {
             this.pushing = false;
