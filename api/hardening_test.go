@@ -20,8 +20,11 @@ import (
 
 	"github.com/fasthttp/websocket"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/dbtest"
 	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 	"github.com/mirubato/mirubato/internal/store"
 )
@@ -285,6 +288,19 @@ func TestPushRejectsWhatCanNeverApply(t *testing.T) {
 	require.Contains(t, reasons["past"], "base_version")
 	require.Contains(t, reasons["missing"], "client_ts")
 	require.Len(t, reasons, 4)
+
+	// A HELLO whose name the database cannot store is refused as such (it used to fail
+	// the connection with 1011 and internal, which a client retries forever).
+	url := "ws" + strings.TrimPrefix(b.baseURL, "http") + "/api/sync/ws"
+	ws, r, err := websocket.DefaultDialer.Dial(url, http.Header{"Authorization": {"Bearer " + tok}})
+	require.NoError(t, err)
+	r.Body.Close()
+	defer ws.Close()
+	bad := &device{ws: ws}
+	bad.send(t, map[string]any{"type": "HELLO", "device_id": "tablet", "cursor": 0, "name": "a\u0000b"})
+	require.Equal(t, "bad_hello", bad.next(t).Code)
+	bad.send(t, map[string]any{"type": "HELLO", "device_id": "tablet", "cursor": 0, "name": "Tablet"})
+	require.Equal(t, "WELCOME", bad.next(t).Type)
 
 	// A frame that is not UTF-8 is malformed, and the connection stays.
 	require.NoError(t, phone.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"PING","x":"`+"\xff"+`"}`)))
@@ -624,4 +640,45 @@ func TestRefusalsAreLogged(t *testing.T) {
 	require.Equal(t, resp.Header.Get("X-Request-Id"), refusals[0]["request_id"])
 	require.NotEmpty(t, refusals[0]["reason"])
 	require.NotEmpty(t, refusals[0]["cause"], "the parser's error")
+}
+
+// watchedBlobs is the file system blob store, watched: while a score's file is being
+// written it counts the API's connections that sit inside an open transaction.
+type watchedBlobs struct {
+	blob.Store
+	pool    *pgxpool.Pool
+	mu      sync.Mutex
+	maxOpen int
+}
+
+func (w *watchedBlobs) Put(ctx context.Context, key string, r io.Reader, limit int64) (int64, error) {
+	var open int
+	_ = w.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND state LIKE 'idle in transaction%'`).Scan(&open)
+	w.mu.Lock()
+	w.maxOpen = max(w.maxOpen, open)
+	w.mu.Unlock()
+	return w.Store.Put(ctx, key, r, limit)
+}
+
+// TestUploadStoresItsFileOutsideTheTransaction: an upload's file (up to 50 MB, maybe to a
+// remote bucket) is stored before the request's transaction opens, so no database
+// connection waits inside a transaction while it is written; and a file whose score is not
+// recorded after all is deleted.
+func TestUploadStoresItsFileOutsideTheTransaction(t *testing.T) {
+	t.Parallel()
+	pool, _ := dbtest.NewDatabase(t)
+	fs, err := blob.NewFS(t.TempDir())
+	require.NoError(t, err)
+	watched := &watchedBlobs{Store: fs, pool: pool}
+	b := setup(t, setupOpts{blobs: watched})
+	watched.pool = b.pool
+	_, tok := b.user(t, "store@example.com")
+	body, ct := multipartBody(t, "score.pdf", scorePDF(2), nil)
+	resp, data := b.do(t, http.MethodPost, "/api/scores", body, http.Header{"Authorization": {"Bearer " + tok},
+		"Content-Type": {ct}, "Idempotency-Key": {"store-1"}})
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(data))
+	watched.mu.Lock()
+	require.Zero(t, watched.maxOpen, "no transaction was open while the file was written")
+	watched.mu.Unlock()
 }

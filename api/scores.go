@@ -220,6 +220,12 @@ func (s *Server) accept(c *fiber.Ctx, u scores.Upload) error {
 	if err != nil {
 		return err
 	}
+	// Stored before the transaction opens (a large file to a bucket takes a while), and
+	// deleted again unless the transaction commits.
+	if err := s.scores.Store(ctx, checked); err != nil {
+		return err
+	}
+	s.onRollback(c, func(ctx context.Context) { s.scores.Discard(ctx, checked.ScoreID) })
 	tx, err := s.requestTx(c)
 	if err != nil {
 		return err
@@ -228,7 +234,6 @@ func (s *Server) accept(c *fiber.Ctx, u scores.Upload) error {
 	if err != nil {
 		return err
 	}
-	s.onRollback(c, func(ctx context.Context) { s.scores.Discard(ctx, sc.ID) })
 	c.Location("/api/scores/" + sc.ID.String())
 	return s.sendScore(c, http.StatusAccepted, sc)
 }

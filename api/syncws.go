@@ -170,8 +170,9 @@ func (sc *syncConn) readHello() (wsMessage, bool) {
 			sc.send(errorMessage("hello_first", "send HELLO {device_id, cursor} first"))
 			continue
 		}
-		if !deviceIDPattern.MatchString(m.DeviceID) || (m.Cursor != nil && *m.Cursor < 0) || len(m.Name) > 100 {
-			sc.send(errorMessage("bad_hello", "HELLO needs a device_id of 1 to 100 letters, digits or . _ : - and a cursor ≥ 0"))
+		if !deviceIDPattern.MatchString(m.DeviceID) || (m.Cursor != nil && *m.Cursor < 0) || len(m.Name) > 100 ||
+			checkText("", "name", m.Name) != nil {
+			sc.send(errorMessage("bad_hello", "HELLO needs a device_id of 1 to 100 letters, digits or . _ : -, a cursor ≥ 0 and a name of at most 100 bytes of text"))
 			continue
 		}
 		return m, true

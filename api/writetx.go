@@ -143,23 +143,27 @@ func (w *writeTx) commit(ctx context.Context, c *fiber.Ctx) error {
 		}
 	}
 	if err := w.tx.Commit(ctx); err != nil {
+		// The commit may have happened (the connection broke after it): what was written
+		// outside the database stays, since the score may need it (at worst an orphan file).
+		w.undo = nil
 		return err
 	}
 	w.tx, w.undo = nil, nil
 	return nil
 }
 
-// rollback ends a transaction that was not committed, and undoes what was done outside it.
+// rollback ends a transaction that was not committed (or never opened), and undoes what
+// was done outside it.
 func (w *writeTx) rollback(ctx context.Context) {
-	if w.tx == nil {
-		return
-	}
 	ctx = context.WithoutCancel(ctx)
-	_ = w.tx.Rollback(ctx)
-	w.tx = nil
+	if w.tx != nil {
+		_ = w.tx.Rollback(ctx)
+		w.tx = nil
+	}
 	for _, f := range w.undo {
 		f(ctx)
 	}
+	w.undo = nil
 }
 
 // answer turns the errors of the key's claim into their responses; others pass on.

@@ -118,13 +118,23 @@ func (in *Intake) Accept(ctx context.Context, ins runs.Inserter, u Upload) (*sto
 	if err != nil {
 		return nil, nil, err
 	}
-	return in.Record(ctx, in.Pool, ins, checked)
+	if err := in.Store(ctx, checked); err != nil {
+		return nil, nil, err
+	}
+	score, run, err := in.Record(ctx, in.Pool, ins, checked)
+	if err != nil {
+		in.Discard(context.WithoutCancel(ctx), checked.ScoreID)
+		return nil, nil, err
+	}
+	return score, run, nil
 }
 
-// Checked is an upload that passed the checks, ready to be recorded.
+// Checked is an upload that passed the checks, ready to be stored (Store) and recorded
+// (Record) as the score ScoreID.
 type Checked struct {
-	u    Upload
-	file *store.ScoreFile
+	ScoreID uuid.UUID
+	u       Upload
+	file    *store.ScoreFile
 }
 
 // Check validates u (a *pdf.Refused says why it is not taken). It stores and writes nothing,
@@ -139,7 +149,15 @@ func (in *Intake) Check(ctx context.Context, u Upload) (*Checked, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Checked{u: u, file: file}, nil
+	return &Checked{ScoreID: uuid.New(), u: u, file: file}, nil
+}
+
+// Store stores a checked upload's file: before the transaction that records it, so that no
+// transaction is open while a file (of up to SCORE_MAX_BYTES, maybe to a remote bucket) is
+// written. A caller that then does not record it deletes it with Discard.
+func (in *Intake) Store(ctx context.Context, c *Checked) error {
+	content, size := c.u.content()
+	return in.putOriginal(ctx, c.ScoreID, io.NewSectionReader(content, 0, size), size)
 }
 
 // content is the upload's file, wherever it is.
@@ -150,17 +168,10 @@ func (u *Upload) content() (io.ReaderAt, int64) {
 	return bytes.NewReader(u.Data), int64(len(u.Data))
 }
 
-// Record stores a checked upload and records the score, its run and the first job in db (a
-// transaction of the caller's makes a savepoint: the caller's commit decides). On failure
-// the stored file is deleted again; a caller whose own transaction rolls back later deletes
-// it with Discard.
+// Record records a stored upload: the score, its run and the first job, in db (a
+// transaction of the caller's makes a savepoint: the caller's commit decides).
 func (in *Intake) Record(ctx context.Context, db store.DB, ins runs.Inserter, c *Checked) (*store.Score, *store.Run, error) {
-	u := c.u
-	id := uuid.New()
-	content, size := u.content()
-	if err := in.putOriginal(ctx, id, io.NewSectionReader(content, 0, size), size); err != nil {
-		return nil, nil, err
-	}
+	u, id := c.u, c.ScoreID
 	var score *store.Score
 	var run *store.Run
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
@@ -185,7 +196,6 @@ func (in *Intake) Record(ctx context.Context, db store.DB, ins runs.Inserter, c 
 		return err
 	})
 	if err != nil {
-		in.Discard(context.WithoutCancel(ctx), id)
 		return nil, nil, err
 	}
 	return score, run, nil
