@@ -25,6 +25,7 @@ help:
 	@echo "make bench-sync   push-to-other-device latency, 1,000 sockets on 2 api processes, against a WebSocket echo"
 	@echo "make bench-imslp  IMSLP import: 10,000 works with no limit (works/s, peak RSS) against the client alone; 3 workers at 5 requests/s"
 	@echo "make bench-rollup analytics: full rollup of 1,000,000 entries, incremental latency, summaries against on-the-fly SQL"
+	@echo "make bench-bodies API memory under 16 concurrent 50 MB bodies to JSON routes and the upload route, against a Fiber app that reads bodies whole"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
 .PHONY: setup
@@ -103,6 +104,10 @@ bench-imslp: setup build
 .PHONY: bench-sync
 bench-sync: setup build
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/sync -bin $(BIN)
+
+.PHONY: bench-bodies
+bench-bodies: setup build
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/bodies -bin $(BIN)
 
 .PHONY: cluster
 cluster: setup build

@@ -78,6 +78,8 @@ type phase struct {
 	PeakMB         float64        `json:"rss_peak_mb"`
 	HWMMB          float64        `json:"hwm_mb"` // VmHWM at the phase's end
 	PeakOverIdleMB float64        `json:"peak_over_idle_mb"`
+	// Ours over the baseline's, for the phases both ran.
+	RatioToBaseline float64 `json:"ratio_to_baseline,omitempty"`
 }
 
 type result struct {
@@ -300,6 +302,14 @@ func run(ctx context.Context, o options) error {
 	}
 	if res.BaselineJSONPeakMB > 0 {
 		res.RatioJSON = round(res.JSONPeakOverIdleMB / res.BaselineJSONPeakMB)
+	}
+	for i, p := range res.Phases {
+		for _, b := range res.BaselinePhases {
+			if b.Name == p.Name && b.PeakOverIdleMB > 0 {
+				// Four decimals: a refusal by declared length costs ours about 1/10,000th.
+				res.Phases[i].RatioToBaseline = float64(int64(p.PeakOverIdleMB/b.PeakOverIdleMB*10000+0.5)) / 10000
+			}
+		}
 	}
 	fmt.Fprintf(os.Stderr, "peaks over idle: JSON %.1f MB (baseline %.1f MB, ratio %.3f); upload junk %.1f MB; upload PDF %.1f MB; target < %.0f MB\n",
 		res.JSONPeakOverIdleMB, res.BaselineJSONPeakMB, res.RatioJSON, res.JunkPeakOverIdleMB, res.PDFPeakOverIdleMB, res.TargetMB)
