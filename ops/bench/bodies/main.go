@@ -79,7 +79,7 @@ type phase struct {
 	HWMMB          float64        `json:"hwm_mb"` // VmHWM at the phase's end
 	PeakOverIdleMB float64        `json:"peak_over_idle_mb"`
 	// Ours over the baseline's, for the phases both ran.
-	RatioToBaseline float64 `json:"ratio_to_baseline,omitempty"`
+	RatioToBaseline *float64 `json:"ratio_to_baseline,omitempty"`
 }
 
 type result struct {
@@ -307,7 +307,8 @@ func run(ctx context.Context, o options) error {
 		for _, b := range res.BaselinePhases {
 			if b.Name == p.Name && b.PeakOverIdleMB > 0 {
 				// Four decimals: a refusal by declared length costs ours about 1/10,000th.
-				res.Phases[i].RatioToBaseline = float64(int64(p.PeakOverIdleMB/b.PeakOverIdleMB*10000+0.5)) / 10000
+				r := float64(int64(p.PeakOverIdleMB/b.PeakOverIdleMB*10000+0.5)) / 10000
+				res.Phases[i].RatioToBaseline = &r
 			}
 		}
 	}
