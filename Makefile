@@ -27,6 +27,7 @@ help:
 	@echo "make bench-imslp  IMSLP import: 10,000 works with no limit (works/s, peak RSS) against the client alone; 3 workers at 5 requests/s"
 	@echo "make bench-rollup analytics: full rollup of 1,000,000 entries, incremental latency, summaries against on-the-fly SQL"
 	@echo "make bench-burst  1,000 concurrent writes of one user (one rate-limit counter) against the same spread over 1,000 users"
+	@echo "make bench-bodies API memory under 16 concurrent 50 MB bodies to JSON routes and the upload route, against a Fiber app that reads bodies whole"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
 
 .PHONY: setup
@@ -113,6 +114,9 @@ bench-sync: setup build
 .PHONY: bench-burst
 bench-burst: setup build
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/burst -bin $(BIN) -n $(or $(N),1000)
+.PHONY: bench-bodies
+bench-bodies: setup build
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/bodies -bin $(BIN)
 
 .PHONY: cluster
 cluster: setup build
