@@ -60,8 +60,10 @@ func bodyStream(c *fiber.Ctx) io.Reader {
 	return bytes.NewReader(c.Request().Body())
 }
 
-// limitBody reads the body of every request but an upload's, up to HTTP_MAX_BODY_BYTES,
-// and refuses a compressed one (a small gzip body can expand without bound).
+// limitBody refuses, before routing, a body whose declared length is past what any route but
+// the uploads takes (HTTP_MAX_BODY_BYTES), and a compressed one (a small gzip body can
+// expand without bound). Nothing is read here: each route reads its body (readBody,
+// readForm) once the request is known to be allowed.
 func (s *Server) limitBody(c *fiber.Ctx) error {
 	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
 		return &Error{Status: http.StatusUnsupportedMediaType, Code: "unsupported_media_type",
@@ -70,21 +72,33 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 	if c.Method() == fiber.MethodPost && s.uploads[strings.ToLower(strings.TrimSuffix(c.Path(), "/"))] {
 		return c.Next() // readForm reads it, with its own limit
 	}
-	limit := int64(s.cfg.MaxBodyBytes)
-	if int64(c.Request().Header.ContentLength()) > limit {
+	if limit := int64(s.cfg.MaxBodyBytes); int64(c.Request().Header.ContentLength()) > limit {
 		return tooLargeBody(limit) // unread: fasthttp closes the connection instead of draining it
 	}
-	if c.Request().BodyStream() != nil {
-		data, err := io.ReadAll(&limitedReader{r: c.Request().BodyStream(), n: limit})
-		if errors.Is(err, errBodyTooLarge) {
+	return c.Next()
+}
+
+// readBody reads a route's body, up to limit bytes: refused from its declared length before
+// it is read, or as soon as one without passes the limit.
+func readBody(limit int64) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if int64(c.Request().Header.ContentLength()) > limit {
 			return tooLargeBody(limit)
 		}
-		if err != nil {
-			return badRequest("the request body could not be read")
+		if c.Request().BodyStream() != nil {
+			// Read in the request's own buffer, grown as the body arrives.
+			buf := bytes.NewBuffer(make([]byte, 0, min(limit, max(512, int64(c.Request().Header.ContentLength())))))
+			_, err := buf.ReadFrom(&limitedReader{r: c.Request().BodyStream(), n: limit})
+			if errors.Is(err, errBodyTooLarge) {
+				return tooLargeBody(limit)
+			}
+			if err != nil {
+				return badRequest("the request body could not be read")
+			}
+			c.Request().SetBodyRaw(buf.Bytes())
 		}
-		c.Request().SetBodyRaw(data)
+		return c.Next()
 	}
-	return c.Next()
 }
 
 // form is an upload's multipart form, read from the request as it arrived, with the hash

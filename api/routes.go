@@ -46,7 +46,14 @@ type route struct {
 	synced       bool // writes a user's synced data: in one transaction with its fan-out job
 	extraStatus  []int
 	unavailable  any // the body type of its 503, when not the error shape (the probes)
+	// bigBody: the route takes bodies up to HTTP_MAX_BODY_BYTES (a whole account, a sync
+	// push); others take smallBodyBytes at most.
+	bigBody bool
 }
+
+// smallBodyBytes is the largest body of a route without bigBody: far more than any of their
+// JSON documents, little enough that many at once cost little memory.
+const smallBodyBytes = 256 << 10
 
 // withSort documents the pagination and sort parameters of a list, then its filters.
 func withSort(sorts []string, filters ...param) []param {
@@ -141,7 +148,7 @@ func (s *Server) table() []route {
 		// Export and import.
 		{method: "GET", path: "/api/export", summary: "The whole account as JSON", access: signedIn, handler: s.export, response: store.Export{}, status: 200},
 		{method: "GET", path: "/api/export/logbook.csv", summary: "The logbook as CSV", access: signedIn, handler: s.exportLogbookCSV, status: 200, contentType: "text/csv"},
-		{method: "POST", path: "/api/import", summary: "Import an export (idempotent: rows are matched by id)", access: signedIn, synced: true, handler: s.importAccount, body: store.Export{}, response: store.ImportResult{}, status: 200},
+		{method: "POST", path: "/api/import", summary: "Import an export (idempotent: rows are matched by id)", access: signedIn, synced: true, handler: s.importAccount, body: store.Export{}, response: store.ImportResult{}, status: 200, bigBody: true},
 
 		// Scores: intake, the library, the pipeline's results.
 		{method: "POST", path: "/api/scores", summary: "Upload a PDF score (multipart/form-data); processed by the pipeline", access: signedIn, handler: s.uploadScore, form: uploadForm{}, response: scoreResponse{}, status: 202, idempotent: true},
@@ -227,7 +234,7 @@ func (s *Server) table() []route {
 
 		// Sync (docs/sync-protocol.md).
 		{method: "GET", path: "/api/sync/ws", summary: "The sync WebSocket (HELLO, PUSH, CHANGES, BULK_SYNC, …)", access: signedIn, handler: s.syncUpgrade, status: 101, extraStatus: []int{426}},
-		{method: "POST", path: "/api/sync/push", summary: "Push a device's changes (REST fallback of PUSH)", access: signedIn, handler: s.syncPush, body: pushRequest{}, response: pushResponse{}, status: 200},
+		{method: "POST", path: "/api/sync/push", summary: "Push a device's changes (REST fallback of PUSH)", access: signedIn, handler: s.syncPush, body: pushRequest{}, response: pushResponse{}, status: 200, bigBody: true},
 		{method: "GET", path: "/api/sync/pull", summary: "My changes after a cursor, a page at a time (REST fallback of CHANGES)", access: signedIn, handler: s.syncPull, response: pullResponse{}, status: 200, extraStatus: []int{410},
 			query: []param{{name: "since", description: "the cursor of the last change received (default 0)"}, {name: "limit", description: "1–250 (default 250)"},
 				{name: "device_id", description: "the pulling device, recorded as seen"}}},
@@ -272,9 +279,17 @@ func (s *Server) routes(riverUI fiber.Handler) {
 		if (r.access == signedIn || r.access == signedInAny) && r.method != fiber.MethodGet {
 			chain = append(chain, s.limitWrites)
 		}
+		// The body is read once the request is known to be allowed (signed in, under its
+		// limits), up to the route's own limit.
 		if r.form != nil {
 			s.uploads[strings.ToLower(r.path)] = true
 			chain = append(chain, s.readForm(s.scores.Limits.MaxBytes+1<<20)) // files and the form's framing
+		} else {
+			limit := min(smallBodyBytes, int64(s.cfg.MaxBodyBytes))
+			if r.bigBody {
+				limit = int64(s.cfg.MaxBodyBytes)
+			}
+			chain = append(chain, readBody(limit))
 		}
 		if r.idempotent || r.synced {
 			chain = append(chain, s.writeTxFor(r.synced, r.idempotent))
@@ -283,7 +298,7 @@ func (s *Server) routes(riverUI fiber.Handler) {
 	}
 
 	// Operators: River UI (its own routes under this prefix).
-	app.Group("/ops", s.requireOperator).Use("/river", riverUI)
+	app.Group("/ops", s.requireOperator, readBody(int64(s.cfg.MaxBodyBytes))).Use("/river", riverUI)
 	// Last: the browser client's files, and its routes (SPA fallback).
 	app.Use(s.serveWeb)
 }
