@@ -250,7 +250,8 @@ func serveAPI(ctx context.Context, e *env, client *workers.Client, ln net.Listen
 	deps := api.Deps{
 		Config: e.cfg, Logger: e.logger, Pool: e.pool, River: client, Metrics: e.metrics,
 		Sessions: auth.NewSessions(e.pool, tokens), Blobs: e.blobs,
-		Scores:   &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger},
+		Scores: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Limits: e.pdfLimits(), Logger: e.logger,
+			CheckMaxBytes: e.cfg.ScoreCheckMaxBytes},
 		Embedder: e.embedder(), Web: web.Assets(),
 	}
 	if e.cfg.GoogleClientID != "" {

@@ -80,6 +80,8 @@ type setupOpts struct {
 	web fs.FS
 	// logs, when set, receives the server's log (JSON lines, info and up) instead of the test.
 	logs *logBuffer
+	// checkMaxBytes: uploads larger than this are read by the split step (0: all in the request).
+	checkMaxBytes int64
 }
 
 // logBuffer collects a server's log lines.
@@ -160,7 +162,7 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	srv, err := api.New(ctx, api.Deps{Config: cfg, Logger: logger, Pool: pool, River: client, Metrics: m,
 		Sessions: auth.NewSessions(pool, tokens), Mailer: mailer, Mailbox: b.mailbox, Google: opts.google,
 		Now: func() time.Time { return b.now }, Blobs: blobs,
-		Scores:   &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits},
+		Scores:   &scores.Intake{Pool: pool, Blobs: blobs, Logger: logger, Limits: scoreLimits, CheckMaxBytes: opts.checkMaxBytes},
 		Embedder: testEmbedder, Web: opts.web,
 	})
 	require.NoError(t, err)

@@ -718,3 +718,38 @@ func TestRouteBodyLimits(t *testing.T) {
 	resp, data = b.call(t, http.MethodPost, "/api/logbook/entries", "", strings.Repeat("x", 3<<20), nil)
 	requireError(t, resp, data, http.StatusUnauthorized, "unauthorized")
 }
+
+// TestLargeUploadsAreReadByThePipeline: reading a PDF holds all of it in memory, so an
+// upload larger than SCORE_CHECK_MAX_BYTES gets only the cheap checks in its request (size,
+// signature: still a 422) and is read by the split step, which counts its pages, or fails
+// the score with the reason when the file is damaged. Smaller files are read in the request.
+func TestLargeUploadsAreReadByThePipeline(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{checkMaxBytes: 64 << 10})
+	b.startWorkers(t)
+	_, tok := b.user(t, "large@example.com")
+
+	valid := pdftest.Build(pdftest.Doc{Pages: [][]string{{"Etude"}, {"two"}, {"three"}}, Info: map[string]string{"Title": "Etude in E"},
+		Padding: 200 << 10})
+	sc := b.upload(t, tok, "etude.pdf", valid, nil)
+	require.Zero(t, sc.PageCount, "not read yet")
+	require.Equal(t, int64(len(valid)), sc.SizeBytes)
+	ready := b.waitScore(t, tok, sc.ID.String(), store.ScoreReady)
+	require.Equal(t, 3, ready.PageCount)
+	var title string
+	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT pdf_info->>'Title' FROM scores WHERE id = $1`, sc.ID).Scan(&title))
+	require.Equal(t, "Etude in E", title, "the information dictionary, read by the split step")
+
+	damaged := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("not a PDF object\n"), 10<<10)...)
+	sc = b.upload(t, tok, "damaged.pdf", damaged, nil)
+	failed := b.waitScore(t, tok, sc.ID.String(), store.ScoreFailed)
+	require.NotNil(t, failed.Pipeline.Error)
+	require.Contains(t, *failed.Pipeline.Error, "damaged")
+
+	// What costs nothing is still checked in the request.
+	resp, data := b.uploadRaw(t, tok, "big.txt", bytes.Repeat([]byte("text "), 20<<10), nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
+	// And a small damaged file is refused at once.
+	resp, data = b.uploadRaw(t, tok, "small.pdf", []byte("%PDF-1.7\nnot really"), nil)
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
+}

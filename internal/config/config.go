@@ -105,6 +105,10 @@ type Config struct {
 
 	// Scores: limits on untrusted PDFs, and the pipeline's tools.
 	ScoreMaxBytes   int64         `env:"SCORE_MAX_BYTES" envDefault:"52428800"`
+	// ScoreCheckMaxBytes: an upload up to this size is read whole (pdfcpu) in its request, a
+	// damaged one answered 422; a larger one is read by the pipeline's split step (a parse
+	// holds the whole file in memory, and the API takes many uploads at once).
+	ScoreCheckMaxBytes int64 `env:"SCORE_CHECK_MAX_BYTES" envDefault:"8388608"`
 	ScoreMaxPages   int           `env:"SCORE_MAX_PAGES" envDefault:"1000"`
 	PDFParseTimeout time.Duration `env:"PDF_PARSE_TIMEOUT" envDefault:"30s"`
 	// PDFToolTimeout bounds one pdftoppm or pdftotext run on one page (milliseconds to a
@@ -224,6 +228,9 @@ func (c *Config) validate() error {
 	}
 	if c.ScoreMaxBytes < 1024 {
 		bad("SCORE_MAX_BYTES", "must be at least 1024, got %d", c.ScoreMaxBytes)
+	}
+	if c.ScoreCheckMaxBytes < 0 || c.ScoreCheckMaxBytes > c.ScoreMaxBytes {
+		bad("SCORE_CHECK_MAX_BYTES", "must be between 0 and SCORE_MAX_BYTES (%d), got %d", c.ScoreMaxBytes, c.ScoreCheckMaxBytes)
 	}
 	if c.ScoreMaxPages < 1 {
 		bad("SCORE_MAX_PAGES", "must be at least 1, got %d", c.ScoreMaxPages)

@@ -99,19 +99,28 @@ func Open(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	return OpenReader(ctx, bytes.NewReader(data), int64(len(data)), lim)
 }
 
+// Sniff makes Open's checks that read nothing but the file's first bytes (empty, too
+// large, not starting with %PDF-): for a file read in full later. Refusals are *Refused.
+func Sniff(r io.ReaderAt, size int64, lim Limits) error {
+	if size == 0 {
+		return refuse(nil, "the file is empty")
+	}
+	if lim.MaxBytes > 0 && size > lim.MaxBytes {
+		return refuse(nil, "the file is %s; the limit is %s", Size(size), Size(lim.MaxBytes))
+	}
+	head := make([]byte, 5)
+	if n, _ := r.ReadAt(head, 0); n < len(head) || !bytes.Equal(head, []byte("%PDF-")) {
+		return refuse(nil, "this is not a PDF file (it does not start with %%PDF-)")
+	}
+	return nil
+}
+
 // OpenReader is Open for a file of size bytes read through r (a file on disk: an upload is
 // never held whole in memory to be checked). r must stay readable until the parse ends,
 // which may be after OpenReader returned (see Open); reads that fail then end it.
 func OpenReader(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (*Document, error) {
-	if size == 0 {
-		return nil, refuse(nil, "the file is empty")
-	}
-	if lim.MaxBytes > 0 && size > lim.MaxBytes {
-		return nil, refuse(nil, "the file is %s; the limit is %s", Size(size), Size(lim.MaxBytes))
-	}
-	head := make([]byte, 5)
-	if n, _ := r.ReadAt(head, 0); n < len(head) || !bytes.Equal(head, []byte("%PDF-")) {
-		return nil, refuse(nil, "this is not a PDF file (it does not start with %%PDF-)")
+	if err := Sniff(r, size, lim); err != nil {
+		return nil, err
 	}
 	if lim.Timeout <= 0 {
 		lim.Timeout = 30 * time.Second

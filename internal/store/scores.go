@@ -119,6 +119,17 @@ func SetScoreFile(ctx context.Context, db DB, id uuid.UUID, f ScoreFile) error {
 	return nil
 }
 
+// SetScorePages records the page count and information dictionary of a score whose file was
+// too large to be read when it was uploaded (the split step reads it).
+func SetScorePages(ctx context.Context, db DB, id uuid.UUID, pages int, info map[string]string) error {
+	_, err := db.Exec(ctx, `UPDATE scores SET page_count = $2, pdf_info = $3, updated_at = now() WHERE id = $1`,
+		id, pages, nonNilMap(info))
+	if err != nil {
+		return fmt.Errorf("error recording the score's pages: %w", err)
+	}
+	return nil
+}
+
 // ScoreByID returns a score whoever owns it: for the pipeline, not for requests.
 func ScoreByID(ctx context.Context, db DB, id uuid.UUID) (*Score, error) {
 	rows, err := db.Query(ctx, `SELECT `+scoreColumns+` FROM scores WHERE id = $1`, id)

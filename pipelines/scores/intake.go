@@ -90,6 +90,11 @@ type Intake struct {
 	Blobs  blob.Store
 	Limits pdf.Limits
 	Logger *slog.Logger
+	// CheckMaxBytes: a file up to this size is read whole when it is checked (a damaged one
+	// is refused then); a larger one gets the cheap checks only (size, signature) and is
+	// read by the split step, which fails its run when it is damaged. 0: every file is read.
+	// Reading a PDF holds all of it in memory: this bounds what an API process holds.
+	CheckMaxBytes int64
 }
 
 // Upload is a file offered as a score.
@@ -141,11 +146,21 @@ type Checked struct {
 // so a caller can check an upload before it opens the transaction that will record it.
 func (in *Intake) Check(ctx context.Context, u Upload) (*Checked, error) {
 	content, size := u.content()
-	doc, err := pdf.OpenReader(ctx, content, size, in.Limits)
-	if err != nil {
-		return nil, err
+	var pages int
+	var info map[string]string
+	if in.CheckMaxBytes > 0 && size > in.CheckMaxBytes {
+		// Too large to read here: what costs nothing now, the rest in the split step.
+		if err := pdf.Sniff(content, size, in.Limits); err != nil {
+			return nil, err
+		}
+	} else {
+		doc, err := pdf.OpenReader(ctx, content, size, in.Limits)
+		if err != nil {
+			return nil, err
+		}
+		pages, info = doc.Pages, doc.Info
 	}
-	file, err := fileOf(io.NewSectionReader(content, 0, size), doc)
+	file, err := fileOf(io.NewSectionReader(content, 0, size), pages, info)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +235,7 @@ func (in *Intake) storeOriginal(ctx context.Context, id uuid.UUID, data []byte) 
 	if err := in.putOriginal(ctx, id, bytes.NewReader(data), int64(len(data))); err != nil {
 		return nil, err
 	}
-	return fileOf(bytes.NewReader(data), doc)
+	return fileOf(bytes.NewReader(data), doc.Pages, doc.Info)
 }
 
 func (in *Intake) putOriginal(ctx context.Context, id uuid.UUID, r io.Reader, size int64) error {
@@ -230,15 +245,15 @@ func (in *Intake) putOriginal(ctx context.Context, id uuid.UUID, r io.Reader, si
 	return nil
 }
 
-// fileOf is what the score's row records of a checked file, read from r.
-func fileOf(r io.Reader, doc *pdf.Document) (*store.ScoreFile, error) {
+// fileOf is what the score's row records of a checked file, read from r (pages 0: not read
+// yet, the split step counts them).
+func fileOf(r io.Reader, pages int, info map[string]string) (*store.ScoreFile, error) {
 	h := sha256.New()
 	n, err := io.Copy(h, r)
 	if err != nil {
 		return nil, fmt.Errorf("error reading the PDF: %w", err)
 	}
-	return &store.ScoreFile{SizeBytes: n, SHA256: hex.EncodeToString(h.Sum(nil)), PageCount: doc.Pages,
-		PDFInfo: doc.Info}, nil
+	return &store.ScoreFile{SizeBytes: n, SHA256: hex.EncodeToString(h.Sum(nil)), PageCount: pages, PDFInfo: info}, nil
 }
 
 // corrections are the values an uploader gave with the file, without blanks.

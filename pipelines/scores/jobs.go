@@ -355,7 +355,12 @@ func (w *splitWorker) work(ctx context.Context, job *river.Job[SplitArgs], s *st
 		}
 		return err
 	}
-	return finish(ctx, d, job, a.RunID, StepSplit, nil, func(context.Context, pgx.Tx) (runs.Next, error) {
+	// A file too large to be read in its upload's request is counted here.
+	var write func(tx pgx.Tx) error
+	if s.PageCount != doc.Pages {
+		write = func(tx pgx.Tx) error { return store.SetScorePages(ctx, tx, s.ID, doc.Pages, doc.Info) }
+	}
+	return finish(ctx, d, job, a.RunID, StepSplit, write, func(context.Context, pgx.Tx) (runs.Next, error) {
 		return runs.Next{Step: StepRender, Jobs: batches(doc.Pages, func(from, to int) river.JobArgs {
 			return RenderArgs{ScoreID: s.ID, RunID: a.RunID, From: from, To: to}
 		})}, nil
