@@ -104,13 +104,13 @@ type Config struct {
 	BlobS3PathStyle bool   `env:"BLOB_S3_PATH_STYLE" envDefault:"false"`
 
 	// Scores: limits on untrusted PDFs, and the pipeline's tools.
-	ScoreMaxBytes   int64         `env:"SCORE_MAX_BYTES" envDefault:"52428800"`
+	ScoreMaxBytes int64 `env:"SCORE_MAX_BYTES" envDefault:"52428800"`
 	// ScoreCheckMaxBytes: an upload up to this size is read whole (pdfcpu) in its request, a
 	// damaged one answered 422; a larger one is read by the pipeline's split step (a parse
 	// holds the whole file in memory, and the API takes many uploads at once).
-	ScoreCheckMaxBytes int64 `env:"SCORE_CHECK_MAX_BYTES" envDefault:"8388608"`
-	ScoreMaxPages   int           `env:"SCORE_MAX_PAGES" envDefault:"1000"`
-	PDFParseTimeout time.Duration `env:"PDF_PARSE_TIMEOUT" envDefault:"30s"`
+	ScoreCheckMaxBytes int64         `env:"SCORE_CHECK_MAX_BYTES" envDefault:"8388608"`
+	ScoreMaxPages      int           `env:"SCORE_MAX_PAGES" envDefault:"1000"`
+	PDFParseTimeout    time.Duration `env:"PDF_PARSE_TIMEOUT" envDefault:"30s"`
 	// PDFToolTimeout bounds one pdftoppm or pdftotext run on one page (milliseconds to a
 	// second or two on real scores); a render job's time limit, and so its rescue, follows.
 	PDFToolTimeout time.Duration `env:"PDF_TOOL_TIMEOUT" envDefault:"20s"`
