@@ -173,13 +173,17 @@ func TestTextThatIsNotUTF8(t *testing.T) {
 	}
 	resp, data := b.call(t, http.MethodPut, "/api/user/preferences", tok, `{"theme":"`+"\xc0\x80"+`"}`, nil)
 	requireError(t, resp, data, http.StatusBadRequest, "bad_request")
+	// The text \u0000 (a backslash, then u0000), as JSON.stringify writes it, is just text.
+	resp, data = b.call(t, http.MethodPut, "/api/user/preferences", tok, `{"note":"see \\u0000 in the manual"}`, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	require.Contains(t, string(data), `see \\u0000 in the manual`)
 
 	// Form fields of an upload.
 	resp, data = b.uploadRaw(t, tok, "score.pdf", scorePDF(1), map[string]string{"title": "\xff"})
 	eb := requireError(t, resp, data, http.StatusBadRequest, "bad_request")
 	require.Equal(t, "title", eb.Error.Details[0].Field)
 
-	// Nothing of the above was written.
+	// Nothing of the refused requests was written.
 	var n int
 	require.NoError(t, b.pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM logbook_entries) + (SELECT count(*) FROM scores)`).Scan(&n))
 	require.Zero(t, n)

@@ -381,14 +381,19 @@ func checkText(what, field, v string) error {
 
 // checkJSONText is checkText for a JSON document: UTF-8 throughout (a raw value may be
 // stored as it is, as jsonb) and no \u0000 escape in any string (jsonb and text refuse NUL).
-// The escape is searched for textually: a false alarm needs a literal backslash before
-// "u0000", which a client can write another way.
+// Escapes are read as JSON reads them: "\\u0000" (a backslash, then the text u0000) is fine.
 func checkJSONText(data []byte) error {
 	if !utf8.Valid(data) {
 		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "the request body must be UTF-8 text"}
 	}
-	if bytes.Contains(data, []byte(`\u0000`)) {
-		return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "text must not contain NUL characters (\\u0000)"}
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' || i+1 >= len(data) {
+			continue
+		}
+		if data[i+1] == 'u' && bytes.HasPrefix(data[i+2:], []byte("0000")) {
+			return &Error{Status: http.StatusBadRequest, Code: "bad_request", Message: "text must not contain NUL characters (\\u0000)"}
+		}
+		i++ // the escaped character: an escaped backslash does not start another escape
 	}
 	return nil
 }
