@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -101,8 +104,10 @@ func readBody(limit int64) fiber.Handler {
 	}
 }
 
-// form is an upload's multipart form, read from the request as it arrived, with the hash
-// of the body it came in (an Idempotency-Key's request hash).
+// form is an upload's multipart form, read from the request as it arrived, with the hash of
+// what it says (an Idempotency-Key's request hash): its fields and files, not the bytes
+// that framed them, so a retry that frames the same form anew (a browser's new boundary)
+// is the same request.
 type form struct {
 	*multipart.Form
 	sum []byte
@@ -118,8 +123,8 @@ func formOf(c *fiber.Ctx) *form {
 
 // readForm is the middleware of the upload routes: it reads the multipart/form-data body
 // as it arrives, the files into temporary files (removed when the request ends) and the
-// other fields into memory (1 MiB at most), refusing the body past limit bytes while
-// reading it.
+// other fields into memory (Go's ReadForm keeps at most 1 MiB of parts plus 10 MiB of
+// field values, and 1,000 parts), refusing the body past limit bytes while reading it.
 func (s *Server) readForm(limit int64) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
@@ -130,23 +135,51 @@ func (s *Server) readForm(limit int64) fiber.Handler {
 		if int64(c.Request().Header.ContentLength()) > limit {
 			return tooLargeBody(limit)
 		}
-		h := sha256.New()
-		body := io.TeeReader(&limitedReader{r: bodyStream(c), n: limit}, h)
+		body := &limitedReader{r: bodyStream(c), n: limit}
 		mf, err := multipart.NewReader(body, params["boundary"]).ReadForm(1 << 20)
 		switch {
 		case errors.Is(err, errBodyTooLarge):
 			return tooLargeBody(limit)
 		case errors.Is(err, multipart.ErrMessageTooLarge):
-			return badRequest("the form's fields other than files are larger than 1 MiB")
+			return badRequest("the form has too many parts, or fields other than files too large")
 		case err != nil:
 			return badRequest("the multipart form could not be read: " + err.Error())
 		}
 		defer func() { _ = mf.RemoveAll() }()
-		// The rest of the body (after the closing boundary) counts in its hash too.
-		if _, err := io.Copy(io.Discard, body); errors.Is(err, errBodyTooLarge) {
+		if _, err := io.Copy(io.Discard, body); errors.Is(err, errBodyTooLarge) { // after the closing boundary
 			return tooLargeBody(limit)
 		}
-		c.Locals(formKey{}, &form{Form: mf, sum: h.Sum(nil)})
+		sum, err := formHash(mf)
+		if err != nil {
+			return err
+		}
+		c.Locals(formKey{}, &form{Form: mf, sum: sum})
 		return c.Next()
 	}
+}
+
+// formHash is the hash of a form's fields and files, in a fixed order.
+func formHash(mf *multipart.Form) ([]byte, error) {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(mf.Value)) {
+		for _, v := range mf.Value[k] {
+			fmt.Fprintf(h, "field %q %d\n%s\n", k, len(v), v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(mf.File)) {
+		for _, fh := range mf.File[k] {
+			f, err := fh.Open()
+			if err != nil {
+				return nil, badRequest("the uploaded file could not be read")
+			}
+			fs := sha256.New()
+			_, err = io.Copy(fs, f)
+			_ = f.Close()
+			if err != nil {
+				return nil, badRequest("the uploaded file could not be read")
+			}
+			fmt.Fprintf(h, "file %q %q %x\n", k, fh.Filename, fs.Sum(nil))
+		}
+	}
+	return h.Sum(nil), nil
 }

@@ -757,3 +757,28 @@ func TestLargeUploadsAreReadByThePipeline(t *testing.T) {
 	resp, data = b.uploadRaw(t, tok, "small.pdf", []byte("%PDF-1.7\nnot really"), nil)
 	requireError(t, resp, data, http.StatusUnprocessableEntity, "invalid_pdf")
 }
+
+// TestUploadRetryWithANewBoundary: an upload retried with its Idempotency-Key is the same
+// request when it carries the same fields and files, however the form is framed (a browser
+// builds a new boundary for every FormData), and another when a file differs.
+func TestUploadRetryWithANewBoundary(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	_, tok := b.user(t, "retry@example.com")
+	pdf := scorePDF(1)
+	send := func(data []byte, title string) (*http.Response, []byte) {
+		body, ct := multipartBody(t, "etude.pdf", data, map[string]string{"title": title}) // a new random boundary each time
+		return b.do(t, http.MethodPost, "/api/scores", body, http.Header{"Authorization": {"Bearer " + tok},
+			"Content-Type": {ct}, "Idempotency-Key": {"upload-1"}})
+	}
+	resp, first := send(pdf, "Etude")
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(first))
+	resp, again := send(pdf, "Etude")
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(again))
+	require.Equal(t, "true", resp.Header.Get("Idempotent-Replayed"))
+	require.JSONEq(t, string(first), string(again))
+	resp, data := send(pdf, "Another title")
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "idempotency_key_reused")
+	resp, data = send(scorePDF(2), "Etude")
+	requireError(t, resp, data, http.StatusUnprocessableEntity, "idempotency_key_reused")
+}
