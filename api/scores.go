@@ -128,23 +128,25 @@ func (s *Server) uploadImages(c *fiber.Ctx) error {
 		return invalid("send the page images in the field \"images\", in page order", FieldError{Field: "images", Message: "required"})
 	}
 	limit := s.scores.Limits.MaxBytes
-	images := make([][]byte, 0, len(files))
+	// Each image is read where readForm put it (on disk when large), in its turn.
+	images := make([]*io.SectionReader, 0, len(files))
 	var total int64
 	for _, fh := range files {
 		if total += fh.Size; total > limit {
 			return tooLarge(total, limit)
 		}
-		data, err := readPart(fh, limit)
+		f, err := fh.Open()
 		if err != nil {
-			return err
+			return badRequest("the uploaded file could not be read")
 		}
-		images = append(images, data)
+		defer f.Close()
+		images = append(images, io.NewSectionReader(f, 0, fh.Size))
 	}
 	visibility, meta, err := scoreFields(form, "images")
 	if err != nil {
 		return err
 	}
-	data, err := pdf.FromImages(c.UserContext(), images, s.scores.Limits)
+	data, err := pdf.FromImageFiles(c.UserContext(), images, s.scores.Limits)
 	if reason, ok := scores.IsRefused(err); ok {
 		return s.refusal(c, reason, err)
 	}
@@ -300,22 +302,6 @@ func (s *Server) importURL(c *fiber.Ctx) error {
 	}
 	c.Location("/api/scores/" + sc.ID.String())
 	return s.sendScore(c, http.StatusAccepted, sc)
-}
-
-func readPart(fh *multipart.FileHeader, limit int64) ([]byte, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return nil, badRequest("the uploaded file could not be read")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, badRequest("the uploaded file could not be read")
-	}
-	if int64(len(data)) > limit {
-		return nil, tooLarge(int64(len(data)), limit)
-	}
-	return data, nil
 }
 
 func (s *Server) listScores(c *fiber.Ctx) error {

@@ -38,6 +38,16 @@ func bytesPerPixel(m color.Model) int64 {
 // page. The images are checked (type, pixel count, page count) before any is decoded, and
 // the assembly stops at lim.Timeout. Every refusal is a *Refused.
 func FromImages(ctx context.Context, images [][]byte, lim Limits) ([]byte, error) {
+	files := make([]*io.SectionReader, len(images))
+	for i, img := range images {
+		files[i] = io.NewSectionReader(bytes.NewReader(img), 0, int64(len(img)))
+	}
+	return FromImageFiles(ctx, files, lim)
+}
+
+// FromImageFiles is FromImages for images read where they are (files on disk: an upload's
+// images are never read whole into memory before their turn to be assembled).
+func FromImageFiles(ctx context.Context, images []*io.SectionReader, lim Limits) ([]byte, error) {
 	if len(images) == 0 {
 		return nil, refuse(nil, "send at least one page image")
 	}
@@ -47,11 +57,14 @@ func FromImages(ctx context.Context, images [][]byte, lim Limits) ([]byte, error
 	var total int64
 	readers := make([]io.Reader, len(images))
 	for i, img := range images {
-		total += int64(len(img))
-		if !bytes.HasPrefix(img, []byte("\x89PNG\r\n\x1a\n")) && !bytes.HasPrefix(img, []byte("\xff\xd8\xff")) {
+		total += img.Size()
+		head := make([]byte, 8)
+		n, _ := img.ReadAt(head, 0)
+		head = head[:n]
+		if !bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")) && !bytes.HasPrefix(head, []byte("\xff\xd8\xff")) {
 			return nil, refuse(nil, "image %d is not a PNG or JPEG file", i+1)
 		}
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(img))
+		cfg, _, err := image.DecodeConfig(io.NewSectionReader(img, 0, img.Size()))
 		if err != nil {
 			return nil, refuse(err, "image %d is damaged and could not be read", i+1)
 		}
@@ -63,7 +76,7 @@ func FromImages(ctx context.Context, images [][]byte, lim Limits) ([]byte, error
 			return nil, refuse(nil, "image %d would take %s of memory once decoded; the limit is %s (use 8-bit colour or fewer pixels)",
 				i+1, Size(decoded), Size(MaxDecodedImageBytes))
 		}
-		readers[i] = bytes.NewReader(img)
+		readers[i] = io.NewSectionReader(img, 0, img.Size())
 	}
 	if lim.MaxBytes > 0 && total > lim.MaxBytes {
 		return nil, refuse(nil, "the images are %s together; the limit is %s", Size(total), Size(lim.MaxBytes))

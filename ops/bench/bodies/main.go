@@ -338,12 +338,12 @@ func startOurs(ctx context.Context, bin string, env []string, signedIn http.Head
 	entry := concat(`{"practiced_at":"2026-11-01T10:00:00Z","duration_minutes":10,"type":"practice"}`)
 	if st, _, err := send(u, "/api/logbook/entries", withType(signedIn, fiber.MIMEApplicationJSON), entry, entry.n); err != nil || st != http.StatusCreated {
 		stop()
-		return nil, fmt.Errorf("warm-up entry: %d %v", st, err)
+		return nil, fmt.Errorf("warm-up entry: %d %w", st, err)
 	}
 	small := upload(pdfFile(1 << 20))
 	if st, _, err := send(u, "/api/scores", withType(signedIn, "multipart/form-data; boundary="+boundary), small, small.n); err != nil || st != http.StatusAccepted {
 		stop()
-		return nil, fmt.Errorf("warm-up upload: %d %v", st, err)
+		return nil, fmt.Errorf("warm-up upload: %d %w", st, err)
 	}
 	if srv.idle, err = settle(srv.pid); err != nil {
 		stop()
@@ -367,7 +367,7 @@ func startBaseline(ctx context.Context) (*server, error) {
 	body := concat("{}")
 	if st, _, err := send(u, "/api/logbook/entries", withType(nil, fiber.MIMEApplicationJSON), body, body.n); err != nil || st != http.StatusRequestEntityTooLarge {
 		stop()
-		return nil, fmt.Errorf("baseline warm-up: %d %v", st, err)
+		return nil, fmt.Errorf("baseline warm-up: %d %w", st, err)
 	}
 	if srv.idle, err = settle(srv.pid); err != nil {
 		stop()
@@ -427,7 +427,8 @@ func load(srv *server, n int, sp spec) (phase, error) {
 // declared in Content-Length, or -1 to send it chunked (no length declared). The body is
 // written while the answer is read, as a client whose request is refused early sees it.
 func send(url, path string, header http.Header, body io.Reader, length int64) (int, int64, error) {
-	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
+	var d net.Dialer
+	conn, err := d.DialContext(context.Background(), "tcp", strings.TrimPrefix(url, "http://"))
 	if err != nil {
 		return 0, 0, err
 	}

@@ -97,7 +97,7 @@ func run(ctx context.Context, bin string, n int) error {
 			go func() {
 				defer wg.Done()
 				<-gate
-				req, _ := http.NewRequest(http.MethodPost, url+"/api/logbook/entries", bytes.NewReader(body))
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/api/logbook/entries", bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+tokenOf(i))
 				req.Header.Set("Content-Type", "application/json")
 				start := time.Now()
