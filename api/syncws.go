@@ -275,8 +275,9 @@ func (sc *syncConn) push(ctx context.Context, raw json.RawMessage) {
 	sc.send(wsMessage{Type: "ACK", Applied: ack.Applied, Conflicts: append(ack.Conflicts, rejected...)})
 }
 
-// retryLater answers a PUSH that failed on our side: the changes were not applied (each
-// change's transaction rolled back) and may be pushed again.
+// retryLater answers a PUSH that failed on our side: the change that failed was not applied
+// (its transaction rolled back), those before it were; the PUSH may be sent again whole, since
+// a change already applied is answered with its first result.
 func (sc *syncConn) retryLater(ctx context.Context, err error) {
 	if store.Unavailable(err) {
 		sc.s.logger.WarnContext(ctx, "database unavailable for a push", slog.Any("error", err), slog.String("user_id", sc.user.ID.String()))
