@@ -121,7 +121,9 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	proxy := dbtest.NewProxy(t, dbURL)
 	poolCfg, err := pgxpool.ParseConfig(proxy.URL(dbURL))
 	require.NoError(t, err)
-	poolCfg.ConnConfig.ConnectTimeout = time.Second
+	// A database that is down refuses at once (the proxy's listener is closed); the bound is
+	// for a loaded machine, where SCRAM authentication under -race has taken over a second.
+	poolCfg.ConnConfig.ConnectTimeout = 10 * time.Second
 	db.Configure(poolCfg)
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	require.NoError(t, err)
