@@ -8,9 +8,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,26 +31,8 @@ type apiProcess struct {
 
 func startAPI(t *testing.T, environ []string, port int, name string) *apiProcess {
 	t.Helper()
-	logPath := filepath.Join(t.TempDir(), name+".log")
-	logFile, err := os.Create(logPath)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = logFile.Close() })
 	p := &apiProcess{base: fmt.Sprintf("http://127.0.0.1:%d", port)}
-	p.cmd = exec.Command(os.Args[0]) //nolint:gosec // this test binary
-	p.cmd.Env = append(append(os.Environ(), environ...), processEnv+"=api", fmt.Sprintf("PORT=%d", port))
-	p.cmd.Stdout, p.cmd.Stderr = logFile, logFile
-	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	require.NoError(t, p.cmd.Start())
-	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			_ = p.cmd.Process.Kill()
-			_ = p.cmd.Wait()
-		}
-		if t.Failed() {
-			data, _ := os.ReadFile(logPath)
-			t.Logf("%s log (last 3000 bytes):\n%s", name, data[max(0, len(data)-3000):])
-		}
-	})
+	p.cmd, _ = startProcess(t, append(slices.Clone(environ), fmt.Sprintf("PORT=%d", port)), "api", name)
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(p.base + "/readyz")
 		if err != nil {

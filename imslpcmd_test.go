@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -124,27 +125,35 @@ type worker struct {
 
 func startWorker(t *testing.T, environ []string, id string) *worker {
 	t.Helper()
-	w := &worker{id: id, log: filepath.Join(t.TempDir(), id+".log")}
-	logFile, err := os.Create(w.log)
+	cmd, log := startProcess(t, append(slices.Clone(environ), "WORKER_ID="+id), "worker", id)
+	return &worker{id: id, cmd: cmd, log: log}
+}
+
+// startProcess starts this test binary as `mirubato <role>` with environ, its output in a
+// log file (returned) shown when the test fails. It dies with the test binary, whatever
+// ends it, and is killed when the test ends if it still runs.
+func startProcess(t *testing.T, environ []string, role, name string) (*exec.Cmd, string) {
+	t.Helper()
+	log := filepath.Join(t.TempDir(), name+".log")
+	logFile, err := os.Create(log)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = logFile.Close() })
-	w.cmd = exec.Command(os.Args[0]) //nolint:gosec // this test binary
-	w.cmd.Env = append(append(os.Environ(), environ...), processEnv+"=worker", "WORKER_ID="+id)
-	w.cmd.Stdout, w.cmd.Stderr = logFile, logFile
-	// The worker dies with this test binary, whatever ends it.
-	w.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	require.NoError(t, w.cmd.Start())
+	cmd := exec.Command(os.Args[0]) //nolint:gosec // this test binary
+	cmd.Env = append(append(os.Environ(), environ...), processEnv+"="+role)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
-		if w.cmd.ProcessState == nil {
-			_ = w.cmd.Process.Kill()
-			_ = w.cmd.Wait()
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
 		}
 		if t.Failed() {
-			data, _ := os.ReadFile(w.log)
-			t.Logf("worker %s log (last 3000 bytes):\n%s", id, data[max(0, len(data)-3000):])
+			data, _ := os.ReadFile(log)
+			t.Logf("%s %s log (last 3000 bytes):\n%s", role, name, data[max(0, len(data)-3000):])
 		}
 	})
-	return w
+	return cmd, log
 }
 
 // TestIMSLPWorkerProcesses runs a batch on three worker processes sharing a limit of 5

@@ -296,12 +296,7 @@ func TestPushRejectsWhatCanNeverApply(t *testing.T) {
 
 	// A HELLO whose name the database cannot store is refused as such (it used to fail
 	// the connection with 1011 and internal, which a client retries forever).
-	url := "ws" + strings.TrimPrefix(b.baseURL, "http") + "/api/sync/ws"
-	ws, r, err := websocket.DefaultDialer.Dial(url, http.Header{"Authorization": {"Bearer " + tok}})
-	require.NoError(t, err)
-	r.Body.Close()
-	defer ws.Close()
-	bad := &device{ws: ws}
+	bad := dial(t, b, tok)
 	bad.send(t, map[string]any{"type": "HELLO", "device_id": "tablet", "cursor": 0, "name": "a\u0000b"})
 	require.Equal(t, "bad_hello", bad.next(t).Code)
 	bad.send(t, map[string]any{"type": "HELLO", "device_id": "tablet", "cursor": 0, "name": "Tablet"})

@@ -56,21 +56,12 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 // methodLabel is the request's method as one of a fixed set of constants: never a string
 // that points into the request buffer, and no series for made-up methods.
 func methodLabel(c *fiber.Ctx) string {
-	switch m := c.Method(); m {
-	case fiber.MethodGet:
-		return fiber.MethodGet
-	case fiber.MethodHead:
-		return fiber.MethodHead
-	case fiber.MethodPost:
-		return fiber.MethodPost
-	case fiber.MethodPut:
-		return fiber.MethodPut
-	case fiber.MethodPatch:
-		return fiber.MethodPatch
-	case fiber.MethodDelete:
-		return fiber.MethodDelete
-	case fiber.MethodOptions:
-		return fiber.MethodOptions
+	m := c.Method()
+	for _, known := range [...]string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut,
+		fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions} {
+		if m == known {
+			return known // the constant, not m
+		}
 	}
 	return "OTHER"
 }

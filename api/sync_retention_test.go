@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,12 +19,7 @@ import (
 // hello opens a socket and says HELLO, without reading the answer.
 func hello(t *testing.T, b *testBundle, tok, deviceID string, cursor int64) *device {
 	t.Helper()
-	url := "ws" + strings.TrimPrefix(b.baseURL, "http") + "/api/sync/ws"
-	ws, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Authorization": {"Bearer " + tok}})
-	require.NoError(t, err)
-	resp.Body.Close()
-	t.Cleanup(func() { ws.Close() })
-	d := &device{ws: ws}
+	d := dial(t, b, tok)
 	d.send(t, map[string]any{"type": "HELLO", "device_id": deviceID, "cursor": cursor})
 	return d
 }

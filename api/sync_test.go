@@ -60,15 +60,21 @@ type device struct {
 	ws *websocket.Conn
 }
 
-// connect opens a device's socket, says HELLO and reads WELCOME and the catch-up.
-func connect(t *testing.T, b *testBundle, tok, deviceID string, cursor int64) (*device, []store.Change) {
+// dial opens a socket with tok, closed when the test ends; nothing is said on it yet.
+func dial(t *testing.T, b *testBundle, tok string) *device {
 	t.Helper()
 	url := "ws" + strings.TrimPrefix(b.baseURL, "http") + "/api/sync/ws"
 	ws, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Authorization": {"Bearer " + tok}})
 	require.NoError(t, err)
 	resp.Body.Close()
 	t.Cleanup(func() { ws.Close() })
-	d := &device{ws: ws}
+	return &device{ws: ws}
+}
+
+// connect opens a device's socket, says HELLO and reads WELCOME and the catch-up.
+func connect(t *testing.T, b *testBundle, tok, deviceID string, cursor int64) (*device, []store.Change) {
+	t.Helper()
+	d := dial(t, b, tok)
 	d.send(t, map[string]any{"type": "HELLO", "device_id": deviceID, "cursor": cursor})
 	welcome := d.next(t)
 	require.Equal(t, "WELCOME", welcome.Type, welcome.Message)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -56,13 +57,13 @@ func (s *Server) writeTxFor(synced, idempotent bool) fiber.Handler {
 			if w.device != "" && !deviceIDPattern.MatchString(w.device) {
 				return invalid("X-Device-Id must be 1 to 100 letters, digits or . _ : -", FieldError{Field: "X-Device-Id", Message: "not a device id"})
 			}
-			w.device = string([]byte(w.device)) // kept in the transaction's settings: a copy
+			w.device = strings.Clone(w.device) // kept in the transaction's settings: a copy
 		}
 		if key := c.Get("Idempotency-Key"); idempotent && key != "" {
 			if len(key) > 200 {
 				return badRequest("Idempotency-Key must be at most 200 characters")
 			}
-			w.key = string([]byte(key))
+			w.key = strings.Clone(key)
 			w.hash = requestHash(c)
 			// A completed request is answered at once, before any work.
 			prev, err := store.IdempotentResult(ctx, s.pool, w.user, w.key)

@@ -37,26 +37,10 @@ func (in *Intake) AcceptURL(ctx context.Context, db store.DB, ins runs.Inserter,
 	}
 	raw := parsed.String()
 	id := uuid.New()
-	var score *store.Score
-	var run *store.Run
-	err = pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := store.CreateScore(ctx, tx, store.NewScore{
-			ID: id, OwnerID: u.OwnerID, Source: "url", SourceURL: &raw, Filename: cleanFilename(fetch.NameFromURL(parsed)),
-			BlobKey: originalKey(id), Visibility: u.Visibility, Corrections: corrections(u.Metadata),
-		}); err != nil {
-			return err
-		}
-		var err error
-		if run, err = start(ctx, tx, ins, id, u.OwnerID, raw); err != nil {
-			return err
-		}
-		score, err = store.ScoreByID(ctx, tx, id)
-		return err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return score, run, nil
+	return record(ctx, db, ins, store.NewScore{
+		ID: id, OwnerID: u.OwnerID, Source: "url", SourceURL: &raw, Filename: cleanFilename(fetch.NameFromURL(parsed)),
+		BlobKey: originalKey(id), Visibility: u.Visibility, Corrections: corrections(u.Metadata),
+	}, raw, nil)
 }
 
 // toFetch is the URL a score's file is still to be downloaded from ("" when it has its

@@ -187,27 +187,34 @@ func (u *Upload) content() (io.ReaderAt, int64) {
 // transaction of the caller's makes a savepoint: the caller's commit decides).
 func (in *Intake) Record(ctx context.Context, db store.DB, ins runs.Inserter, c *Checked) (*store.Score, *store.Run, error) {
 	u, id := c.u, c.ScoreID
+	return record(ctx, db, ins, store.NewScore{
+		ID: id, OwnerID: u.OwnerID, Source: u.Source, SourceURL: u.SourceURL, Filename: cleanFilename(u.Filename),
+		SizeBytes: c.file.SizeBytes, SHA256: c.file.SHA256, PageCount: c.file.PageCount, BlobKey: originalKey(id),
+		PDFInfo: c.file.PDFInfo, Visibility: u.Visibility, Corrections: corrections(u.Metadata),
+	}, "", u.InTx)
+}
+
+// record writes, in one transaction of db's, a score, its run with the first job (fetch from
+// fetchURL when it is set, else split) and what inTx (may be nil) adds.
+func record(ctx context.Context, db store.DB, ins runs.Inserter, s store.NewScore, fetchURL string,
+	inTx func(tx pgx.Tx, scoreID uuid.UUID) error,
+) (*store.Score, *store.Run, error) {
 	var score *store.Score
 	var run *store.Run
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := store.CreateScore(ctx, tx, store.NewScore{
-			ID: id, OwnerID: u.OwnerID, Source: u.Source, SourceURL: u.SourceURL, Filename: cleanFilename(u.Filename),
-			SizeBytes: c.file.SizeBytes, SHA256: c.file.SHA256, PageCount: c.file.PageCount, BlobKey: originalKey(id),
-			PDFInfo: c.file.PDFInfo, Visibility: u.Visibility, Corrections: corrections(u.Metadata),
-		}); err != nil {
+		if _, err := store.CreateScore(ctx, tx, s); err != nil {
 			return err
 		}
 		var err error
-		run, err = start(ctx, tx, ins, id, u.OwnerID, "")
-		if err != nil {
+		if run, err = start(ctx, tx, ins, s.ID, s.OwnerID, fetchURL); err != nil {
 			return err
 		}
-		if u.InTx != nil {
-			if err := u.InTx(tx, id); err != nil {
+		if inTx != nil {
+			if err := inTx(tx, s.ID); err != nil {
 				return err
 			}
 		}
-		score, err = store.ScoreByID(ctx, tx, id)
+		score, err = store.ScoreByID(ctx, tx, s.ID)
 		return err
 	})
 	if err != nil {

@@ -215,6 +215,13 @@ func (d *Deps) step(ctx context.Context, job *rivertype.JobRow, scoreID, runID u
 func finish[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], runID uuid.UUID, step string,
 	write func(tx pgx.Tx) error, next func(ctx context.Context, tx pgx.Tx) (runs.Next, error),
 ) error {
+	return endJob(ctx, d, write, func(tx pgx.Tx, client *river.Client[pgx.Tx]) error {
+		return runs.Done(ctx, tx, client, job, runID, step, next)
+	})
+}
+
+// endJob runs a job's writes (may be nil) and its end in one transaction.
+func endJob(ctx context.Context, d *Deps, write func(tx pgx.Tx) error, end func(tx pgx.Tx, client *river.Client[pgx.Tx]) error) error {
 	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
 	if err != nil {
 		return err
@@ -225,7 +232,7 @@ func finish[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], ru
 				return err
 			}
 		}
-		return runs.Done(ctx, tx, client, job, runID, step, next)
+		return end(tx, client)
 	})
 	if errors.Is(err, runs.ErrNotRunning) {
 		// The run was cancelled meanwhile: nothing of this job is kept (rolled back), and
@@ -241,22 +248,9 @@ func finish[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], ru
 func carryOn[T river.JobArgs](ctx context.Context, d *Deps, job *river.Job[T], runID uuid.UUID, step string,
 	write func(tx pgx.Tx) error, rest river.JobArgs,
 ) error {
-	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
-	if err != nil {
-		return err
-	}
-	err = pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
-		if write != nil {
-			if err := write(tx); err != nil {
-				return err
-			}
-		}
+	return endJob(ctx, d, write, func(tx pgx.Tx, client *river.Client[pgx.Tx]) error {
 		return runs.Continue(ctx, tx, client, job, runID, step, river.InsertManyParams{Args: rest})
 	})
-	if errors.Is(err, runs.ErrNotRunning) {
-		return nil // as in finish
-	}
-	return err
 }
 
 // outcome turns a step's error into what River should do: a permanent error, or the last
