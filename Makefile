@@ -92,7 +92,7 @@ bench-api: setup build
 
 .PHONY: bench-split
 bench-split: setup
-	@ops/setup bench
+	@ops/setup
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/split
 
 .PHONY: bench-search

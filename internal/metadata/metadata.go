@@ -6,6 +6,7 @@ package metadata
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/mirubato/mirubato/internal/textfold"
@@ -17,6 +18,10 @@ const (
 	SourcePageText = "page_text"
 	SourceFilename = "filename"
 	SourceAI       = "ai"
+	// SourceOCR: the first page's text, read by OCR from its image (a scan).
+	SourceOCR = "ocr"
+	// SourceMusic: read from the engraved music itself (staves, clefs, key signature).
+	SourceMusic = "music"
 )
 
 // Value is one extracted field: its value (a string, except difficulty and year, which are
@@ -33,7 +38,66 @@ type Input struct {
 	Filename      string
 	Info          map[string]string // the PDF's information dictionary
 	FirstPageText string
-	Pages         int
+	// FirstPageSource tells where FirstPageText came from: SourcePageText (the PDF's text
+	// layer) or SourceOCR; "" means SourcePageText.
+	FirstPageSource string
+	// FirstPageConfidence is the OCR's mean word confidence, 0 to 1 (0 when not OCR).
+	FirstPageConfidence float64
+	// Music is what was read from the first system's engraved music; nil when the first
+	// pages have none that could be read (a scan, a title page only, no vector staves).
+	Music *Music
+	// FirstPageImage is page 1 as a PNG, its longer side at most MaxImageSide pixels, for
+	// providers that can look at it; nil when it is not needed (enough text) or missing.
+	FirstPageImage []byte
+	Pages          int
+}
+
+// MaxImageSide bounds the longer side, in pixels, of Input.FirstPageImage.
+const MaxImageSide = 1600
+
+// Music is what the engraved music of a score's first system says.
+type Music struct {
+	// Staves per system, and how they are grouped: Braced counts the staves joined by a
+	// brace (a keyboard's pair), Bracketed those joined by a bracket (an ensemble).
+	Staves, Braced, Bracketed int
+	// Clefs of the first system's staves, top to bottom: "treble", "bass", "alto", "tenor",
+	// "percussion", or "" when a staff's clef was not read.
+	Clefs []string
+	// Names are the instrument names printed before the first system, top to bottom.
+	Names []string
+	// Lyrics: the top staff carries words under its notes (a voice).
+	Lyrics bool
+	// Instrumentation is the normalised call from the staves ("piano", "voice and piano",
+	// "string quartet"…), "" when no confident call; with its confidence, 0 to 1.
+	Instrumentation           string
+	InstrumentationConfidence float64
+	// Fifths is the key signature: sharps positive, flats negative, 0 none; meaningful only
+	// when KeySignatureRead.
+	Fifths           int
+	KeySignatureRead bool
+	// Key is the key with its mode ("E-flat major") when the music allows a confident call,
+	// else ""; with its confidence.
+	Key           string
+	KeyConfidence float64
+}
+
+// KeySignature names Fifths as key_signature shows it: "3 flats", "1 sharp", "no sharps or
+// flats".
+func (m *Music) KeySignature() string {
+	switch {
+	case m == nil || !m.KeySignatureRead:
+		return ""
+	case m.Fifths == 0:
+		return "no sharps or flats"
+	case m.Fifths == 1:
+		return "1 sharp"
+	case m.Fifths == -1:
+		return "1 flat"
+	case m.Fifths > 0:
+		return strconv.Itoa(m.Fifths) + " sharps"
+	default:
+		return strconv.Itoa(-m.Fifths) + " flats"
+	}
 }
 
 // Result maps field names (store.MetadataFields) to values; fields not found are absent.

@@ -62,7 +62,7 @@ func schema() ai.RawSchema {
 
 // Fields are the metadata fields, in display order.
 func Fields() []string {
-	return []string{"title", "subtitle", "composer", "arranger", "opus", "key", "time_signature",
+	return []string{"title", "subtitle", "composer", "arranger", "opus", "key", "key_signature", "time_signature",
 		"tempo", "instrumentation", "difficulty", "period", "year", "language", "tags"}
 }
 

@@ -11,7 +11,7 @@
 //	{"pages":200, "ours_split_pages_per_s":…, "qpdf_pages_per_s":…, "mutool_pages_per_s":…,
 //	 "ratio_qpdf":…, "ratio_mutool":…, "upload_to_ready_ms":…}
 //
-// Usage: make bench-split (installs qpdf and mupdf-tools through ops/setup bench).
+// Usage: make bench-split (ops/setup installs qpdf and mupdf-tools).
 package main
 
 import (
@@ -193,7 +193,7 @@ func command(ctx context.Context, name string, args ...string) error {
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
-			return fmt.Errorf("%s is not installed (make bench-split installs it through ops/setup bench)", name)
+			return fmt.Errorf("%s is not installed (ops/setup installs it)", name)
 		}
 		return fmt.Errorf("%w: %s", err, stderr.String())
 	}
