@@ -57,9 +57,10 @@ var catalogues = []catalogue{
 	{regexp.MustCompile(`(?i)\bHWV\s*[.:]?\s*(` + num + `)`), func(m []string) string { return "HWV " + m[1] }, false},
 	{regexp.MustCompile(`\b(?:RV|Rv)\s*\.?\s*(` + num + `)`), func(m []string) string { return "RV " + m[1] }, false},
 	{regexp.MustCompile(`(?i)\bTWV\s*(\d{1,2})\s*:\s*([a-z]?\d{1,3})`), func(m []string) string { return "TWV " + m[1] + ":" + m[2] }, false},
-	{regexp.MustCompile(`(?i)\bWoO\s*\.?\s*(` + num + `)`), func(m []string) string { return "WoO " + m[1] }, true},
+	// OCR reads "WoO" as "Wo0" too.
+	{regexp.MustCompile(`(?i)\bW[o0][o0]\s*\.?\s*(` + num + `)`), func(m []string) string { return "WoO " + m[1] }, true},
 	{regexp.MustCompile(`(?:^|[^\pL])S\s*(\.)?\s*(` + num + `)\b`), func(m []string) string { return "S. " + m[2] }, true},
-	{regexp.MustCompile(`(?:^|[^\pL])L\s*\.\s*(\d{1,3})\b`), func(m []string) string { return "L. " + m[1] }, false},
+	{regexp.MustCompile(`(?:^|[^\pL])L\s*\.\s*(\d{1,3})\b`), func(m []string) string { return "L. " + m[1] }, true},
 	{regexp.MustCompile(`\bSz\s*\.?\s*(\d{1,3})\b`), func(m []string) string { return "Sz. " + m[1] }, false},
 	{regexp.MustCompile(`\bBB\s*(\d{1,3})\b`), func(m []string) string { return "BB " + m[1] }, false},
 	{regexp.MustCompile(`\bWq\s*\.?\s*(\d{1,3})\b`), func(m []string) string { return "Wq. " + m[1] }, false},

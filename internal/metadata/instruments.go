@@ -43,7 +43,7 @@ func init() {
 	add(w, "mandolin", `mandolin mandoline mandolino mandolina`)
 	add(w, "accordion", `accordion akkordeon accordeon fisarmonica acordeon akordeon`)
 	add(w, "violin", `violin violins violine violinen geige geigen violon violons violino violini violines housle houslich houslemi skrzypce skrzypiec viool violen fiolin fiol`)
-	add(w, "alto", `alto altos alti`)
+	add(w, "alto", `alto altos alti alt`)
 	add(w, "viola", `viola violas viole bratsche bratschen altviool altowka violy`)
 	add(w, "cello", `cello celli cellos violoncello violoncelli violoncellos violoncelle violoncelles violonchelo violonchelos violoncelo violoncel wiolonczela wiolonczele violoncell`)
 	add(w, "double bass", `contrabass kontrabass kontrabasse contrebasse contrebasses contrabbasso contrabbassi contrabajo contrabajos kontrabas kontrabasy`)
@@ -100,6 +100,7 @@ func init() {
 	add(a, "guitar", `gtr git guit`)
 	add(a, "harp", `hp hrp`)
 	add(a, "soprano", `sop`)
+	add(a, "alto", `a`)
 	add(a, "tenor", `ten`)
 	add(a, "baritone", `bar`)
 
@@ -135,7 +136,8 @@ func init() {
 
 // instrumentPrepositions introduce instruments: "für", "for", "pour", "per", "para", "pro",
 // "voor", "na", "dla", "för".
-var instrumentPrepositions = wordSet(`fur fuer for pour per para pro voor na dla`)
+// "fiir" and "flir" are how OCR often reads "für".
+var instrumentPrepositions = wordSet(`fur fuer for pour per para pro voor na dla fiir flir`)
 
 // instrumentGlue are the words that may stand between instruments in a phrase
 // ("für eine Singstimme mit Begleitung des Pianoforte", "pro housle a klavír").
@@ -329,7 +331,8 @@ func (s instrumentSet) name() string {
 	}
 	count := map[string]int{}
 	var order []string
-	for _, id := range s.items {
+	for _, item := range s.items {
+		id := item
 		switch {
 		case id == "alto" && (bowed > 0 || s.count["orchestra"] > 0):
 			id = "viola"
@@ -339,7 +342,7 @@ func (s instrumentSet) name() string {
 		if count[id] == 0 {
 			order = append(order, id)
 		}
-		count[id] += s.count[id]
+		count[id] += s.count[item]
 	}
 
 	// Voices: three of the four parts (or the SATB mark) are a choir; one part or "voice" is

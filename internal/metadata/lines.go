@@ -220,7 +220,7 @@ la un una alla marcia moto fuoco anima sentimento dolce dolcissimo sotto voce me
 affettuoso amoroso religioso pomposo brillante giocoso capriccioso teneramente mit ohne und nicht zu etwas sehr ziemlich
 im zeitmass ausdruck empfindung bewegung innigkeit feuer leidenschaft gemessen bisschen schwungvoll tres assez peu en de
 du mouvement expression douloureux doux douce lenteur gravite grace sentiment calme leger souple rythme mesure tendre
-expressif retenu avec sans et with and not too very rather in strict time feeling quite somewhat mm ca circa minuetto
+expressif retenu decide decidee marque avec sans et with and not too very rather in strict time feeling quite somewhat mm ca circa minuetto
 menuetto valse walzer ballo tempo`)
 )
 
@@ -240,9 +240,20 @@ func isTempo(l textLine) bool {
 		}
 	}
 	if !head {
-		return false
+		// "Très lent" is "lent" read before; "et très décidé" continues a marking.
+		return in == len(l.ws) && len(l.ws) >= 2 && tempoModifier(l.ws)
 	}
 	return in == len(l.ws) || tempoHeads[l.ws[0].f] && len(l.ws) >= 2 && in*10 >= len(l.ws)*6
+}
+
+func tempoModifier(ws []word) bool {
+	for _, w := range ws {
+		switch w.f {
+		case "tres", "assez", "molto", "poco", "sehr", "etwas", "ziemlich", "piu", "meno", "peu", "very", "rather":
+			return true
+		}
+	}
+	return false
 }
 
 // personLike: two to five words that make a person's name: a known given name or an

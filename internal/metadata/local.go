@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Local extracts metadata without any network: from the information dictionary (standard
@@ -132,7 +133,7 @@ func (l *Local) Extract(_ context.Context, in Input) (Result, error) {
 		if late {
 			c = confTitleLate
 		}
-		page("title", l.titleText(lines[i]), c)
+		page("title", l.titleText(lines[i], ocr), c)
 		if j := pickSubtitle(lines, i); j >= 0 {
 			page("subtitle", titleCase(lines[j].text), confSubtitle)
 		}
@@ -274,7 +275,7 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 	}
 	for _, h := range l.names.find(ln.ws, ocr) {
 		n := leftover(ln.ws, h.from, h.to)
-		if n == 0 || h.given && n <= 1 && !h.fuzzy {
+		if n == 0 || h.given && n <= 1 && !h.fuzzy || h.given && !h.fuzzy && otherName(ln.ws, h) {
 			ln.hit = &h
 			return kindComposer
 		}
@@ -292,7 +293,10 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 	case keyOnly(*ln):
 		return kindKey
 	}
-	if _, ok := lineInstruments(*ln); ok {
+	if set, ok := lineInstruments(*ln); ok {
+		if len(set.items) == 1 && isEnsemble(set.items[0]) && !instrumentPrepositions[firstWord(ln)] {
+			return kindText // "Streichquartett", "Quatuor à cordes": a title that names its ensemble
+		}
 		return kindInstruments
 	}
 	if _, ok := phraseInstruments(*ln); ok && instrumentPrepositions[firstWord(ln)] {
@@ -314,6 +318,27 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 		return kindPersonLike
 	}
 	return kindText
+}
+
+// otherName: the words beside a composer's name are another person's ("Heinrich Heine
+// Robert Schumann": a poet's and a composer's names that OCR or text extraction put on one
+// line).
+func otherName(ws []word, h composerHit) bool {
+	var rest []word
+	for k, w := range ws {
+		if k < h.from || k > h.to {
+			rest = append(rest, w)
+		}
+	}
+	if len(rest) < 2 || len(rest) > 4 || !givenNames[rest[0].f] {
+		return false
+	}
+	for _, w := range rest {
+		if r := []rune(w.s); !unicode.IsUpper(r[0]) && !nameParticles[w.f] {
+			return false
+		}
+	}
+	return true
 }
 
 func firstWord(ln *textLine) string {
@@ -376,15 +401,23 @@ func pickSubtitle(lines []textLine, title int) int {
 
 // titleText is a title line as a title: without a composer named at its end (a title and a
 // name on one line) and, when printed in capitals, in small letters.
-func (l *Local) titleText(ln textLine) string {
+func (l *Local) titleText(ln textLine, ocr bool) string {
 	t := ln.text
 	if h := ln.hit; h != nil && h.to == len(ln.ws)-1 && h.from > 0 {
 		if head := strings.TrimRight(t[:ln.ws[h.from].start], " ,;:–—-/|"); len(head) >= 2 {
 			t = head
 		}
 	}
+	// Fonts with a "Nr." ligature print "№" (which OCR reads "Ne"); the title says it as
+	// the opus does.
+	t = strings.ReplaceAll(t, "№ ", "No. ")
+	if ocr {
+		t = ocrNumero.ReplaceAllString(t, "${1}No. $2")
+	}
 	return titleCase(t)
 }
+
+var ocrNumero = regexp.MustCompile(`(^|\s)N[e°º]\s*(\d)`)
 
 // sensibleTitle: a title that a program did not make up ("Untitled", "Microsoft Word -
 // doc1.docx", a file name), that is words, and that is not only a name or a catalogue
@@ -450,7 +483,8 @@ func (l *Local) composerFromPage(lines []textLine, title int, page func(string, 
 		}
 	}
 	for i, ln := range lines {
-		if i < 40 && ln.hit != nil && (ln.kind == kindText || ln.kind == kindTempo || ln.kind == kindCatalogue || ln.kind == kindKey) {
+		if i < 40 && ln.hit != nil && (ln.kind == kindText || ln.kind == kindTempo || ln.kind == kindCatalogue || ln.kind == kindKey ||
+			ln.kind == kindPersonLike) {
 			page("composer", l.names.list[ln.hit.c].Name, confComposerIn)
 			return
 		}
@@ -533,26 +567,25 @@ func instrumentationFromPage(lines []textLine) (string, float64) {
 			}
 		}
 	}
-	// Staff labels: the first run of label lines (glyph lines may come between).
+	// Staff labels, wherever text extraction put them: each instrument counted once per
+	// number ("Violino I" and "Vl. 1" are one part, "Violino II" another).
 	var set instrumentSet
+	seen := map[string]bool{}
 	labels := 0
 	for _, ln := range lines {
-		switch ln.kind {
-		case kindInstruments:
-			s, _ := lineInstruments(ln)
-			for _, id := range s.items {
-				set.add(id, s.count[id])
-			}
-			for m := range s.marks {
-				set.add(m, 1)
-			}
-			labels++
-			continue
-		case kindNoise, kindHeader, kindNumber, kindTempo:
+		if ln.kind != kindInstruments || instrumentPrepositions[firstWord(&ln)] {
 			continue
 		}
-		if labels > 0 {
-			break
+		if s, _ := lineInstruments(ln); s.glued {
+			continue
+		}
+		labels++
+		for _, e := range labelEntries(ln) {
+			if !seen[e] {
+				seen[e] = true
+				id, _, _ := strings.Cut(e, "#")
+				set.add(id, 1)
+			}
 		}
 	}
 	if labels == 0 {
@@ -566,6 +599,63 @@ func instrumentationFromPage(lines []textLine) (string, float64) {
 		return n, confLabel
 	}
 	return n, confLabels
+}
+
+// labelEntries are the parts a line of staff labels names, as "instrument#number"
+// ("violin#1" for "Violino I", "Vl. 1" and "Violine 1"; "cello#" for "Violoncello").
+func labelEntries(ln textLine) []string {
+	var out []string
+	for _, piece := range labelSeparators.Split(ln.text, -1) {
+		pl := textLine{text: piece, fold: fold(piece), ws: words(piece)}
+		s, ok := lineInstruments(pl)
+		if !ok {
+			continue
+		}
+		for m := range s.marks {
+			out = append(out, m+"#")
+		}
+		number := ""
+		if len(s.items) == 1 {
+			if m := labelNumber.FindStringSubmatch(piece); m != nil {
+				number = arabic(m[1])
+			}
+		}
+		for _, id := range s.items {
+			for k := 0; k < s.count[id]; k++ {
+				if number != "" {
+					out = append(out, id+"#"+number)
+				} else {
+					out = append(out, id+"#"+strings.Repeat("+", k))
+				}
+			}
+		}
+	}
+	return out
+}
+
+var (
+	labelSeparators = regexp.MustCompile(`[,;/|]|\s[–—-]\s`)
+	labelNumber     = regexp.MustCompile(`(?i)(?:^|[\s.])([ivx]{1,4}|\d{1,2})\.?\s*$`)
+)
+
+// arabic turns a part's number ("II", "2") into digits.
+func arabic(s string) string {
+	if n, err := strconv.Atoi(s); err == nil {
+		return strconv.Itoa(n)
+	}
+	v := map[byte]int{'i': 1, 'v': 5, 'x': 10}
+	total, prev := 0, 0
+	l := strings.ToLower(s)
+	for i := len(l) - 1; i >= 0; i-- {
+		n := v[l[i]]
+		if n < prev {
+			total -= n
+		} else {
+			total += n
+			prev = n
+		}
+	}
+	return strconv.Itoa(total)
 }
 
 // instrumentsIn reads the instrumentation of a short text (a title, a file name).

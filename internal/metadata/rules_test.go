@@ -77,6 +77,9 @@ func TestLocalInstrumentation(t *testing.T) {
 		{"cs smyccovy kvartet", page("Smyčcový kvartet", "Bedřich Smetana"), "string quartet"},
 		{"it labels quartet", page("Quartetto", "Allegro", "Violino I", "Violino II", "Viola", "Violoncello", "\x03\x04 2"), "string quartet"},
 		{"abbreviated labels", page("Quartet", "Vl. 1, Vl. 2, Va., Vc."), "string quartet"},
+		{"fr labels of two systems, interleaved (pdftotext)", page("Premier mouvement", "Violon I", "", "Violon II", "", "Violoncelle",
+			"Vl. I", "Vl. II", "A.", "Vc.", "\x01\x04", "et très décidé", "\x04\x04 Animé", "f", "Alto", "\x02 3"), "string quartet"},
+		{"de labels repeated on the second system", page("Trio", "Violine", "Violoncello", "Klavier", "\x03 3 4", "Vl.", "Vc.", "Kl."), "piano trio"},
 		{"de labels trio", page("Trio", "Violine", "Violoncello", "Klavier"), "piano trio"},
 		{"de Klaviertrio", page("Klaviertrio", "Op. 99"), "piano trio"},
 		{"de Orgel", page("Präludium", "für Orgel"), "organ"},
@@ -456,5 +459,47 @@ func TestComposerNamesCanonical(t *testing.T) {
 		"Jane Roe":                    "Jane Roe",
 	} {
 		require.Equal(t, want, n.Canonical(in), in)
+	}
+}
+
+// TestLocalRealPages reads pages as pdftotext and tesseract printed them for LilyPond scores
+// (control characters and stray digits from the music font, tagline, text in layout order).
+func TestLocalRealPages(t *testing.T) {
+	l := metadata.NewLocal()
+	cases := []struct {
+		name string
+		in   metadata.Input
+		want map[string]string
+	}{
+		{"pdftotext collection with dedication, poet, arranger", metadata.Input{Filename: "a.pdf",
+			FirstPageText: "\u00e0 Madame Camille Pleyel\n\nTrois Nocturnes\nNocturne\nOp. 9, N.\u00ba 2\n\nText von Heinrich Heine\n\nFr\u00e9d\u00e9ric Chopin (1810\u20131849)\narr. J. Doe\nOp. 9 \u2116 2\n\nAndante\nAndante ( = 60)\n\u0003\u0003 12\n\u0005\u0001\n\u0006 \u0003 8 \u0005 \u0002\np f\n\u0004 \u0003\u0003 12 \u0005 \u0005 \u0001\n\u0003 8\n\u0002\n\nMusic engraving by LilyPond 2.24.1\u2014www.lilypond.org\n\n\f"},
+			map[string]string{"title": "Trois Nocturnes", "subtitle": "Nocturne", "composer": "Frédéric Chopin", "opus": "Op. 9 No. 2",
+				"arranger": "J. Doe", "key": "", "instrumentation": ""}},
+		{"pdftotext quartet, composer after the tagline", metadata.Input{Filename: "c.pdf",
+			FirstPageText: "Quatuor \u00e0 cordes\nen sol mineur\n\nViolon I\n\nViolon II\n\nVioloncelle\n\nVl. I\n\nVl. II\n\nA.\n\nVc.\n\n\u0001\u0004\n\u0001\u0004\n\n\u0001\n\u0001\n\net tr\u00e8s d\u00e9cid\u00e9\n\u0004\u0004 Anim\u00e9\n\u0005\n\n\u0004\u0004 \u0005\n\nf\n\n\u0006 \u0004\u0004 \u0005\n\nAlto\n\n\u00023\n\n\u0002\n\n\u0007 \u0004\u0005\n\u0003 \u0004\n\n\u0004\n\u0004\n\n\u0006 \u0004\u0004\n\n\u0007 \u0004\n\u0003 \u0004\n\nMusic engraving by LilyPond 2.24.1\u2014www.lilypond.org\n\nClaude Debussy\nOp. 10\n\n\f"},
+			map[string]string{"title": "Quatuor à cordes", "composer": "Claude Debussy", "opus": "Op. 10", "key": "G minor",
+				"instrumentation": "string quartet"}},
+		{"tesseract song, poet and composer on one line", metadata.Input{Filename: "scan 00.pdf", FirstPageSource: metadata.SourceOCR,
+			FirstPageConfidence: 0.85,
+			FirstPageText:       "Ich grolle nicht\n\naus Dichterliebe\n\nHeinrich Heine Robert Schumann\n\nOp. 48 Ne 7\n\nSingstimme\n\nIch grolle\n\nKlavier\n\nMusic engraving by LilyPond 2.24.1\u2014www.lilypond.org\n"},
+			map[string]string{"title": "Ich grolle nicht", "subtitle": "aus Dichterliebe", "composer": "Robert Schumann",
+				"opus": "Op. 48 No. 7", "instrumentation": "voice and piano"}},
+		{"tesseract tempo read before the title", metadata.Input{Filename: "scan 01.pdf", FirstPageSource: metadata.SourceOCR,
+			FirstPageConfidence: 0.85,
+			FirstPageText:       "Allegro\nSu x\nF\nx +\n\nSonata\nin Mi minore\n\nEdizione libera\n\nDomenico Scarlatti\nK. 402 (L. 427)\n"},
+			map[string]string{"title": "Sonata", "composer": "Domenico Scarlatti", "opus": "K. 402", "key": "E minor"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := l.Extract(context.Background(), c.in)
+			require.NoError(t, err)
+			for field, want := range c.want {
+				if want == "" {
+					require.NotContains(t, r, field)
+					continue
+				}
+				require.Equal(t, want, r[field].Value, field)
+			}
+		})
 	}
 }
