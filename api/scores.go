@@ -537,7 +537,7 @@ func (s *Server) downloadScore(c *fiber.Ctx) error {
 // search finds scores the user may see; see store.Search.
 func (s *Server) search(c *fiber.Ctx) error {
 	q := store.SearchQuery{Text: c.Query("q"), Composer: c.Query("composer"), Instrument: c.Query("instrument"),
-		Period: c.Query("period"), Limit: 20, WithFacets: c.Query("facets") != "false"}
+		Period: c.Query("period"), Limit: 20, WithFacets: c.Query("facets") != "false", Canonical: s.composerNames.Canonical}
 	for name, v := range map[string]string{"q": q.Text, "composer": q.Composer, "instrument": q.Instrument, "period": q.Period} {
 		if len(v) > 200 {
 			return invalid(name+" must be at most 200 characters", FieldError{Field: name, Message: "too long"})
@@ -580,7 +580,7 @@ func (s *Server) composers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := store.Composers(c.UserContext(), s.pool, currentUser(c).ID, q, limit)
+	out, err := store.Composers(c.UserContext(), s.pool, currentUser(c).ID, q, limit, s.composerNames.Canonical)
 	if err != nil {
 		return err
 	}

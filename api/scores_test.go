@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -573,6 +574,52 @@ func TestSearch(t *testing.T) {
 	resp, data = b.call(t, "GET", "/api/composers?q=Baach", tokA, nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.JSONEq(t, `{"composers":[{"name":"Johann Sebastian Bach","count":2}]}`, string(data))
+}
+
+// TestComposersGrouped: the names one composer is stored under (extracted, corrected by an
+// owner, given by an importer in "Last, First" order) are one composer in GET /api/composers,
+// in the composer facet, and in the composer filter.
+func TestComposersGrouped(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	a, tokA := b.user(t, "a@example.com")
+	var chopin []uuid.UUID
+	for _, name := range []string{"Frédéric Chopin", "Chopin, Frédéric", "F. Chopin", "FRYDERYK CHOPIN"} {
+		chopin = append(chopin, seedScore(t, b, a.ID, "private", map[string]any{"title": "Nocturne", "composer": name}, "nocturne"))
+	}
+	seedScore(t, b, a.ID, "private", map[string]any{"title": "Walzer", "composer": "MÜLLER, Hans"}, "walzer")
+	seedScore(t, b, a.ID, "private", map[string]any{"title": "Ländler", "composer": "Hans Müller"}, "landler")
+	seedScore(t, b, a.ID, "private", map[string]any{"title": "Mazurka", "composer": "Carl Philipp Emanuel Bach"}, "mazurka")
+
+	resp, data := b.call(t, "GET", "/api/composers", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4},{"name":"Hans Müller","count":2},
+		{"name":"Carl Philipp Emanuel Bach","count":1}]}`, string(data))
+	resp, data = b.call(t, "GET", "/api/composers?q=chopin&limit=5", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4}]}`, string(data))
+	resp, data = b.call(t, "GET", "/api/composers?q=Frederic", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4}]}`, string(data), "the group counts all its names")
+	resp, data = b.call(t, "GET", "/api/composers?limit=1", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4}]}`, string(data))
+
+	resp, data = b.call(t, "GET", "/api/search?q=nocturne", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	res := decodeAs[store.SearchResult](t, data)
+	require.Equal(t, []store.FacetCount{{Value: "Frédéric Chopin", Count: 4}}, res.Facets["composer"])
+
+	// The facet's value, used as the filter, finds every score the facet counted.
+	resp, data = b.call(t, "GET", "/api/search?composer="+url.QueryEscape("Frédéric Chopin"), tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	res = decodeAs[store.SearchResult](t, data)
+	var found []uuid.UUID
+	for _, h := range res.Hits {
+		found = append(found, h.ID)
+	}
+	require.ElementsMatch(t, chopin, found)
+	require.Equal(t, []store.FacetCount{{Value: "Frédéric Chopin", Count: 4}}, res.Facets["composer"])
 }
 
 func TestUploadImages(t *testing.T) {
