@@ -262,7 +262,7 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 	switch {
 	case taglineRe.MatchString(f):
 		return kindTagline
-	case headerRe.MatchString(f):
+	case headerRe.MatchString(f), scoreTypeRe.MatchString(strings.Trim(f, " *")):
 		return kindHeader
 	case dedicationRe.MatchString(f) || dedicationStartRe.MatchString(f):
 		return kindDedication
@@ -307,6 +307,9 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 	}
 	if isTempo(*ln) {
 		return kindTempo
+	}
+	if isDirection(*ln) {
+		return kindDirection
 	}
 	if !isWords(*ln, ocr) {
 		return kindNoise
@@ -364,7 +367,7 @@ func pickTitle(lines []textLine) (int, bool) {
 			if n := len(ln.text); n >= 2 && n <= 120 {
 				return i, late
 			}
-		case kindTempo, kindLyrics:
+		case kindTempo, kindLyrics, kindDirection:
 			late = true
 		case kindInstruments:
 			if s, _ := lineInstruments(ln); !s.glued && !instrumentPrepositions[firstWord(&ln)] {

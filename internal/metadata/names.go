@@ -374,13 +374,24 @@ kompozytor attr attributed zugeschrieben attribue attribuito`)
 
 // leftover counts the words of a line outside [from, to] that are neither cue words, name
 // suffixes nor roman numerals: 0 or 1 means the line is the name (a "name line").
+//
+// A particle counts as a name's only in small letters ("van Beethoven", not "Der Bach"),
+// unless the whole line is in capitals.
 func leftover(ws []word, from, to int) int {
+	caps := true
+	for _, w := range ws {
+		if strings.ToUpper(w.s) != w.s {
+			caps = false
+			break
+		}
+	}
 	n := 0
 	for k, w := range ws {
 		if k >= from && k <= to {
 			continue
 		}
-		if composerCues[w.f] || nameSuffixes[w.f] || nameParticles[w.f] || romanNumeral.MatchString(w.s) || utf8.RuneCountInString(w.f) < 2 {
+		particle := nameParticles[w.f] && (caps || w.s == strings.ToLower(w.s))
+		if composerCues[w.f] || nameSuffixes[w.f] || particle || romanNumeral.MatchString(w.s) || utf8.RuneCountInString(w.f) < 2 {
 			continue
 		}
 		n++

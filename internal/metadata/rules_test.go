@@ -245,6 +245,11 @@ func TestLocalTitle(t *testing.T) {
 		{"capitals several words", page("SONATA IN A MAJOR", "K. 331"), "Sonata in A Major", "", false},
 		{"title and composer on one line", page("Nocturne Op. 9 No. 2    Frédéric Chopin"), "Nocturne Op. 9 No. 2", "", false},
 		{"layout columns", "          Rêverie\nAndante  ♩ = 72                              Claude Debussy\n", "Rêverie", "", false},
+		{"score type first", page("Partitur", "Sinfonie Nr. 1", "Johannes Brahms"), "Sinfonie Nr. 1", "", false},
+		{"full score", page("Full Score", "Serenade for Strings"), "Serenade for Strings", "", false},
+		{"vocal score", page("Klavierauszug", "Die Zauberflöte"), "Die Zauberflöte", "", false},
+		{"directions are no title", page("\x03 4 4", "cresc.", "rit.", "Ped.", "D.C. al Fine", "Minuetto"), "Minuetto", "", false},
+		{"a brook is no composer", page("Der Bach", "Franz Schubert"), "Der Bach", "", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -264,6 +269,8 @@ func TestLocalTitle(t *testing.T) {
 			page("\x03\x03 12 \x05\x01", "p f", "mf", "3 3", "\ue050\ue062\ue083"),
 			page("& b b 43 œ œ œ Œ", "? b b œ ‰ j œ", "w w", "˙ ˙"),
 			page("— 2 —", "Music engraving by LilyPond 2.24.1—www.lilypond.org"),
+			page("\x03 3 4", "cresc.", "poco rit.", "a tempo", "Ped. *", "dim. e rall.", "Fine"),
+			page("Contents", "Preface"),
 		} {
 			r, err := l.Extract(context.Background(), metadata.Input{Filename: "scan 00.pdf", FirstPageText: text})
 			require.NoError(t, err)
