@@ -210,7 +210,9 @@ var (
 		`revidiert|revised|revision|revu|revue|riveduta|revisione|revisada|redakce|redigiert|fingering|fingered|fingersatz|` +
 		`doigte|doigtes|diteggiatura|digitacion|bezeichnet|urtext|critical|kritische|krit|collected works|werke)\b`)
 	numberLineRe = regexp.MustCompile(`^(?:(?:no|nos|nr|nro|n|num|numero|nummer|number|c|№)\s*[.º°]*\s*\d{1,3}[a-z]?|[ivxlc]+|\d{1,3})\s*[.)]?$`)
-	lyricsRe     = regexp.MustCompile(`\pL\s+[-–]{1,2}\s+\pL.*\pL\s+[-–]{1,2}\s+\pL|__`)
+	// lyricsRe: sung words split into syllables ("Ad vo - cá - ta", "Sal -").
+	lyricsRe = regexp.MustCompile(`\pL\s+[-–]{1,2}\s+\pL.*\pL\s+[-–]{1,2}\s+\pL|__|(?:^|\s)\pL{1,4}\s+[-–]{1,2}$|` +
+		`(?:^|\s)\pL{1,3}\s+[-–]{1,2}\s+\pL{1,3}(?:[\s,.;!?]|$)`)
 )
 
 // tempoHeads start or carry a tempo marking; tempoWords may complete one. Folded.

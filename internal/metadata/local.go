@@ -127,7 +127,7 @@ func (l *Local) Extract(_ context.Context, in Input) (Result, error) {
 
 	// The first page: title and subtitle, composer, arranger.
 	titleLine := -1
-	if i, late := pickTitle(lines); i >= 0 {
+	if i, late := pickTitle(lines, ocr); i >= 0 {
 		titleLine = i
 		c := confTitle
 		if late {
@@ -355,16 +355,21 @@ func firstWord(ln *textLine) string {
 const titleWindow = 25
 
 // pickTitle returns the first title-like line near the top, and whether it comes after a
-// tempo mark, staff labels or lyrics (the music has begun: a weaker call); -1 if none.
-func pickTitle(lines []textLine) (int, bool) {
-	late := false
+// tempo mark, staff labels or lyrics (the music has begun: a weaker call); -1 if none. On a
+// text layer, words after the music's glyphs are the music's (lyrics, a chord chart's
+// words, an exercise's instructions), not a title: engraving programs print the title first.
+func pickTitle(lines []textLine, ocr bool) (int, bool) {
+	late, glyphs := false, 0
 	for i, ln := range lines {
-		if i >= titleWindow {
+		if i >= titleWindow || !ocr && glyphs >= 2 {
 			break
+		}
+		if ln.noisy {
+			glyphs++
 		}
 		switch ln.kind {
 		case kindText:
-			if n := len(ln.text); n >= 2 && n <= 120 {
+			if n := len(ln.text); n >= 2 && n <= 120 && !sentence(ln) {
 				return i, late
 			}
 		case kindTempo, kindLyrics, kindDirection:
@@ -376,6 +381,30 @@ func pickTitle(lines []textLine) (int, bool) {
 		}
 	}
 	return -1, false
+}
+
+// sentence: six words or more ending with a full stop, an exclamation or a question mark
+// (an instruction, a note, a line of verse), not a title.
+func sentence(ln textLine) bool {
+	return len(ln.ws) >= 6 && strings.ContainsAny(ln.text[len(ln.text)-1:], ".!?")
+}
+
+// commonCall: a call that staff labels make with confidence — one instrument, a named
+// ensemble, an orchestra or choir, a soloist with a keyboard, guitar, continuo or
+// orchestra; not another list ("two violins and double bass" is a part of the staves).
+func commonCall(n string) bool {
+	if strings.Contains(n, ",") {
+		return false
+	}
+	_, second, found := strings.Cut(n, " and ")
+	if !found {
+		return true
+	}
+	switch second {
+	case "piano", "organ", "harpsichord", "guitar", "continuo", "orchestra", "string orchestra":
+		return true
+	}
+	return strings.Contains(n, "choir")
 }
 
 // pickSubtitle returns the line that completes the title under it (a piece's name under its
@@ -595,7 +624,7 @@ func instrumentationFromPage(lines []textLine) (string, float64) {
 		return "", 0
 	}
 	n := set.name()
-	if n == "" {
+	if n == "" || !commonCall(n) {
 		return "", 0
 	}
 	if labels == 1 && len(set.items) == 1 {

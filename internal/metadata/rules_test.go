@@ -108,6 +108,9 @@ func TestLocalInstrumentation(t *testing.T) {
 		{"single label piano", page("Minuet", "Piano", "\x03 3 4"), "piano"},
 		{"two violins", page("Duo", "für zwei Violinen"), "two violins"},
 		{"harp", page("Impromptu", "pour harpe"), "harp"},
+		{"bass flute is no voice", page("Sorcery", "bass flute", "\x10", "\x01 = 42"), "flute"},
+		{"de Bassklarinette", page("Stück", "für Bassklarinette und Klavier"), "clarinet and piano"},
+		{"labels naming no known ensemble", page("Aria", "Violino I.", "\x08\x08", "Violino II.", "SESTO.", "Bassi.", "5"), ""},
 		{"no instrumentation", page("Nocturne", "Frédéric Chopin", "Op. 9, No. 2"), ""},
 		{"title with word clavier is no call", page("Das wohltemperierte Clavier", "J. S. Bach"), ""},
 		{"pour in a dedication", page("Romance", "pour mon ami le violoniste", "Gabriel Fauré"), ""},
@@ -232,7 +235,7 @@ func TestLocalTitle(t *testing.T) {
 		{"lilypond tagline", page("\x03 \x04", "Music engraving by LilyPond 2.24.1—www.lilypond.org", "Gavotte"), "Gavotte", "", false},
 		{"copyright", page("Copyright © 2004 Jane Roe", "Bourrée"), "Bourrée", "", false},
 		{"page number", page("— 2 —", "Menuett"), "Menuett", "", false},
-		{"glyph lines", page("\x03\x03 12 \x05\x01", "p f", "mf", "\ue050\ue062", "Sarabande"), "Sarabande", "", false},
+		{"glyph lines", page("\x03\x03 12 \x05\x01", "p f", "mf", "Sarabande", "\ue050\ue062"), "Sarabande", "", false},
 		{"finale glyphs", page("& b b 43 œ œ œ Œ", "? b b œ ‰ j œ", "Gigue"), "Gigue", "", false},
 		{"composer first", page("Antonín Dvořák", "Humoreske"), "Humoreske", "", false},
 		{"composer with dates first", page("Frédéric Chopin (1810–1849)", "Mazurka"), "Mazurka", "", false},
@@ -250,6 +253,7 @@ func TestLocalTitle(t *testing.T) {
 		{"vocal score", page("Klavierauszug", "Die Zauberflöte"), "Die Zauberflöte", "", false},
 		{"directions are no title", page("\x03 4 4", "cresc.", "rit.", "Ped.", "D.C. al Fine", "Minuetto"), "Minuetto", "", false},
 		{"a brook is no composer", page("Der Bach", "Franz Schubert"), "Der Bach", "", false},
+		{"title with a spaced dash", page("Cantique de Jean Racine - Op. 11", "Gabriel Fauré"), "Cantique de Jean Racine - Op. 11", "", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -271,6 +275,10 @@ func TestLocalTitle(t *testing.T) {
 			page("— 2 —", "Music engraving by LilyPond 2.24.1—www.lilypond.org"),
 			page("\x03 3 4", "cresc.", "poco rit.", "a tempo", "Ped. *", "dim. e rall.", "Fine"),
 			page("Contents", "Preface"),
+			page("\x03\x03 12 \x05\x01", "p f", "mf", "\ue050\ue062", "Ihr Kinderlein kommet"),
+			page("\x04", "\x05", "Sal -", "Re - gí -", "ve,", "\x04", "er go,", "Ad vo - cá - ta no stra,"),
+			page("G", "\x01", "\x02 44", "21", "Am", "C", "OOO", "X", "3", "My eyes are dim, I", "O", "can not see, I"),
+			page("Exercise 3: Write 8th notes against the given bass line.", "\x03 44 \x02", "\x04 4"),
 		} {
 			r, err := l.Extract(context.Background(), metadata.Input{Filename: "scan 00.pdf", FirstPageText: text})
 			require.NoError(t, err)
