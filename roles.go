@@ -30,6 +30,7 @@ import (
 	"github.com/mirubato/mirubato/internal/logging"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metadata"
+	"github.com/mirubato/mirubato/internal/ocr"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -136,6 +137,7 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 		}, Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
 			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
+			OCR:      e.ocr(),
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 			Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
 				AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
@@ -146,6 +148,17 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 				Limiter: imslpclient.NewPGLimiter(e.pool, e.cfg.IMSLPRate), MaxBytes: e.cfg.ScoreMaxBytes},
 			Intake: &scores.Intake{Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits()},
 		}, SyncRetention: time.Duration(e.cfg.SyncRetentionDays) * 24 * time.Hour})
+}
+
+// ocr is how the scores pipeline reads scanned pages; nil when OCR is off.
+func (e *env) ocr() *scores.OCR {
+	if !e.cfg.OCR {
+		return nil
+	}
+	tess := func(langs []string) ocr.Tesseract {
+		return ocr.Tesseract{Languages: langs, Timeout: e.cfg.OCRTimeout, MaxMemory: e.cfg.OCRMaxMemoryMB << 20}
+	}
+	return &scores.OCR{Pages: tess(e.cfg.OCRLanguages), FirstPage: tess(e.cfg.OCRFirstPageLanguages)}
 }
 
 // embedder is the dictionary's embedder; its model's name includes the dimensions.

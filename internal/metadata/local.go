@@ -71,6 +71,10 @@ func (l *Local) Extract(_ context.Context, in Input) (Result, error) {
 	name := strings.TrimSuffix(path.Base(strings.ReplaceAll(in.Filename, `\`, "/")), path.Ext(in.Filename))
 	nameText := strings.Join(strings.FieldsFunc(name, func(r rune) bool { return r == '_' || r == '-' || r == '+' }), " ")
 	lines := textLines(in.FirstPageText)
+	pageSource := SourcePageText
+	if in.FirstPageSource == SourceOCR {
+		pageSource = SourceOCR
+	}
 
 	// Information dictionary: engraving programs put the composer in Composer or Author and
 	// the subtitle in Subtitle or Subject.
@@ -112,13 +116,13 @@ func (l *Local) Extract(_ context.Context, in Input) (Result, error) {
 	for _, line := range lines {
 		if len(line) >= 3 && len(line) <= 80 && !looksGeneric(line) {
 			if _, isComposer := l.findComposer(line); !isComposer && !l.tempo.MatchString(line) {
-				r.set("title", line, 0.5, SourcePageText)
+				r.set("title", line, 0.5, pageSource)
 				break
 			}
 		}
 	}
 	if c, ok := l.findComposer(in.FirstPageText); ok {
-		r.set("composer", c.Name, 0.7, SourcePageText)
+		r.set("composer", c.Name, 0.7, pageSource)
 	}
 	if c, ok := l.findComposer(nameText); ok {
 		r.set("composer", c.Name, 0.4, SourceFilename)
@@ -134,7 +138,7 @@ func (l *Local) Extract(_ context.Context, in Input) (Result, error) {
 		source     string
 	}{
 		{info("Title") + "\n" + info("Subtitle", "Subject"), 0.85, SourceInfoDict},
-		{in.FirstPageText, 0.65, SourcePageText},
+		{in.FirstPageText, 0.65, pageSource},
 		{nameText, 0.4, SourceFilename},
 	}
 	for _, p := range places {

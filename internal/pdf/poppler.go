@@ -34,6 +34,42 @@ func (t Tools) Render(ctx context.Context, pdf []byte, dpi, fit int) ([]byte, er
 	return t.run(ctx, "pdftoppm", pdf, append(args, "-")...)
 }
 
+// RenderForOCR returns page 1 of pdf as a greyscale PNG whose longer side is side pixels
+// (about 300 dpi for a Letter or A4 page at 3300–3500): the resolution Tesseract reads
+// best, whatever page size a scan was wrapped in.
+func (t Tools) RenderForOCR(ctx context.Context, pdf []byte, side int) ([]byte, error) {
+	return t.run(ctx, "pdftoppm", pdf, "-png", "-gray", "-singlefile", "-f", "1", "-l", "1",
+		"-scale-to", strconv.Itoa(side), "-")
+}
+
+// LargestImage returns the pixel count of the largest image drawn on pdf's first page (0
+// when none): a scanned or photographed page is one large image.
+func (t Tools) LargestImage(ctx context.Context, pdf []byte) (int, error) {
+	out, err := t.run(ctx, "pdfimages", pdf, "-list", "-f", "1", "-l", "1", "-")
+	if err != nil {
+		return 0, err
+	}
+	return largestListed(string(out)), nil
+}
+
+// largestListed reads pdfimages -list output: two header lines, then one row per image
+// with its width and height in the fourth and fifth columns.
+func largestListed(list string) int {
+	largest := 0
+	for i, line := range strings.Split(list, "\n") {
+		f := strings.Fields(line)
+		if i < 2 || len(f) < 5 {
+			continue
+		}
+		w, werr := strconv.Atoi(f[3])
+		h, herr := strconv.Atoi(f[4])
+		if werr == nil && herr == nil && w > 0 && h > 0 && w*h > largest {
+			largest = w * h
+		}
+	}
+	return largest
+}
+
 // Text returns the text of pdf's pages, in reading order; pages are separated by form feeds.
 func (t Tools) Text(ctx context.Context, pdf []byte) (string, error) {
 	out, err := t.run(ctx, "pdftotext", pdf, "-enc", "UTF-8", "-", "-")
