@@ -171,7 +171,9 @@ func (e *env) embedder() embed.Embedder {
 
 func (e *env) metadataProvider() metadata.Provider {
 	if e.cfg.MetadataProvider == "openai" {
-		return metadata.NewOpenAI(e.aiConfig(), e.cfg.OpenAIModel)
+		p := metadata.NewOpenAI(e.aiConfig(), e.cfg.OpenAIModel)
+		p.VisionModel = e.cfg.OpenAIVisionModel
+		return p
 	}
 	return metadata.NewLocal()
 }

@@ -132,6 +132,9 @@ type Config struct {
 	OpenAIBaseURL    string `env:"OPENAI_BASE_URL" envDefault:"https://api.openai.com/v1"`
 	OpenAIAPIKey     string `env:"OPENAI_API_KEY" secret:"true"`
 	OpenAIModel      string `env:"OPENAI_MODEL" envDefault:"gpt-4o-mini"`
+	// OpenAIVisionModel is asked, with page 1's image, for scores whose first page has no
+	// usable text (a scan); "" means OPENAI_MODEL, which must then accept images.
+	OpenAIVisionModel string `env:"OPENAI_VISION_MODEL"`
 
 	// Dictionary embeddings: EMBEDDING_PROVIDER local (feature hashing, no network) or
 	// openai (OPENAI_BASE_URL's embeddings endpoint with EMBEDDING_MODEL), at EMBEDDING_DIMS.
