@@ -136,7 +136,7 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Threshold: e.cfg.DictionaryQualityThreshold, MaxRegenerations: e.cfg.DictionaryMaxRegenerations,
 		}, Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
-			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
+			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout, Renderer: e.cfg.PDFRenderer},
 			OCR:      e.ocr(),
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 			Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,

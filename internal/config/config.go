@@ -116,6 +116,8 @@ type Config struct {
 	// second or two on real scores); a render job's time limit, and so its rescue, follows.
 	PDFToolTimeout time.Duration `env:"PDF_TOOL_TIMEOUT" envDefault:"20s"`
 	PageImageDPI   int           `env:"PAGE_IMAGE_DPI" envDefault:"110"`
+	// PDFRenderer draws page images: mutool (MuPDF; faster) or pdftoppm (poppler).
+	PDFRenderer string `env:"PDF_RENDERER" envDefault:"mutool"`
 	// OCR of scanned pages (Tesseract): on or off, the languages of every page and the
 	// longer list of page 1 (its title page), the time and memory one page may take.
 	OCR                   bool          `env:"OCR" envDefault:"true"`
@@ -248,6 +250,9 @@ func (c *Config) validate() error {
 	}
 	if c.PDFParseTimeout <= 0 || c.PDFToolTimeout <= 0 {
 		bad("PDF_PARSE_TIMEOUT/PDF_TOOL_TIMEOUT", "must be positive durations such as 30s")
+	}
+	if c.PDFRenderer != "mutool" && c.PDFRenderer != "pdftoppm" {
+		bad("PDF_RENDERER", "must be mutool or pdftoppm, got %q", c.PDFRenderer)
 	}
 	if c.OCRTimeout <= 0 {
 		bad("OCR_TIMEOUT", "must be positive, got %s", c.OCRTimeout)

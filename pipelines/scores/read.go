@@ -123,7 +123,8 @@ func (d *Deps) ocrTimeout() time.Duration {
 
 // metadataInput gathers what the metadata providers read: the first page's text (and
 // where it came from), the music of the first system (page 1, or page 2 when page 1 is a
-// title page), and, when the text says little, page 1's image for a provider that looks.
+// title page), and page 1's image for a provider that looks at it when the text says
+// little (metadata.OpenAI's WantsImage).
 func (d *Deps) metadataInput(ctx context.Context, s *store.Score) (metadata.Input, error) {
 	in := metadata.Input{Filename: s.Filename, Info: s.PDFInfo, Pages: s.PageCount, FirstPageSource: metadata.SourcePageText}
 	pages, err := store.ScorePages(ctx, d.Pool, s.ID, 1, 2)
@@ -155,7 +156,7 @@ func (d *Deps) metadataInput(ctx context.Context, s *store.Score) (metadata.Inpu
 			}
 		}
 	}
-	if ocr.WordLetters(in.FirstPageText) < minWordLetters || in.FirstPageSource == metadata.SourceOCR {
+	if looker, ok := d.Metadata.(interface{ WantsImage(metadata.Input) bool }); ok && looker.WantsImage(in) {
 		data, err := blob.Get(ctx, d.Blobs, first.PDFKey, 0)
 		if err != nil {
 			return in, err
