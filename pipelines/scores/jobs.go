@@ -297,11 +297,11 @@ func (d *Deps) outcome(ctx context.Context, job *rivertype.JobRow, scoreID, runI
 	return err
 }
 
-// batches fans pages 1..n out in PagesPerJob batches.
-func batches(n int, mk func(from, to int) river.JobArgs) []river.InsertManyParams {
+// batches fans pages 1..n out in batches of size pages.
+func batches(n, size int, mk func(from, to int) river.JobArgs) []river.InsertManyParams {
 	var out []river.InsertManyParams
-	for from := 1; from <= n; from += PagesPerJob {
-		out = append(out, river.InsertManyParams{Args: mk(from, min(from+PagesPerJob-1, n))})
+	for from := 1; from <= n; from += size {
+		out = append(out, river.InsertManyParams{Args: mk(from, min(from+size-1, n))})
 	}
 	return out
 }
@@ -358,7 +358,7 @@ func (w *splitWorker) work(ctx context.Context, job *river.Job[SplitArgs], s *st
 		write = func(tx pgx.Tx) error { return store.SetScorePages(ctx, tx, s.ID, doc.Pages, doc.Info) }
 	}
 	return finish(ctx, d, job, a.RunID, StepSplit, write, func(context.Context, pgx.Tx) (runs.Next, error) {
-		return runs.Next{Step: StepRender, Jobs: batches(doc.Pages, func(from, to int) river.JobArgs {
+		return runs.Next{Step: StepRender, Jobs: batches(doc.Pages, renderPagesPerJob, func(from, to int) river.JobArgs {
 			return RenderArgs{ScoreID: s.ID, RunID: a.RunID, From: from, To: to}
 		})}, nil
 	})
@@ -454,7 +454,7 @@ func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs], s *
 		}
 	}
 	return finish(ctx, d, job, a.RunID, StepRender, nil, func(context.Context, pgx.Tx) (runs.Next, error) {
-		return runs.Next{Step: StepText, Jobs: batches(s.PageCount, func(from, to int) river.JobArgs {
+		return runs.Next{Step: StepText, Jobs: batches(s.PageCount, textPagesPerJob, func(from, to int) river.JobArgs {
 			return TextArgs{ScoreID: s.ID, RunID: a.RunID, From: from, To: to}
 		})}, nil
 	})
