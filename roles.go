@@ -31,7 +31,6 @@ import (
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/metrics"
-	"github.com/mirubato/mirubato/internal/ocr"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
@@ -155,10 +154,7 @@ func (e *env) ocr() *scores.OCR {
 	if !e.cfg.OCR {
 		return nil
 	}
-	tess := func(langs []string) ocr.Tesseract {
-		return ocr.Tesseract{Languages: langs, Timeout: e.cfg.OCRTimeout, MaxMemory: e.cfg.OCRMaxMemoryMB << 20}
-	}
-	return &scores.OCR{Pages: tess(e.cfg.OCRLanguages), FirstPage: tess(e.cfg.OCRFirstPageLanguages)}
+	return scores.NewOCR(e.cfg.OCRLanguages, e.cfg.OCRFirstPageLanguages, e.cfg.OCRTimeout, e.cfg.OCRMaxMemoryMB<<20)
 }
 
 // embedder is the dictionary's embedder; its model's name includes the dimensions.

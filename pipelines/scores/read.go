@@ -29,6 +29,15 @@ type OCR struct {
 	FirstPage ocr.Tesseract
 }
 
+// NewOCR returns the OCR of the text step: Tesseract with langs on every page and
+// firstPageLangs on page 1, each page within timeout and maxMemory bytes.
+func NewOCR(langs, firstPageLangs []string, timeout time.Duration, maxMemory int64) *OCR {
+	return &OCR{
+		Pages:     ocr.Tesseract{Languages: langs, Timeout: timeout, MaxMemory: maxMemory},
+		FirstPage: ocr.Tesseract{Languages: firstPageLangs, Timeout: timeout, MaxMemory: maxMemory},
+	}
+}
+
 const (
 	// minWordLetters: a page whose text layer has fewer letters in words than this is
 	// read by OCR when it is a scan (a blank or damaged layer, or none at all). Pages of

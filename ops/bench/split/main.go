@@ -67,6 +67,14 @@ type result struct {
 	SplitRoundsEach  int     `json:"rounds"`
 	UploadReadyRuns  int     `json:"upload_to_ready_runs"`
 	UploadReadyMinMS float64 `json:"upload_to_ready_min_ms"`
+	// The scanned score: 12 engraved pages (testdata/etudes.pdf) and the same pages as a
+	// scan; OCR pages per second on one core, and upload to ready of both versions.
+	ScanPages             int     `json:"scan_pages"`
+	OCRPagesPerS          float64 `json:"ocr_pages_per_s"`
+	ScannedToReadyMS      float64 `json:"scanned_upload_to_ready_ms"`
+	EngravedSameToReadyMS float64 `json:"same_engraved_upload_to_ready_ms"`
+	ScannedTitle          string  `json:"scanned_title_read"`
+	ScannedComposer       string  `json:"scanned_composer_read"`
 }
 
 func main() {
@@ -147,7 +155,7 @@ func run(ctx context.Context, pages, rounds int) error {
 	readyRuns := 3
 	var ready []time.Duration
 	for range readyRuns {
-		d, err := uploadToReady(ctx)
+		d, _, err := uploadToReady(ctx, engravedScore(20, 2))
 		if err != nil {
 			return fmt.Errorf("upload to ready: %w", err)
 		}
@@ -155,12 +163,38 @@ func run(ctx context.Context, pages, rounds int) error {
 		ready = append(ready, d)
 	}
 
+	scan, err := scanned(ctx, etudes)
+	if err != nil {
+		return fmt.Errorf("making the scan: %w", err)
+	}
+	cfg, err := benchdb.Config()
+	if err != nil {
+		return err
+	}
+	ocrRate, err := ocrPagesPerS(ctx, cfg, scan)
+	if err != nil {
+		return fmt.Errorf("ocr: %w", err)
+	}
+	fmt.Printf("ocr: %.2f pages/s on one core\n", ocrRate)
+	engravedReady, _, err := uploadToReady(ctx, etudes)
+	if err != nil {
+		return fmt.Errorf("upload to ready (engraved): %w", err)
+	}
+	fmt.Printf("upload to ready (12 engraved pages): %.0f ms\n", ms(engravedReady))
+	scanReady, scanScore, err := uploadToReady(ctx, scan)
+	if err != nil {
+		return fmt.Errorf("upload to ready (scanned): %w", err)
+	}
+	fmt.Printf("upload to ready (the same 12 pages scanned): %.0f ms; read: %q by %q\n", ms(scanReady), scanScore.Title, scanScore.Composer)
+
 	res := result{
 		Pages: pages, FileMB: round(float64(len(data)) / (1 << 20)), Cores: runtime.GOMAXPROCS(0),
 		OursPagesPerS: rate("ours"), OursOneCorePerS: rate("ours-1-core"), QPDFPagesPerS: rate("qpdf"),
 		MutoolPagesPerS: rate("mutool"), PdfcpuPagesPerS: pdfcpuRate, SplitRoundsEach: rounds,
 		UploadToReadyMS: round(ms(median(ready))), UploadReadyMinMS: round(ms(slices.Min(ready))), UploadReadyRuns: readyRuns,
 		ReadyScorePages: 20,
+		ScanPages:       12, OCRPagesPerS: round(ocrRate*100) / 100, ScannedToReadyMS: round(ms(scanReady)),
+		EngravedSameToReadyMS: round(ms(engravedReady)), ScannedTitle: scanScore.Title, ScannedComposer: scanScore.Composer,
 	}
 	res.RatioQPDF = round(res.OursPagesPerS / res.QPDFPagesPerS)
 	res.RatioMutool = round(res.OursPagesPerS / res.MutoolPagesPerS)
@@ -200,58 +234,57 @@ func command(ctx context.Context, name string, args ...string) error {
 	return nil
 }
 
-// uploadToReady accepts a 20-page score and runs the pipeline on this process's River
-// client (the product's worker settings, the local provider) until the score is ready.
-func uploadToReady(ctx context.Context) (time.Duration, error) {
+// uploadToReady accepts a score and runs the pipeline on this process's River client (the
+// product's worker settings: renderer, OCR, the local provider) until the score is ready.
+func uploadToReady(ctx context.Context, data []byte) (time.Duration, *store.Score, error) {
 	cfg, err := benchdb.Config()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	logger := slog.New(slog.DiscardHandler)
 	pool, _, cleanup, err := benchdb.Fresh(ctx, cfg, "mirubato_bench_split", logger)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer cleanup()
 	blobDir, err := os.MkdirTemp("", "mirubato-bench-blobs-")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer os.RemoveAll(blobDir)
 	blobs, err := blob.NewFS(blobDir)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	limits := pdf.Limits{MaxBytes: cfg.ScoreMaxBytes, MaxPages: cfg.ScoreMaxPages, Timeout: cfg.PDFParseTimeout}
 	w := river.NewWorkers()
 	scores.AddWorkers(w, &scores.Deps{Pool: pool, Blobs: blobs, Logger: logger, Limits: limits, DPI: cfg.PageImageDPI,
-		Tools: pdf.Tools{Timeout: cfg.PDFToolTimeout}, Metadata: metadata.NewLocal()})
+		Tools: pdf.Tools{Timeout: cfg.PDFToolTimeout, Renderer: cfg.PDFRenderer}, OCR: ocrOf(cfg), Metadata: metadata.NewLocal()})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, Workers: w,
 		Queues:        map[string]river.QueueConfig{queues.Scores: {MaxWorkers: queues.DefaultMaxWorkers()[queues.Scores]}},
 		FetchCooldown: cfg.RiverFetchCooldown, FetchPollInterval: cfg.RiverFetchPollInterval})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := client.Start(ctx); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer func() { _ = client.Stop(ctx) }()
 	owner, err := store.EnsureUser(ctx, pool, "bench@example.com")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	intake := &scores.Intake{Pool: pool, Blobs: blobs, Limits: limits, Logger: logger}
-	data := engravedScore(20, 2)
 	start := time.Now()
 	sc, _, err := intake.Accept(ctx, client, scores.Upload{OwnerID: owner.ID, Filename: "preludes.pdf", Data: data, Source: "upload"})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
 		var status string
 		if err := pool.QueryRow(ctx, `SELECT status FROM scores WHERE id = $1`, sc.ID).Scan(&status); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return 0, err
+			return 0, nil, err
 		}
 		switch status {
 		case store.ScoreReady:
@@ -263,13 +296,14 @@ func uploadToReady(ctx context.Context) (time.Duration, error) {
 					}
 				}
 			}
-			return took, nil
+			ready, err := store.ScoreByID(ctx, pool, sc.ID)
+			return took, ready, err
 		case store.ScoreFailed:
-			return 0, fmt.Errorf("score %s failed", sc.ID)
+			return 0, nil, fmt.Errorf("score %s failed", sc.ID)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return 0, fmt.Errorf("score %s not ready after 5 minutes", sc.ID)
+	return 0, nil, fmt.Errorf("score %s not ready after 5 minutes", sc.ID)
 }
 
 func median(ds []time.Duration) time.Duration {
