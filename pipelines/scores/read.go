@@ -47,6 +47,9 @@ const (
 	// minScanPixels: the largest image on a page this large (e.g. 600×500) makes it a scan
 	// or a photo; publishers' logos and small figures are smaller.
 	minScanPixels = 300_000
+	// minOutlinedLetters: a first page with fewer letters than this in its text layer and
+	// no scan on it is read by OCR too (text drawn as outlines).
+	minOutlinedLetters = 5
 	// ocrSide: the longer side of the image OCR reads, about 300 dpi on Letter or A4.
 	ocrSide = 3400
 )
@@ -60,12 +63,18 @@ func (d *Deps) readText(ctx context.Context, n int, page []byte) (store.PageText
 		return store.PageText{}, pageError(n, "read for text", err)
 	}
 	t := store.PageText{Text: cleanText(text), Source: store.PageTextPDF}
-	if d.OCR == nil || ocr.WordLetters(t.Text) >= minWordLetters {
+	letters := ocr.WordLetters(t.Text)
+	if d.OCR == nil || letters >= minWordLetters {
 		return t, nil
 	}
 	pixels, err := d.Tools.LargestImage(ctx, page)
-	if err != nil || pixels < minScanPixels {
-		// Not a scan (or its images cannot be listed, and rendering would fail too).
+	switch {
+	case err == nil && pixels >= minScanPixels:
+		// A scan or a photo.
+	case n == 1 && letters < minOutlinedLetters:
+		// A first page with no text at all: its words may be drawn as outlines (some
+		// publishers' files), which OCR reads from the drawing.
+	default:
 		return t, nil
 	}
 	tess := d.OCR.Pages
@@ -83,6 +92,9 @@ func (d *Deps) readText(ctx context.Context, n int, page []byte) (store.PageText
 		d.Logger.Warn("ocr failed on a page", "page", n, "error", err)
 		t.Note = "the scanned page could not be read by OCR (" + ocrReason(err) + "); its text is not searchable"
 		return t, nil
+	}
+	if ocr.WordLetters(read.Text) <= letters {
+		return t, nil // the text layer says more
 	}
 	conf := read.Confidence
 	return store.PageText{Text: cleanText(read.Text), Source: store.PageTextOCR, Confidence: &conf}, nil

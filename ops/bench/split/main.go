@@ -67,21 +67,21 @@ type result struct {
 	SplitRoundsEach  int     `json:"rounds"`
 	UploadReadyRuns  int     `json:"upload_to_ready_runs"`
 	UploadReadyMinMS float64 `json:"upload_to_ready_min_ms"`
-	// The scanned score: 12 engraved pages (testdata/etudes.pdf) and the same pages as a
-	// scan; OCR pages per second on one core, and upload to ready of both versions.
-	ScanPages             int     `json:"scan_pages"`
-	OCRPagesPerS          float64 `json:"ocr_pages_per_s"`
-	ScannedToReadyMS      float64 `json:"scanned_upload_to_ready_ms"`
-	EngravedSameToReadyMS float64 `json:"same_engraved_upload_to_ready_ms"`
-	ScannedTitle          string  `json:"scanned_title_read"`
-	ScannedComposer       string  `json:"scanned_composer_read"`
+	scanResult
 }
 
 func main() {
 	pages := flag.Int("pages", 200, "pages of the score to split")
 	rounds := flag.Int("rounds", 3, "runs of each splitter (the median counts)")
+	scanOnly := flag.Bool("scan-only", false, "only the scanned score's run (OCR)")
 	flag.Parse()
-	if err := run(context.Background(), *pages, *rounds); err != nil {
+	var err error
+	if *scanOnly {
+		err = runScan(context.Background())
+	} else {
+		err = run(context.Background(), *pages, *rounds)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -155,7 +155,7 @@ func run(ctx context.Context, pages, rounds int) error {
 	readyRuns := 3
 	var ready []time.Duration
 	for range readyRuns {
-		d, _, err := uploadToReady(ctx, engravedScore(20, 2))
+		d, _, err := uploadToReady(ctx, engravedScore(20, 2), "preludes.pdf")
 		if err != nil {
 			return fmt.Errorf("upload to ready: %w", err)
 		}
@@ -163,29 +163,10 @@ func run(ctx context.Context, pages, rounds int) error {
 		ready = append(ready, d)
 	}
 
-	scan, err := scanned(ctx, etudes)
-	if err != nil {
-		return fmt.Errorf("making the scan: %w", err)
-	}
-	cfg, err := benchdb.Config()
+	sr, err := scanRun(ctx)
 	if err != nil {
 		return err
 	}
-	ocrRate, err := ocrPagesPerS(ctx, cfg, scan)
-	if err != nil {
-		return fmt.Errorf("ocr: %w", err)
-	}
-	fmt.Printf("ocr: %.2f pages/s on one core\n", ocrRate)
-	engravedReady, _, err := uploadToReady(ctx, etudes)
-	if err != nil {
-		return fmt.Errorf("upload to ready (engraved): %w", err)
-	}
-	fmt.Printf("upload to ready (12 engraved pages): %.0f ms\n", ms(engravedReady))
-	scanReady, scanScore, err := uploadToReady(ctx, scan)
-	if err != nil {
-		return fmt.Errorf("upload to ready (scanned): %w", err)
-	}
-	fmt.Printf("upload to ready (the same 12 pages scanned): %.0f ms; read: %q by %q\n", ms(scanReady), scanScore.Title, scanScore.Composer)
 
 	res := result{
 		Pages: pages, FileMB: round(float64(len(data)) / (1 << 20)), Cores: runtime.GOMAXPROCS(0),
@@ -193,8 +174,7 @@ func run(ctx context.Context, pages, rounds int) error {
 		MutoolPagesPerS: rate("mutool"), PdfcpuPagesPerS: pdfcpuRate, SplitRoundsEach: rounds,
 		UploadToReadyMS: round(ms(median(ready))), UploadReadyMinMS: round(ms(slices.Min(ready))), UploadReadyRuns: readyRuns,
 		ReadyScorePages: 20,
-		ScanPages:       12, OCRPagesPerS: round(ocrRate*100) / 100, ScannedToReadyMS: round(ms(scanReady)),
-		EngravedSameToReadyMS: round(ms(engravedReady)), ScannedTitle: scanScore.Title, ScannedComposer: scanScore.Composer,
+		scanResult:      sr,
 	}
 	res.RatioQPDF = round(res.OursPagesPerS / res.QPDFPagesPerS)
 	res.RatioMutool = round(res.OursPagesPerS / res.MutoolPagesPerS)
@@ -236,12 +216,13 @@ func command(ctx context.Context, name string, args ...string) error {
 
 // uploadToReady accepts a score and runs the pipeline on this process's River client (the
 // product's worker settings: renderer, OCR, the local provider) until the score is ready.
-func uploadToReady(ctx context.Context, data []byte) (time.Duration, *store.Score, error) {
+func uploadToReady(ctx context.Context, data []byte, filename string) (time.Duration, *store.Score, error) {
 	cfg, err := benchdb.Config()
 	if err != nil {
 		return 0, nil, err
 	}
-	logger := slog.New(slog.DiscardHandler)
+	// Warnings (a page OCR could not read) are worth seeing in a benchmark's output.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	pool, _, cleanup, err := benchdb.Fresh(ctx, cfg, "mirubato_bench_split", logger)
 	if err != nil {
 		return 0, nil, err
@@ -276,7 +257,7 @@ func uploadToReady(ctx context.Context, data []byte) (time.Duration, *store.Scor
 	}
 	intake := &scores.Intake{Pool: pool, Blobs: blobs, Limits: limits, Logger: logger}
 	start := time.Now()
-	sc, _, err := intake.Accept(ctx, client, scores.Upload{OwnerID: owner.ID, Filename: "preludes.pdf", Data: data, Source: "upload"})
+	sc, _, err := intake.Accept(ctx, client, scores.Upload{OwnerID: owner.ID, Filename: filename, Data: data, Source: "upload"})
 	if err != nil {
 		return 0, nil, err
 	}
