@@ -7,6 +7,9 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +142,30 @@ func TestFailedOCRLeavesTheScoreReady(t *testing.T) {
 	resp, data = b.call(t, http.MethodGet, "/api/scores/"+sc.ID.String()+"/pages?from=x", tok, nil, nil)
 	requireError(t, resp, data, http.StatusUnprocessableEntity, "validation_failed")
 	require.True(t, strings.Contains(string(data), "from"), string(data))
+}
+
+// TestOutlinedTitlePageIsReadByOCR: a first page whose words are drawn as outlines (no
+// text layer, no image: some publishers' files) is read by OCR from its drawing.
+func TestOutlinedTitlePageIsReadByOCR(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	b.startWorkers(t)
+	_, tok := b.user(t, "outlines@example.com")
+	src := pdftest.Build(pdftest.Doc{Pages: [][]string{{"Arabesque", "Claude Debussy"}}})
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "in.pdf"), src, 0o600))
+	out, err := exec.Command("gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-dNoOutputFonts",
+		"-o", filepath.Join(dir, "out.pdf"), filepath.Join(dir, "in.pdf")).CombinedOutput()
+	require.NoError(t, err, string(out))
+	outlined, err := os.ReadFile(filepath.Join(dir, "out.pdf"))
+	require.NoError(t, err)
+	text, err := pdf.Tools{}.Text(context.Background(), outlined)
+	require.NoError(t, err)
+	require.Empty(t, strings.TrimSpace(text), "no text layer left")
+
+	sc := b.upload(t, tok, "file.pdf", outlined, nil)
+	ready := b.waitScore(t, tok, sc.ID.String(), "ready")
+	require.Equal(t, "Arabesque", ready.Title)
+	require.Equal(t, "Claude Debussy", ready.Composer)
+	require.Equal(t, metadata.SourceOCR, ready.Extracted["composer"].Source)
 }
