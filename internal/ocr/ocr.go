@@ -259,25 +259,35 @@ type word struct {
 }
 
 // parse assembles the words of Tesseract's TSV output (level, page, block, paragraph, line,
-// word, left, top, width, height, conf, text) into lines, leaving out words below the
-// confidence floor and words with no letter or digit.
+// word, left, top, width, height, conf, text) into lines. Left out: words below the
+// confidence floor, "words" with no letter or digit, and lines that are no words (music
+// read as letters: only short tokens, and not confidently read).
 func (t Tesseract) parse(tsv []byte) Page {
 	floor := t.MinWordConfidence
 	if floor <= 0 {
 		floor = 30
 	}
 	var (
-		lines       []string
-		current     []string
-		currentLine [3]int
-		weighted    float64
-		letters     int
-		words       int
+		lines    []string
+		current  []word
+		weighted float64
+		letters  int
+		words    int
 	)
 	flush := func() {
-		if len(current) > 0 {
-			lines = append(lines, strings.Join(current, " "))
+		if !isWords(current) {
+			current = current[:0]
+			return
 		}
+		texts := make([]string, len(current))
+		for i, w := range current {
+			texts[i] = w.text
+			n := len([]rune(w.text))
+			weighted += w.conf * float64(n)
+			letters += n
+		}
+		words += len(current)
+		lines = append(lines, strings.Join(texts, " "))
 		current = current[:0]
 	}
 	sc := bufio.NewScanner(bytes.NewReader(tsv))
@@ -300,15 +310,10 @@ func (t Tesseract) parse(tsv []byte) Page {
 			continue
 		}
 		w.conf = conf
-		if w.line != currentLine {
+		if len(current) > 0 && w.line != current[0].line {
 			flush()
-			currentLine = w.line
 		}
-		current = append(current, w.text)
-		n := len([]rune(w.text))
-		weighted += w.conf * float64(n)
-		letters += n
-		words++
+		current = append(current, w)
 	}
 	flush()
 	p := Page{Text: strings.Join(lines, "\n"), Words: words}
@@ -316,6 +321,19 @@ func (t Tesseract) parse(tsv []byte) Page {
 		p.Confidence = weighted / float64(letters) / 100
 	}
 	return p
+}
+
+// isWords tells a line of words from notation read as letters: it has a word of three
+// letters or more, or it is at least two tokens read with confidence ("Op. 740", "No. 3").
+func isWords(line []word) bool {
+	var conf float64
+	for _, w := range line {
+		if WordLetters(w.text) >= 3 {
+			return true
+		}
+		conf += w.conf
+	}
+	return len(line) >= 2 && conf/float64(len(line)) >= 85
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

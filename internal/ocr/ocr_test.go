@@ -111,10 +111,15 @@ func TestParseKeepsConfidentWords(t *testing.T) {
 		"5\t1\t1\t1\t2\t1\t0\t0\t1\t1\t95\t|=|\n" +
 		"5\t1\t2\t1\t1\t1\t0\t0\t1\t1\t70\tKlavier\n" +
 		"4\t1\t2\t1\t1\t0\t0\t0\t1\t1\t-1\t\n"
+	tsv += "5\t1\t3\t1\t1\t1\t0\t0\t1\t1\t96\tOp.\n" + // a catalogue number, read with confidence
+		"5\t1\t3\t1\t1\t2\t0\t0\t1\t1\t96\t740\n" +
+		"5\t1\t4\t1\t1\t1\t0\t0\t1\t1\t66\tA\n" + // notes and stems read as letters
+		"5\t1\t4\t1\t1\t2\t0\t0\t1\t1\t66\t[DE\n" +
+		"5\t1\t5\t1\t1\t1\t0\t0\t1\t1\t89\t4\n"
 	p := Tesseract{}.parse([]byte(tsv))
-	require.Equal(t, "Sonate No.\nKlavier", p.Text)
-	require.Equal(t, 3, p.Words)
-	require.InDelta(t, (90*6+80*3+70*7)/16.0/100, p.Confidence, 1e-9)
+	require.Equal(t, "Sonate No.\nKlavier\nOp. 740", p.Text)
+	require.Equal(t, 5, p.Words)
+	require.InDelta(t, (90*6+80*3+70*7+96*3+96*3)/22.0/100, p.Confidence, 1e-9)
 }
 
 // TestLimits: a page that takes longer than the time limit, or more memory than allowed,
