@@ -100,7 +100,7 @@ func (b *testBundle) startWorkers(t *testing.T) {
 	logger := dbtest.Logger(t)
 	w, _ := workers.Pipelines(workers.Deps{Pool: b.pool, Logger: logger, Blobs: b.blobs, Scores: &scores.Deps{
 		Pool: b.pool, Blobs: b.blobs, Logger: logger, Limits: scoreLimits, DPI: 40,
-		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(),
+		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(), OCR: b.ocr,
 		Fetcher: fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !b.strictFetch}),
 	}})
 	client, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Logger: logger, Workers: w,
@@ -506,7 +506,7 @@ func seedScore(t *testing.T, b *testBundle, owner uuid.UUID, visibility string, 
 		SizeBytes: 100, SHA256: "x", PageCount: 1, BlobKey: "scores/" + id.String() + "/original.pdf", Visibility: visibility})
 	require.NoError(t, err)
 	require.NoError(t, store.PutScorePage(ctx, b.pool, id, 1, "k"))
-	require.NoError(t, store.SetScorePageText(ctx, b.pool, id, 1, text))
+	require.NoError(t, store.SetScorePageText(ctx, b.pool, id, 1, store.PageText{Text: text, Source: store.PageTextPDF}))
 	extracted := map[string]store.MetaValue{}
 	for k, v := range fields {
 		extracted[k] = store.MetaValue{Value: v, Confidence: 0.9, Source: "info_dict"}
