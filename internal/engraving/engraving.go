@@ -110,22 +110,27 @@ func (r Reader) trace(ctx context.Context, pdf []byte) ([]byte, error) {
 }
 
 // limitedBuffer keeps at most max bytes: past that it notes the overflow and refuses the
-// write (stopping the tool), or with truncate drops the rest quietly.
+// write (stopping the tool), or with truncate drops the rest quietly. It has no ReadFrom
+// (as an embedded bytes.Buffer would give it), which io.Copy would call instead of Write,
+// bypassing the limit.
 type limitedBuffer struct {
-	bytes.Buffer
+	buf      bytes.Buffer
 	max      int
 	overflow bool
 	truncate bool
 }
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
+	if b.buf.Len()+len(p) > b.max {
 		b.overflow = true
 		if b.truncate {
-			b.Buffer.Write(p[:max(0, b.max-b.Len())])
+			b.buf.Write(p[:max(0, b.max-b.buf.Len())])
 			return len(p), nil
 		}
 		return 0, errors.New("output limit reached")
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+func (b *limitedBuffer) Bytes() []byte  { return b.buf.Bytes() }
+func (b *limitedBuffer) String() string { return b.buf.String() }

@@ -76,7 +76,8 @@ func fontFamily(name string) family {
 }
 
 // digitNames are the glyph names of Emmentaler's digits, which it draws time signatures
-// with (and fingerings, tuplet numbers: smaller, elsewhere).
+// with (and fingerings, tuplet numbers: smaller, elsewhere). A text font's digits have
+// the same names: only a music font's count.
 var digitNames = map[string]bool{"zero": true, "one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true, "nine": true}
 
 var braceName = regexp.MustCompile(`^brace\d+$`)
@@ -115,7 +116,12 @@ func classify(g glyph) (kind, family) {
 	switch fam {
 	case familySonata:
 		return sonataKind(g.r), familySonata
-	case familyFeta, familySMuFL:
+	case familyFeta:
+		if digitNames[g.name] || (g.r >= '0' && g.r <= '9') {
+			return kindTimeSig, fam
+		}
+		return kindMusic, fam
+	case familySMuFL:
 		return kindMusic, fam
 	}
 	return kindText, familyNone
@@ -167,7 +173,7 @@ func fetaKind(name string) (kind, bool) {
 		return kindNotehead, true
 	case strings.HasPrefix(name, "rests."):
 		return kindRest, true
-	case strings.HasPrefix(name, "timesig."), digitNames[name]:
+	case strings.HasPrefix(name, "timesig."):
 		return kindTimeSig, true
 	case braceName.MatchString(name):
 		return kindBrace, true

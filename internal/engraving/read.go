@@ -36,6 +36,10 @@ type reading struct {
 	vlines []line
 }
 
+// maxStaves bounds the staves read on a page (the largest scores have some 40 per page):
+// a page ruled like a grid must not cost more than a real one.
+const maxStaves = 120
+
 // readPage reads the page's first system; nil when the page has no staves.
 func readPage(pg *page) *metadata.Music {
 	r := &reading{pg: pg, staves: findStaves(pg.hlines)}
@@ -53,6 +57,25 @@ func readPage(pg *page) *metadata.Music {
 		}
 		r.marks = append(r.marks, m)
 	}
+	r.own()
+	// Five ruled lines with no music on them are a table, or music drawn as outlines only,
+	// which this does not read.
+	counts := make([]int, len(r.staves))
+	for _, o := range r.owner {
+		if o >= 0 {
+			counts[o]++
+		}
+	}
+	kept := r.staves[:0]
+	for i, s := range r.staves {
+		if counts[i] > 0 && len(kept) < maxStaves {
+			kept = append(kept, s)
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	r.staves = kept
 	r.own()
 	r.vlines = mergeVertical(pg.vlines)
 	systems := r.systems()
@@ -147,8 +170,7 @@ func (r *reading) systems() []system {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

@@ -32,8 +32,6 @@ type line struct {
 	width          float64
 }
 
-func (l line) length() float64 { return math.Max(l.x1-l.x0, l.y1-l.y0) }
-
 // shape is any other path, kept when it is tall and narrow (a brace or bracket drawn as
 // a path): its bounding box and points.
 type shape struct {
@@ -204,7 +202,29 @@ func (p *pathBuilder) moveto(x, y float64) {
 	p.curved = append(p.curved, false)
 }
 
-func (p *pathBuilder) lineto(x, y float64, curve bool) {
+// curveto follows a Bézier curve from the current point through the control points of c
+// to its end, keeping points along it (a brace's outline is read from them). A transform
+// maps a Bézier curve to the one of the mapped points, so the curve is followed on the page.
+func (p *pathBuilder) curveto(c [6]float64) {
+	if len(p.subs) == 0 {
+		p.subs = append(p.subs, []point{p.current})
+		p.curved = append(p.curved, false)
+	}
+	p0, c1, c2, p3 := p.current, p.ctm.apply(c[0], c[1]), p.ctm.apply(c[2], c[3]), p.ctm.apply(c[4], c[5])
+	n := len(p.subs) - 1
+	for _, t := range []float64{0.25, 0.5, 0.75, 1} {
+		u := 1 - t
+		q := point{
+			u*u*u*p0.x + 3*u*u*t*c1.x + 3*u*t*t*c2.x + t*t*t*p3.x,
+			u*u*u*p0.y + 3*u*u*t*c1.y + 3*u*t*t*c2.y + t*t*t*p3.y,
+		}
+		p.subs[n] = append(p.subs[n], q)
+	}
+	p.current = p3
+	p.curved[n] = true
+}
+
+func (p *pathBuilder) lineto(x, y float64) {
 	if len(p.subs) == 0 {
 		p.subs = append(p.subs, []point{p.current})
 		p.curved = append(p.curved, false)
@@ -212,9 +232,6 @@ func (p *pathBuilder) lineto(x, y float64, curve bool) {
 	p.current = p.ctm.apply(x, y)
 	n := len(p.subs) - 1
 	p.subs[n] = append(p.subs[n], p.current)
-	if curve {
-		p.curved[n] = true
-	}
 }
 
 // straight is the tolerance, in points, under which a segment counts as horizontal or
@@ -367,27 +384,21 @@ func parseTrace(out []byte) *page {
 			if tag(el) == "moveto" {
 				path.moveto(x, y)
 			} else {
-				path.lineto(x, y, false)
+				path.lineto(x, y)
 			}
 		case "curveto":
 			if path == nil {
 				continue
 			}
-			x, ok1 := attrFloat(el, "x3")
-			y, ok2 := attrFloat(el, "y3")
-			if ok1 && ok2 {
-				// The control points bound the curve: keep them for the shape's extent.
-				if cx, ok := attrFloat(el, "x1"); ok {
-					if cy, ok := attrFloat(el, "y1"); ok {
-						path.lineto(cx, cy, true)
-					}
-				}
-				if cx, ok := attrFloat(el, "x2"); ok {
-					if cy, ok := attrFloat(el, "y2"); ok {
-						path.lineto(cx, cy, true)
-					}
-				}
-				path.lineto(x, y, true)
+			var c [6]float64
+			ok := true
+			for k, name := range []string{"x1", "y1", "x2", "y2", "x3", "y3"} {
+				var found bool
+				c[k], found = attrFloat(el, name)
+				ok = ok && found
+			}
+			if ok {
+				path.curveto(c)
 			}
 		case "/fill_path", "/stroke_path":
 			if path != nil && !path.skip {
