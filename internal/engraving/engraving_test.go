@@ -48,6 +48,10 @@ func TestReadLilyPondPages(t *testing.T) {
 			Instrumentation: "string quartet", InstrumentationConfidence: 0.9, Fifths: -2, KeySignatureRead: true, Key: "B-flat major", KeyConfidence: 0.65},
 		"quartet-plain.pdf": {Staves: 4, Bracketed: 4, Clefs: []string{"treble", "treble", "alto", "bass"},
 			Instrumentation: "string quartet", InstrumentationConfidence: 0.75, Fifths: 3, KeySignatureRead: true, Key: "A major", KeyConfidence: 0.65},
+		// A continuation page: no time signature after the key signature, short names
+		// ("Br." is the Bratsche, the viola).
+		"quartet-page2.pdf": {Staves: 4, Bracketed: 4, Clefs: []string{"treble", "treble", "alto", "bass"}, Names: []string{"Vl. 1", "Vl. 2", "Br.", "Vc."},
+			Instrumentation: "string quartet", InstrumentationConfidence: 0.9, Fifths: -3, KeySignatureRead: true},
 		"trio-unnamed.pdf": {Staves: 4, Braced: 2, Clefs: []string{"treble", "bass", "treble", "bass"},
 			Instrumentation: "piano trio", InstrumentationConfidence: 0.6, Fifths: 1, KeySignatureRead: true, Key: "G major", KeyConfidence: 0.65},
 		"organ.pdf": {Staves: 3, Braced: 2, Clefs: []string{"treble", "bass", "bass"}, Names: []string{"Manual", "Pedal"},
@@ -72,6 +76,10 @@ func TestReadLilyPondPages(t *testing.T) {
 		// The sharp right after the clef is the first note's, not a signature; the
 		// opening (F-sharp over D) is neither C major's nor A minor's tonic triad.
 		"piano-fsharp-note.pdf": {Staves: 2, Braced: 2, Clefs: pianoClefs,
+			Instrumentation: "piano", InstrumentationConfidence: 0.75, Fifths: 0, KeySignatureRead: true},
+		// With no time signature between them, the chords' flats follow the clef where a
+		// one-flat signature would stand; they stand just before noteheads on their lines.
+		"piano-chord-flat.pdf": {Staves: 2, Braced: 2, Clefs: pianoClefs,
 			Instrumentation: "piano", InstrumentationConfidence: 0.75, Fifths: 0, KeySignatureRead: true},
 	} {
 		t.Run(file, func(t *testing.T) {
@@ -291,8 +299,10 @@ func TestReadLilyPondDocExamples(t *testing.T) {
 		"sesto-violin.pdf": {1, -3, "", ""},
 		// A staff over its tablature, named Guitar.
 		"tab-example.pdf": {2, 4, "guitar", ""},
-		// A piano piece on three staves under one brace.
-		"granados.pdf": {3, -1, "piano", ""},
+		// A piano piece on three staves under one brace, without a signature (and, an
+		// excerpt, without a time signature): the flats after the clefs are its first
+		// chords'.
+		"granados.pdf": {3, 0, "piano", ""},
 	} {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()

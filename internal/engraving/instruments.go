@@ -21,7 +21,7 @@ var instrumentNames = []struct {
 	{regexp.MustCompile(`\b(violoncell[oie]?|violoncelli|cello|celli|vc|vcl|vlc|violonchelo|chelo|violoncelle|violoncellos?)\b`), "cello"},
 	{regexp.MustCompile(`\b(contrabbass[oi]|contrabass[oi]?|kontrabass|kontrabasse|contrebasses?|double bass|contrabajo|cb|kb|cbs)\b`), "double bass"},
 	{regexp.MustCompile(`\b(violin[oie]?|violini|violins?|violons?|violines?|vl|vln|vn|vni|vl[ln]?s|geigen?|housle|skrzypce|fiolin|viulu|violino)\b`), "violin"},
-	{regexp.MustCompile(`\b(viola|viole|violas|bratschen?|vla|va|altviolin|altviool)\b`), "viola"},
+	{regexp.MustCompile(`\b(viola|viole|violas|bratschen?|vla|va|vle|br|altviolin|altviool)\b`), "viola"},
 	{regexp.MustCompile(`\b(pianoforte|piano|klavier|clavier|pf|pno|pft|fortepiano|klav|klavir|fortepian|fortepiano)\b`), "piano"},
 	{regexp.MustCompile(`\b(organ|orgel|organo|orgue|organo|organ[oa]|varhany|organy|pedal|pedale|ped|pedalier|man|manual|manuale|clav|grand orgue|positif|recit)\b`), "organ"},
 	{regexp.MustCompile(`\b(harpsichord|cembalo|clavicembalo|clavecin|clave)\b`), "harpsichord"},
@@ -151,7 +151,6 @@ func instrumentation(m *metadata.Music, sys system, lyrics []bool, named []named
 	for _, u := range units {
 		ins = append(ins, u.instrument)
 	}
-	all := strings.Join(ins, ",")
 	count := func(name string) int {
 		c := 0
 		for _, s := range ins {
@@ -261,11 +260,20 @@ func instrumentation(m *metadata.Music, sys system, lyrics []bool, named []named
 		units[0].clef == "treble" && units[1].clef == "bass" && !units[0].lyrics && !units[1].lyrics {
 		return "piano trio", 0.6
 	}
-	// Four bracketed staves in the string quartet's clefs, without words.
-	if len(units) == 4 && m.Bracketed == 4 && all == ",,," && strings.Join(m.Clefs, ",") == "treble,treble,alto,bass" {
+	// Bracketed staves in the string quartet's (or trio's) clefs, without words, whose
+	// names, where they are read, agree.
+	fits := func(want ...string) bool {
+		for i, u := range units {
+			if u.lyrics || keyboard(u) || (u.instrument != "" && u.instrument != want[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	if len(units) == 4 && m.Bracketed == 4 && strings.Join(m.Clefs, ",") == "treble,treble,alto,bass" && fits("violin", "violin", "viola", "cello") {
 		return "string quartet", 0.75
 	}
-	if len(units) == 3 && m.Bracketed == 3 && all == ",," && strings.Join(m.Clefs, ",") == "treble,alto,bass" {
+	if len(units) == 3 && m.Bracketed == 3 && strings.Join(m.Clefs, ",") == "treble,alto,bass" && fits("violin", "viola", "cello") {
 		return "string trio", 0.6
 	}
 	// A single named instrument, or two.

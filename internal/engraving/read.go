@@ -596,7 +596,8 @@ func (r *reading) staffKey(si int, c *mark) (fifths int, ok bool) {
 	var acc []mark
 	var next *mark // what follows the signature
 	prev := c.x
-	for _, m := range r.onStaff(si, 3) {
+	marks := r.onStaff(si, 3)
+	for _, m := range marks {
 		if m.x <= c.x+s.space/2 {
 			continue
 		}
@@ -618,9 +619,30 @@ func (r *reading) staffKey(si int, c *mark) (fifths int, ok bool) {
 	if next == nil {
 		return 0, false
 	}
-	// An accidental right before a notehead on its line is the note's.
-	if n := len(acc); n > 0 && next.kind == kindNotehead && next.x-acc[n-1].x <= 1.6*s.space && math.Abs(s.step(next.y)-s.step(acc[n-1].y)) < 0.6 {
-		acc = acc[:n-1]
+	// An accidental right before a notehead on its line or space is the note's (a chord's
+	// accidentals stand in columns before it).
+	notes := acc[:0:0]
+	kept := acc[:0]
+	for _, a := range acc {
+		own := false
+		for _, n := range marks {
+			if n.kind == kindNotehead && n.x > a.x && n.x-a.x <= 1.6*s.space && math.Abs(s.step(n.y)-s.step(a.y)) < 0.6 {
+				own = true
+				break
+			}
+		}
+		if own {
+			notes = append(notes, a)
+		} else {
+			kept = append(kept, a)
+		}
+	}
+	acc = kept
+	if len(notes) > 0 && len(acc) > 0 && notes[0].x < acc[len(acc)-1].x {
+		return 0, false // a note's accidental amid the others: not a signature
+	}
+	if len(acc) == 0 && len(notes) > 0 {
+		return 0, true // the first note follows the clef
 	}
 	if len(acc) == 0 {
 		switch next.kind {

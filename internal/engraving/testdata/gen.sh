@@ -63,6 +63,10 @@ for ly in *.ly; do
 	lilypond -s -dno-point-and-click -o "${ly%.ly}" "$ly"
 done
 
+# A continuation page: page 2 of a long quartet.
+mutool merge -o quartet-page2.pdf quartet-long.pdf 2
+rm -f quartet-long.pdf
+
 # A scan: page 1 of a LilyPond score as an image only.
 mutool draw -q -c gray -r 72 -o scan.png violin-piano.pdf 1
 mutool convert -O compress -o scan.pdf scan.png
