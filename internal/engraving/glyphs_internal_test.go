@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/metadata"
 )
 
 // TestClassify: the three ways a music font is read — LilyPond's glyph names, SMuFL's code
@@ -195,5 +197,68 @@ func BenchmarkAnalyse(b *testing.B) {
 		if readPage(parseTrace(out)) == nil {
 			b.Fatal("no staves")
 		}
+	}
+}
+
+// TestInstrumentation: the calls no test page makes, from a system's shape — its clefs,
+// braces and brackets, words and names — as readPage hands it over.
+func TestInstrumentation(t *testing.T) {
+	t.Parallel()
+	type shape struct {
+		clefs     []string
+		braces    [][2]int
+		bracketed int
+		lyrics    []bool
+		names     map[int]string
+	}
+	for name, tc := range map[string]struct {
+		in   shape
+		want string
+		conf float64
+	}{
+		"TwoPianos": {shape{clefs: []string{"treble", "bass", "treble", "bass"}, braces: [][2]int{{0, 1}, {2, 3}},
+			names: map[int]string{0: "Piano I", 2: "Piano II"}}, "two pianos", 0.8},
+		"TwoBracedPairsUnnamed": {shape{clefs: []string{"treble", "bass", "treble", "bass"}, braces: [][2]int{{0, 1}, {2, 3}}}, "", 0},
+		"StringTrioNamed": {shape{clefs: []string{"treble", "alto", "bass"}, bracketed: 3,
+			names: map[int]string{0: "Violine", 1: "Viola", 2: "Violoncello"}}, "string trio", 0.85},
+		"StringTrioUnnamed": {shape{clefs: []string{"treble", "alto", "bass"}, bracketed: 3}, "string trio", 0.6},
+		"PianoQuintet": {shape{clefs: []string{"treble", "treble", "alto", "bass", "treble", "bass"}, braces: [][2]int{{4, 5}},
+			names: map[int]string{0: "Violino I", 1: "Violino II", 2: "Viola", 3: "Violoncello", 4: "Pianoforte"}}, "piano quintet", 0.85},
+		"FluteAndGuitar": {shape{clefs: []string{"treble", "treble"}, names: map[int]string{0: "Flöte", 1: "Gitarre"}}, "flute and guitar", 0.7},
+		"SoloFlute":      {shape{clefs: []string{"treble"}, names: map[int]string{0: "Flauto"}}, "flute", 0.8},
+		"SongMelody":     {shape{clefs: []string{"treble"}, lyrics: []bool{true}}, "voice", 0.5},
+		// An unnamed treble staff over a piano: a violin, a flute, an oboe…
+		"UnnamedTrebleOverPiano": {shape{clefs: []string{"treble", "treble", "bass"}, braces: [][2]int{{1, 2}}}, "", 0},
+		// A cello-and-bass-clef pair under a bracket is not a quartet.
+		"QuartetClefsWithAVoice": {shape{clefs: []string{"treble", "treble", "alto", "bass"}, bracketed: 4, lyrics: []bool{true, false, false, false}}, "", 0},
+		"QuartetClefsNamedOtherwise": {shape{clefs: []string{"treble", "treble", "alto", "bass"}, bracketed: 4,
+			names: map[int]string{0: "Flute", 1: "Oboe"}}, "", 0},
+		// Words between a keyboard's staves: a hymn, or a song in the piano's part.
+		"HymnShortScore": {shape{clefs: []string{"treble", "bass"}, braces: [][2]int{{0, 1}}, lyrics: []bool{true, false}}, "", 0},
+		"ChoirAndPiano": {shape{clefs: []string{"treble", "treble", "treble", "bass", "treble", "bass"}, braces: [][2]int{{4, 5}},
+			lyrics: []bool{true, true, true, true, false, false}}, "SATB choir and piano", 0.7},
+		"Orchestra": {shape{clefs: []string{"treble", "treble", "treble", "bass", "treble", "treble", "bass", "treble", "treble", "alto", "bass", "bass"},
+			names: map[int]string{0: "Flöten", 1: "Oboen", 2: "Klarinetten", 3: "Fagotte", 4: "Hörner", 5: "Trompeten", 6: "Pauken",
+				7: "Violine I", 8: "Violine II", 9: "Bratsche", 10: "Violoncello", 11: "Kontrabass"}}, "orchestra", 0.8},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			n := len(tc.in.clefs)
+			m := &metadata.Music{Staves: n, Clefs: tc.in.clefs, Bracketed: tc.in.bracketed}
+			sys := system{staves: make([]int, n), braces: tc.in.braces}
+			lyrics := tc.in.lyrics
+			if lyrics == nil {
+				lyrics = make([]bool, n)
+			}
+			var named []namedStaff
+			for i := range n {
+				if s, ok := tc.in.names[i]; ok {
+					named = append(named, namedStaff{staff: i, text: s})
+				}
+			}
+			got, conf := instrumentation(m, sys, lyrics, named)
+			require.Equal(t, tc.want, got)
+			require.InDelta(t, tc.conf, conf, 1e-9)
+		})
 	}
 }

@@ -112,6 +112,7 @@ func instrumentation(m *metadata.Music, sys system, lyrics []bool, named []named
 			}
 		}
 	}
+	keyboard := func(u unit) bool { return u.last > u.first && m.Clefs[u.last] != "tab" }
 	namedAll := true
 	for k := range units {
 		u := &units[k]
@@ -119,18 +120,16 @@ func instrumentation(m *metadata.Music, sys system, lyrics []bool, named []named
 		if u.instrument == "" {
 			namedAll = false
 		}
-		if u.instrument == "choir" || (u.lyrics && !voices[u.instrument] && u.instrument != "") {
-			// Words under a staff named for an instrument: trust the words.
-			if u.lyrics {
-				u.instrument = "voice"
-			}
+		// Words under a single staff named for an instrument (or for the choir): a
+		// singer's staff.
+		if u.lyrics && !keyboard(*u) && u.instrument != "" && !voices[u.instrument] {
+			u.instrument = "voice"
 		}
 	}
 	conf := 0.6
 	if namedAll {
 		conf = 0.85
 	}
-	keyboard := func(u unit) bool { return u.last > u.first && m.Clefs[u.last] != "tab" }
 	// Fill in what the structure says of unnamed parts.
 	for k := range units {
 		u := &units[k]
@@ -138,10 +137,12 @@ func instrumentation(m *metadata.Music, sys system, lyrics []bool, named []named
 		case u.instrument != "":
 		case m.Clefs[u.last] == "tab":
 			u.instrument = "guitar"
-		case keyboard(*u) && !u.lyrics:
+		case keyboard(*u):
 			// Words between a keyboard's staves make a hymn's short score or a song
 			// set in the piano's part: not a call to make.
-			u.instrument = "piano"
+			if !u.lyrics {
+				u.instrument = "piano"
+			}
 		case u.lyrics:
 			u.instrument = "voice"
 		}

@@ -66,6 +66,17 @@ func readPage(pg *page) *metadata.Music {
 			counts[o]++
 		}
 	}
+	// A tablature's fret numbers are often set in a text font.
+	for i, s := range r.staves {
+		if !s.tab || counts[i] > 0 {
+			continue
+		}
+		for _, t := range r.text {
+			if t.x >= s.x0 && t.x <= s.x1 && t.y >= s.y0 && t.y <= s.y1+s.space {
+				counts[i]++
+			}
+		}
+	}
 	kept := r.staves[:0]
 	for i, s := range r.staves {
 		if counts[i] > 0 && len(kept) < maxStaves {
