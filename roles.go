@@ -24,6 +24,7 @@ import (
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/define"
 	"github.com/mirubato/mirubato/internal/embed"
+	"github.com/mirubato/mirubato/internal/engraving"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/glossary"
 	imslpclient "github.com/mirubato/mirubato/internal/imslp"
@@ -135,8 +136,8 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Threshold: e.cfg.DictionaryQualityThreshold, MaxRegenerations: e.cfg.DictionaryMaxRegenerations,
 		}, Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
-			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout, Renderer: e.cfg.PDFRenderer},
-			OCR:      e.ocr(),
+			Tools: pdf.Tools{Timeout: e.cfg.PDFToolTimeout, Renderer: e.cfg.PDFRenderer},
+			OCR:   e.ocr(), Music: engraving.Reader{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 			Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
 				AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),

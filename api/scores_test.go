@@ -25,6 +25,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/engraving"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
@@ -100,7 +101,7 @@ func (b *testBundle) startWorkers(t *testing.T) {
 	logger := dbtest.Logger(t)
 	w, _ := workers.Pipelines(workers.Deps{Pool: b.pool, Logger: logger, Blobs: b.blobs, Scores: &scores.Deps{
 		Pool: b.pool, Blobs: b.blobs, Logger: logger, Limits: scoreLimits, DPI: 40,
-		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(), OCR: b.ocr,
+		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(), OCR: b.ocr, Music: engraving.Reader{},
 		Fetcher: fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !b.strictFetch}),
 	}})
 	client, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Logger: logger, Workers: w,

@@ -164,6 +164,21 @@ func TestToolsTimeoutAndBadInput(t *testing.T) {
 	big := pdftest.Build(pdftest.Doc{Pages: [][]string{{"x"}}})
 	_, err = pdf.Tools{Timeout: time.Nanosecond}.Render(context.Background(), big, 300, 0)
 	require.ErrorIs(t, err, pdf.ErrTool)
+	// Output over MaxOut is refused, for every tool (the limit used to be bypassed by the
+	// buffer's own ReadFrom).
+	for name, tool := range map[string]func(pdf.Tools) error{
+		"pdftotext": func(t pdf.Tools) error { _, err := t.Text(context.Background(), big); return err },
+		"mutool":    func(t pdf.Tools) error { _, err := t.Render(context.Background(), big, 100, 0); return err },
+		"pdftoppm": func(t pdf.Tools) error {
+			t.Renderer = pdf.RendererPoppler
+			_, err := t.Render(context.Background(), big, 100, 0)
+			return err
+		},
+	} {
+		err := tool(pdf.Tools{MaxOut: 2})
+		require.ErrorIs(t, err, pdf.ErrTool, name)
+		require.Contains(t, err.Error(), "wrote more than 2 bytes", name)
+	}
 }
 
 var errBadPage = errors.New("a page as written is not accepted")

@@ -162,17 +162,22 @@ func (t Tools) run(ctx context.Context, name string, in []byte, args ...string) 
 	return out.Bytes(), nil
 }
 
-// limitedBuffer keeps at most max bytes and notes when more came.
+// limitedBuffer keeps at most max bytes and notes when more came. Its buffer is a field,
+// not embedded: an embedded bytes.Buffer's ReadFrom would be used by io.Copy (as exec.Cmd
+// copies a process's output) and bypass the limit.
 type limitedBuffer struct {
-	bytes.Buffer
+	buf      bytes.Buffer
 	max      int
 	overflow bool
 }
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
+	if b.buf.Len()+len(p) > b.max {
 		b.overflow = true
 		return 0, errors.New("output limit reached")
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+func (b *limitedBuffer) Bytes() []byte  { return b.buf.Bytes() }
+func (b *limitedBuffer) String() string { return b.buf.String() }

@@ -34,6 +34,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/engraving"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -240,7 +241,8 @@ func uploadToReady(ctx context.Context, data []byte, filename string) (time.Dura
 	limits := pdf.Limits{MaxBytes: cfg.ScoreMaxBytes, MaxPages: cfg.ScoreMaxPages, Timeout: cfg.PDFParseTimeout}
 	w := river.NewWorkers()
 	scores.AddWorkers(w, &scores.Deps{Pool: pool, Blobs: blobs, Logger: logger, Limits: limits, DPI: cfg.PageImageDPI,
-		Tools: pdf.Tools{Timeout: cfg.PDFToolTimeout, Renderer: cfg.PDFRenderer}, OCR: ocrOf(cfg), Metadata: metadata.NewLocal()})
+		Tools: pdf.Tools{Timeout: cfg.PDFToolTimeout, Renderer: cfg.PDFRenderer}, OCR: ocrOf(cfg),
+		Music: engraving.Reader{Timeout: cfg.PDFToolTimeout}, Metadata: metadata.NewLocal()})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, Workers: w,
 		Queues:        map[string]river.QueueConfig{queues.Scores: {MaxWorkers: queues.DefaultMaxWorkers()[queues.Scores]}},
 		FetchCooldown: cfg.RiverFetchCooldown, FetchPollInterval: cfg.RiverFetchPollInterval})
