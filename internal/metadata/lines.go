@@ -16,6 +16,7 @@ type textLine struct {
 	noisy bool // it held control, private-use or music-symbol characters
 	kind  lineKind
 	hit   *composerHit // the known composer the line names, if any
+	name  string       // the other composer a kindName line names
 }
 
 // lineKind is what a line of a title page is.
@@ -342,6 +343,32 @@ func cueName(l textLine) string {
 		}
 	}
 	return ""
+}
+
+// collectiveNames are what title pages print for a tune without a known composer.
+var collectiveNames = map[string]string{}
+
+func init() {
+	for _, w := range []string{"trad", "traditional", "traditionnel", "traditionell", "tradizionale", "tradicional",
+		"tradicni", "volksweise", "volkslied", "volksmelodie", "folk song", "folksong", "folk tune", "folk melody",
+		"chanson populaire", "melodie populaire", "air populaire", "canzone popolare", "melodia popolare",
+		"cancion popular", "lidova pisen", "lidova", "piesn ludowa", "folkemelodi", "folkvisa"} {
+		collectiveNames[w] = "Traditional"
+	}
+	for _, w := range []string{"anon", "anonymous", "anonym", "anonyme", "anonimo", "anonimus", "anonymus", "autor neznamy",
+		"composer unknown", "unknown composer", "unbekannter komponist"} {
+		collectiveNames[w] = "Anonymous"
+	}
+}
+
+var parenthesised = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
+
+// collectiveName: the line says the tune is traditional or its composer unknown
+// ("Trad.", "Volksweise", "Anon. (16th century)"); "" if not.
+func collectiveName(s string) string {
+	f := fold(parenthesised.ReplaceAllString(s, " "))
+	f = strings.Join(strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) }), " ")
+	return collectiveNames[f]
 }
 
 var yearSpan = regexp.MustCompile(`1[0-9]{3}\s*[-–—/]\s*(?:1[0-9]{3}|20[0-9]{2})|[*†]\s*1[0-9]{3}|\(\s*1[0-9]{3}\s*\)`)

@@ -283,6 +283,10 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 			ln.hit = &h // a composer named inside the line ("Sonata by W. A. Mozart")
 		}
 	}
+	if n := collectiveName(ln.text); n != "" {
+		ln.name = n
+		return kindName
+	}
 	switch {
 	case numberLineRe.MatchString(strings.TrimSpace(f)):
 		return kindNumber
@@ -302,7 +306,8 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 	if _, ok := phraseInstruments(*ln); ok && instrumentPrepositions[firstWord(ln)] {
 		return kindInstruments
 	}
-	if cueName(*ln) != "" {
+	if n := cueName(*ln); n != "" {
+		ln.name = n
 		return kindName
 	}
 	if isTempo(*ln) {
@@ -510,7 +515,27 @@ func (l *Local) composerFromPage(lines []textLine, title int, page func(string, 
 	}
 	for i, ln := range lines {
 		if i < 40 && ln.kind == kindName {
-			page("composer", cueName(ln), confNamed)
+			page("composer", ln.name, confNamed)
+			return
+		}
+	}
+	// "Trad., arr. J. Doe", "J. S. Bach – arr. F. Busoni": the composer before the arranger.
+	for i, ln := range lines {
+		if i >= 40 || ln.kind != kindArranger {
+			continue
+		}
+		loc := arrangerRe.FindStringIndex(ln.fold)
+		head := strings.Join(strings.Fields(ln.text)[:min(len(strings.Fields(ln.fold[:loc[0]])), len(strings.Fields(ln.text)))], " ")
+		head = strings.Trim(head, " ,;:–—-/(")
+		if head == "" {
+			continue
+		}
+		if c := collectiveName(head); c != "" {
+			page("composer", c, confNamed)
+			return
+		}
+		if c, ok := l.knownComposer(head); ok {
+			page("composer", c, confComposer)
 			return
 		}
 	}
@@ -552,7 +577,7 @@ func catalogueFromPage(lines []textLine, title int, ocr bool) (string, bool) {
 			continue
 		}
 		m := ms[0]
-		if m.canWithin && !m.within {
+		if m.canWithin && !m.within && (title < 0 || !numberedGenre(lines[title])) {
 			for j, o := range lines {
 				if j >= 15 {
 					break
@@ -567,6 +592,21 @@ func catalogueFromPage(lines []textLine, title int, ocr bool) (string, bool) {
 		return m.value, true
 	}
 	return "", false
+}
+
+// numberedGenres are works numbered on their own ("Sinfonie Nr. 5", "Sonate No. 14"): the
+// number printed under such a title is the work's, not a number within its opus.
+var numberedGenres = wordSet(`symphony symphonie sinfonie sinfonia symfonie symfonia sonata sonate sonatina sonatine sonatina
+concerto konzert concert koncert quartet quartett quatuor quartetto kvartet kwartet cuarteto trio quintet quintett quintette
+quintetto kvintet serenade serenata mass messe missa overture ouverture`)
+
+func numberedGenre(ln textLine) bool {
+	for _, w := range ln.ws {
+		if numberedGenres[w.f] {
+			return true
+		}
+	}
+	return false
 }
 
 // instrumentationFromPage reads the instrumentation, most explicit first: a phrase ("für

@@ -199,6 +199,8 @@ func TestLocalCatalogue(t *testing.T) {
 		{"fr N°", page("Nocturne", "Op. 27 N° 2"), "Op. 27 No. 2"},
 		{"opus in title line", page("Etude Op. 10 No. 3 in E major"), "Op. 10 No. 3"},
 		{"number on its own line", page("Nocturnes", "Op. 9", "No. 2"), "Op. 9 No. 2"},
+		{"a symphony's number is not the opus's", page("Sinfonie", "Nr. 5", "c-Moll", "Op. 67"), "Op. 67"},
+		{"a sonata's number is not the opus's", page("Sonate", "No. 14", "Op. 27 No. 2"), "Op. 27 No. 2"},
 		{"D. with dot and one digit", page("Ländler", "D. 1"), "D. 1"},
 		{"J. S. Bach is no S.", page("Invention", "J. S. Bach"), ""},
 		{"D-Dur is no D.", page("Sonate D-Dur"), ""},
@@ -327,6 +329,13 @@ func TestLocalComposerOnPage(t *testing.T) {
 		{"title looks like a name but is the title", page("Maria Stuart"), ""},
 		{"Strauss alone is nobody in particular", page("Walzer", "Strauss"), ""},
 		{"editor is not the composer", page("Sonaten", "herausgegeben von Hans von Bülow"), ""},
+		{"traditional", page("Greensleeves", "Traditional"), "Traditional"},
+		{"de Volksweise", page("Der Mond ist aufgegangen", "Volksweise"), "Traditional"},
+		{"fr chanson populaire", page("Au clair de la lune", "Chanson populaire"), "Traditional"},
+		{"anonymous", page("Lute Piece", "Anon."), "Anonymous"},
+		{"traditional with its arranger", page("Scarborough Fair", "Trad., arr. J. Doe"), "Traditional"},
+		{"composer with the arranger", page("Chaconne", "J. S. Bach – arr. F. Busoni"), "Johann Sebastian Bach"},
+		{"it anonimo", page("Canzona", "Anonimo (sec. XVI)"), "Anonymous"},
 	})
 }
 
@@ -337,6 +346,8 @@ func TestLocalArranger(t *testing.T) {
 		{"bearbeitet von", page("Choral", "bearbeitet von Ferruccio Busoni"), "Ferruccio Busoni"},
 		{"transcription", page("Erlkönig", "Transcription: F. Liszt"), "Franz Liszt"},
 		{"no name", page("Chorale", "arr. for piano"), ""},
+		{"after the composer", page("Chaconne", "J. S. Bach – arr. F. Busoni"), "Ferruccio Busoni"},
+		{"after traditional", page("Scarborough Fair", "Trad., arr. J. Doe"), "J. Doe"},
 	})
 }
 
