@@ -67,10 +67,11 @@ var catalogues = []catalogue{
 }
 
 // withinRe is a number within an opus after it: "No. 3", "Nr. 3", "N.º 3", "№ 3", "č. 3",
-// "Nummer 3", "/3"; withinOCR adds what OCR reads for "№" ("Ne", "Nc").
+// "Nummer 3", "/3"; withinOCR adds what OCR reads for "№" ("Ne", "Nc")
 var (
-	withinRe  = regexp.MustCompile(`^\s*[,;]?\s*(?:(?i:nos?|nr|nro|num|numero|nummer|number|n)\s*[.º°o]?\s*[.º°]?|№\s*|(?i:c)\s*\.)\s*(\d{1,3}[a-z]?)\b|^\s*/\s*(\d{1,3})\b`)
-	withinOCR = regexp.MustCompile(`^\s*[,;]?\s*(?i:ne|nc|n2|n9|n\?)\s*[.º°]?\s*(\d{1,3})\b`)
+	withinRe = regexp.MustCompile(`^\s*[,;]?\s*(?:(?i:nos?|nr|nro|num|numero|nummer|number|n)\s*[.º°o]?\s*[.º°]?|№\s*|(?i:c)\s*\.)\s*(\d{1,3}[a-z]?)\b|^\s*/\s*(\d{1,3})\b`)
+	// and for "N." ("M.") and "č." ("ë.", "è.", e after diacritics go).
+	withinOCR = regexp.MustCompile(`^\s*[,;]?\s*(?:(?i:ne|nc|n2|n9|n\?)\s*[.º°]?|(?i:m|e)\s*\.)\s*(\d{1,3})\b`)
 )
 
 // catMatch is a catalogue number found in a text.

@@ -134,12 +134,22 @@ func isWords(l textLine, ocr bool) bool {
 	switch {
 	case letters*10 < nonSpace*6, allDynamics:
 		return false
+	case long == 0 && ocr && len(toks) == 1 && shortTitle(toks[0]):
+		// "Air", "Ave": a capitalised word of three letters alone on its line.
 	case long == 0 && (ocr || real < 2):
 		return false
 	case ocr && junk*5 > len(toks):
 		return false
 	}
 	return true
+}
+
+func shortTitle(t string) bool {
+	rs := []rune(t)
+	if len(rs) != 3 || !realWord(t) || !unicode.IsUpper(rs[0]) {
+		return false
+	}
+	return unicode.IsLower(rs[1]) && unicode.IsLower(rs[2])
 }
 
 // realWord: two letters or more, not all one letter, with a vowel (in Latin script), in
@@ -364,11 +374,73 @@ func init() {
 var parenthesised = regexp.MustCompile(`\([^)]*\)|\[[^\]]*\]`)
 
 // collectiveName: the line says the tune is traditional or its composer unknown
-// ("Trad.", "Volksweise", "Anon. (16th century)"); "" if not.
-func collectiveName(s string) string {
+// ("Trad.", "Volksweise", "Anon. (16th century)"); "" if not. With ocr, a word of six
+// letters or more may be a letter off ("Anénimo").
+func collectiveName(s string, ocr bool) string {
 	f := fold(parenthesised.ReplaceAllString(s, " "))
 	f = strings.Join(strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) }), " ")
-	return collectiveNames[f]
+	if n, ok := collectiveNames[f]; ok || !ocr || utf8.RuneCountInString(f) < 6 || strings.Contains(f, " ") {
+		return n
+	}
+	found := ""
+	for w, n := range collectiveNames {
+		if !strings.Contains(w, " ") && levenshtein(f, w) <= 1 {
+			if found != "" && found != n {
+				return ""
+			}
+			found = n
+		}
+	}
+	return found
+}
+
+// latinTwins are the Cyrillic letters that look like Latin ones: Tesseract, reading Russian
+// among other languages, prints them for Latin letters ("Ор. 9", "М. 2").
+var latinTwins = map[rune]rune{'А': 'A', 'В': 'B', 'Е': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O', 'Р': 'P', 'С': 'C',
+	'Т': 'T', 'Х': 'X', 'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'i', 'ј': 'j', 'Ѕ': 'S',
+	'ѕ': 's', 'І': 'I', 'Ј': 'J'}
+
+// latinLookalikes writes, in a line with Latin letters (or whose only Cyrillic letters
+// look Latin), the words that mix scripts or are only such letters, in Latin letters; a
+// Russian line stays as it is.
+func latinLookalikes(s string) string {
+	hasLatin := strings.ContainsFunc(s, func(r rune) bool { return r < 0x250 && unicode.IsLetter(r) })
+	onlyTwins := !strings.ContainsFunc(s, func(r rune) bool {
+		_, twin := latinTwins[r]
+		return r >= 0x250 && unicode.IsLetter(r) && !twin
+	})
+	if !hasLatin && !onlyTwins {
+		return s
+	}
+	toks := strings.Fields(s)
+	changed := false
+	for i, t := range toks {
+		latin, twins, other := 0, 0, 0
+		for _, r := range t {
+			switch _, twin := latinTwins[r]; {
+			case twin:
+				twins++
+			case r < 0x250 && unicode.IsLetter(r):
+				latin++
+			case unicode.IsLetter(r):
+				other++
+			}
+		}
+		if twins == 0 || other > 0 && latin == 0 {
+			continue
+		}
+		toks[i] = strings.Map(func(r rune) rune {
+			if l, ok := latinTwins[r]; ok {
+				return l
+			}
+			return r
+		}, t)
+		changed = true
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(toks, " ")
 }
 
 var yearSpan = regexp.MustCompile(`1[0-9]{3}\s*[-–—/]\s*(?:1[0-9]{3}|20[0-9]{2})|[*†]\s*1[0-9]{3}|\(\s*1[0-9]{3}\s*\)`)

@@ -249,6 +249,11 @@ func ocrScale(c float64) float64 {
 func (l *Local) classify(text string, ocr bool) []textLine {
 	lines := splitLines(text)
 	for i := range lines {
+		if ocr {
+			if t := latinLookalikes(lines[i].text); t != lines[i].text {
+				lines[i].text, lines[i].fold, lines[i].ws = t, fold(t), words(t)
+			}
+		}
 		lines[i].kind = l.kindOf(&lines[i], ocr)
 	}
 	return lines
@@ -283,7 +288,7 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 			ln.hit = &h // a composer named inside the line ("Sonata by W. A. Mozart")
 		}
 	}
-	if n := collectiveName(ln.text); n != "" {
+	if n := collectiveName(ln.text, ocr); n != "" {
 		ln.name = n
 		return kindName
 	}
@@ -530,13 +535,26 @@ func (l *Local) composerFromPage(lines []textLine, title int, page func(string, 
 		if head == "" {
 			continue
 		}
-		if c := collectiveName(head); c != "" {
+		if c := collectiveName(head, false); c != "" {
 			page("composer", c, confNamed)
 			return
 		}
 		if c, ok := l.knownComposer(head); ok {
 			page("composer", c, confComposer)
 			return
+		}
+	}
+	// A poet's and a composer's names on one line ("Text von Eduard Mörike Hugo Wolf"): the
+	// composer's name ends the line, after another name.
+	for i, ln := range lines {
+		if i >= 40 || ln.kind != kindPoet {
+			continue
+		}
+		for _, h := range l.names.find(ln.ws, false) {
+			if h.given && h.to == len(ln.ws)-1 && namesBefore(ln.ws[:h.from]) >= 2 {
+				page("composer", l.names.list[h.c].Name, confComposerIn)
+				return
+			}
 		}
 	}
 	for i, ln := range lines {
@@ -554,6 +572,20 @@ func (l *Local) composerFromPage(lines []textLine, title int, page func(string, 
 		}
 	}
 }
+
+// namesBefore counts the words that are not a poet line's cue words ("Text von", "Letra de").
+func namesBefore(ws []word) int {
+	n := 0
+	for _, w := range ws {
+		if !poetCues[w.f] && !composerCues[w.f] && !nameParticles[w.f] {
+			n++
+		}
+	}
+	return n
+}
+
+var poetCues = wordSet(`text texte textes words lyrics lyric poem poetry poesie poeme gedicht gedichte dichtung worte paroles
+parole versi testo letra texto slova tekst libretto nach after apres secondo segun podle einem a`)
 
 // fieldSource: lines whose catalogue numbers, keys and instruments are the piece's (not a
 // dedication's, a poem's, an edition's, a tagline's, or sung words).

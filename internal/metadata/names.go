@@ -405,7 +405,7 @@ var romanNumeral = regexp.MustCompile(`^(?i:[ivxl]+)$`)
 // for any way of writing it ("Chopin, Frédéric", "F. Chopin", "FRÉDÉRIC CHOPIN" → "Frédéric
 // Chopin"); another name tidied ("MÜLLER, Hans (1900–1980)" → "Hans Müller").
 func (x *ComposerNames) Canonical(name string) string {
-	if c := collectiveName(name); c != "" {
+	if c := collectiveName(name, false); c != "" {
 		return c
 	}
 	name = cleanName(name)

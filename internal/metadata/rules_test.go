@@ -108,6 +108,9 @@ func TestLocalInstrumentation(t *testing.T) {
 		{"single label piano", page("Minuet", "Piano", "\x03 3 4"), "piano"},
 		{"two violins", page("Duo", "für zwei Violinen"), "two violins"},
 		{"harp", page("Impromptu", "pour harpe"), "harp"},
+		{"sv rost och piano", page("Visa", "för röst och piano"), "voice and piano"},
+		{"da sang og klaver", page("Romance", "for sang og klaver"), "voice and piano"},
+		{"la part names", page("Motetum", "Discantus", "Altus", "Tenor", "Bassus"), "SATB choir"},
 		{"bass flute is no voice", page("Sorcery", "bass flute", "\x10", "\x01 = 42"), "flute"},
 		{"de Bassklarinette", page("Stück", "für Bassklarinette und Klavier"), "clarinet and piano"},
 		{"labels naming no known ensemble", page("Aria", "Violino I.", "\x08\x08", "Violino II.", "SESTO.", "Bassi.", "5"), ""},
@@ -323,6 +326,8 @@ func TestLocalComposerOnPage(t *testing.T) {
 		{"dedicatee is not the composer", page("à Madame Camille Pleyel", "Nocturnes", "Op. 9"), ""},
 		{"dedicatee gewidmet", page("Herrn Johannes Brahms gewidmet", "Sinfonie"), ""},
 		{"poet is not the composer", page("Text von Heinrich Heine", "Lied"), ""},
+		{"poet's and composer's names on one line", page("Lied", "Text von Eduard Mörike Hugo Wolf"), "Hugo Wolf"},
+		{"composer who wrote the words", page("Lied", "Worte von Peter Cornelius"), ""},
 		{"theme by is not the composer", page("Variations on a Theme by Haydn"), ""},
 		{"hommage is not the composer", page("Hommage à Rameau"), ""},
 		{"arranger is not the composer", page("Ave Maria", "arr. Franz Liszt"), ""},
@@ -379,6 +384,38 @@ func TestLocalOCR(t *testing.T) {
 			require.Equal(t, want, r["composer"].Value, text)
 			require.Equal(t, metadata.SourceOCR, r["composer"].Source)
 		}
+	})
+	t.Run("CyrillicLookalikes", func(t *testing.T) {
+		// Tesseract with Russian among its languages reads Latin letters as their Cyrillic
+		// twins: "Ор. 9" (Cyrillic О, р), "М. 2".
+		r, err := l.Extract(context.Background(), metadata.Input{Filename: "scan.pdf", FirstPageSource: metadata.SourceOCR,
+			FirstPageConfidence: 0.9, FirstPageText: page("Valse", "Ор. 64 М. 2", "Frédéric Chopin")})
+		require.NoError(t, err)
+		require.Equal(t, "Op. 64 No. 2", r["opus"].Value)
+		r, err = l.Extract(context.Background(), metadata.Input{Filename: "scan.pdf", FirstPageSource: metadata.SourceOCR,
+			FirstPageConfidence: 0.9, FirstPageText: page("Времена года", "П. И. Чайковский")})
+		require.NoError(t, err)
+		require.Equal(t, "Времена года", r["title"].Value, "Russian stays Russian")
+	})
+	t.Run("MisreadHacek", func(t *testing.T) {
+		for _, text := range []string{page("Tanec", "Op. 72, ë. 2"), page("Tanec", "Op. 72, è. 2")} {
+			r, err := l.Extract(context.Background(), metadata.Input{Filename: "scan.pdf", FirstPageSource: metadata.SourceOCR,
+				FirstPageConfidence: 0.9, FirstPageText: text})
+			require.NoError(t, err)
+			require.Equal(t, "Op. 72 No. 2", r["opus"].Value, text)
+		}
+	})
+	t.Run("MisreadCollective", func(t *testing.T) {
+		r, err := l.Extract(context.Background(), metadata.Input{Filename: "scan.pdf", FirstPageSource: metadata.SourceOCR,
+			FirstPageConfidence: 0.9, FirstPageText: page("Greensleeves", "Traditiona1")})
+		require.NoError(t, err)
+		require.Equal(t, "Traditional", r["composer"].Value)
+	})
+	t.Run("ShortTitle", func(t *testing.T) {
+		r, err := l.Extract(context.Background(), metadata.Input{Filename: "scan 00.pdf", FirstPageSource: metadata.SourceOCR,
+			FirstPageConfidence: 0.9, FirstPageText: page("Ave", "Anton Bruckner", "LEE ; | Ty")})
+		require.NoError(t, err)
+		require.Equal(t, "Ave", r["title"].Value)
 	})
 	t.Run("NoMisreadOnTheTextLayer", func(t *testing.T) {
 		r, err := l.Extract(context.Background(), metadata.Input{Filename: "x.pdf", FirstPageText: page("Sonate", "Franz Schuberf")})
