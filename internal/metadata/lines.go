@@ -217,9 +217,11 @@ var (
 	arrangerRe = regexp.MustCompile(`\b(?:arr|arrang\w*|bearb|bearbeitet|bearbeitung|transcr|transcribed|transcription|transkription|` +
 		`trascr|trascrizione|trascritto|arreglo|arreglado|arreglada|upravil|uprava|orchestrated|orchestriert|instrumentiert|` +
 		`instrumentation by|set by|harmonized by|harmonisiert)\b`)
-	editorRe = regexp.MustCompile(`\b(?:edited|editor|ed|edition|editions|edizione|edicion|ausgabe|herausgegeben|hrsg|herausgeber|` +
+	// editorRe: "ed." only with its full stop (Italian "ed" is "and": "Orfeo ed Euridice").
+	editorRe = regexp.MustCompile(`\b(?:edited|editor|edition|editions|edizione|edicion|ausgabe|herausgegeben|hrsg|herausgeber|` +
 		`revidiert|revised|revision|revu|revue|riveduta|revisione|revisada|redakce|redigiert|fingering|fingered|fingersatz|` +
-		`doigte|doigtes|diteggiatura|digitacion|bezeichnet|urtext|critical|kritische|krit|collected works|werke)\b`)
+		`doigte|doigtes|diteggiatura|digitacion|bezeichnet|urtext|critical|kritische|krit|collected works|samtliche werke|` +
+		`gesamtausgabe)\b|(?:^|\s)ed\.\s`)
 	numberLineRe = regexp.MustCompile(`^(?:(?:no|nos|nr|nro|n|num|numero|nummer|number|c|№)\s*[.º°]*\s*\d{1,3}[a-z]?|[ivxlc]+|\d{1,3})\s*[.)]?$`)
 	// lyricsRe: sung words split into syllables ("Ad vo - cá - ta", "Sal -").
 	lyricsRe = regexp.MustCompile(`\pL\s+[-–]{1,2}\s+\pL.*\pL\s+[-–]{1,2}\s+\pL|__|(?:^|\s)\pL{1,4}\s+[-–]{1,2}$|` +

@@ -318,7 +318,7 @@ func (l *Local) kindOf(ln *textLine, ocr bool) lineKind {
 	if isTempo(*ln) {
 		return kindTempo
 	}
-	if isDirection(*ln) {
+	if isDirection(*ln) || partName.MatchString(ln.text) {
 		return kindDirection
 	}
 	if !isWords(*ln, ocr) {
@@ -353,6 +353,10 @@ func otherName(ws []word, h composerHit) bool {
 	}
 	return true
 }
+
+// partName is a part's name over its staff in a vocal score, a word in capitals and a full
+// stop ("SESTO.", "BASSI."): the music has begun.
+var partName = regexp.MustCompile(`^\p{Lu}{3,}\.$`)
 
 func firstWord(ln *textLine) string {
 	if len(ln.ws) == 0 {

@@ -249,6 +249,7 @@ func TestLocalTitle(t *testing.T) {
 		{"subtitle number line", page("Préludes", "No. 4", "Frédéric Chopin", "Op. 28"), "Préludes", "No. 4", false},
 		{"subtitle past the composer", page("Kinderszenen", "Robert Schumann", "Op. 15", "Von fremden Ländern und Menschen"), "Kinderszenen", "Von fremden Ländern und Menschen", false},
 		{"no subtitle over a tempo", page("Sonatine", "Allegro", "Rondo"), "Sonatine", "", true},
+		{"a part's name is no subtitle", page("Orfeo ed Euridice", "\x08\x08", "ORFEO.", "\x01 4"), "Orfeo ed Euridice", "", true},
 		{"capitals", page("IMPROMPTU", "Franz Schubert"), "Impromptu", "", false},
 		{"capitals several words", page("SONATA IN A MAJOR", "K. 331"), "Sonata in A Major", "", false},
 		{"title and composer on one line", page("Nocturne Op. 9 No. 2    Frédéric Chopin"), "Nocturne Op. 9 No. 2", "", false},
