@@ -166,7 +166,8 @@ func TestScoreUploadToReady(t *testing.T) {
 	for _, step := range []string{scores.StepSplit, scores.StepRender, scores.StepText, scores.StepMetadata, scores.StepIndex} {
 		require.Equal(t, "done", ready.Pipeline.Steps[step].State, step)
 	}
-	require.Equal(t, 2, ready.Pipeline.Steps[scores.StepRender].Total, "10 pages in batches of 8")
+	require.Equal(t, 3, ready.Pipeline.Steps[scores.StepRender].Total, "10 pages in batches of 4")
+	require.Equal(t, 5, ready.Pipeline.Steps[scores.StepText].Total, "10 pages in batches of 2")
 	require.Equal(t, "Nocturne in E-flat major", ready.Title)
 	require.Equal(t, "Frédéric Chopin", ready.Composer)
 	require.Equal(t, "Op. 9 No. 2", ready.Opus)
