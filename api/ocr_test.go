@@ -169,3 +169,23 @@ func TestOutlinedTitlePageIsReadByOCR(t *testing.T) {
 	require.Equal(t, "Claude Debussy", ready.Composer)
 	require.Equal(t, metadata.SourceOCR, ready.Extracted["composer"].Source)
 }
+
+// TestEngravedMusicIsRead: an engraved score whose title page prints neither key nor
+// instruments (four bracketed staves in treble, treble, alto and bass clefs, three sharps,
+// opening on the tonic) gets its instrumentation, key and key signature from the music.
+func TestEngravedMusicIsRead(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	b.startWorkers(t)
+	_, tok := b.user(t, "music@example.com")
+	data, err := os.ReadFile(filepath.Join("..", "internal", "engraving", "testdata", "quartet-plain.pdf"))
+	require.NoError(t, err)
+	sc := b.upload(t, tok, "quartet.pdf", data, nil)
+	ready := b.waitScore(t, tok, sc.ID.String(), "ready")
+	require.Equal(t, "Quartet", ready.Title)
+	for field, want := range map[string]string{"instrumentation": "string quartet", "key": "A major", "key_signature": "3 sharps"} {
+		got := ready.Extracted[field]
+		require.Equal(t, want, got.Value, field)
+		require.Equal(t, metadata.SourceMusic, got.Source, field)
+	}
+}

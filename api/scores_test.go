@@ -122,7 +122,7 @@ func (b *testBundle) waitScore(t *testing.T, tok, id, status string) scoreBody {
 		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 		last = decodeAs[scoreBody](t, data)
 		return last.Status == status
-	}, 60*time.Second, 50*time.Millisecond, "score %s never became %s", id, status)
+	}, 3*time.Minute, 50*time.Millisecond, "score %s never became %s", id, status)
 	return last
 }
 
