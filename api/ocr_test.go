@@ -29,7 +29,7 @@ func scanOf(t *testing.T, doc pdftest.Doc, flip bool) []byte {
 	t.Helper()
 	ctx := context.Background()
 	src := pdftest.Build(doc)
-	opened, err := pdf.Open(ctx, src, scoreLimits)
+	opened, err := pdf.Open(ctx, src, pdf.Limits{Timeout: 2 * time.Minute})
 	require.NoError(t, err)
 	var images [][]byte
 	require.NoError(t, opened.Split(ctx, 1, func(_ int, page []byte) error {
@@ -43,7 +43,11 @@ func scanOf(t *testing.T, doc pdftest.Doc, flip bool) []byte {
 		images = append(images, img)
 		return nil
 	}))
-	out, err := pdf.FromImages(ctx, images, scoreLimits)
+	// The assembly's own time limit, generous: a test run under -race on a busy machine is
+	// slow, and this is the test's making of its input.
+	lim := scoreLimits
+	lim.Timeout = 2 * time.Minute
+	out, err := pdf.FromImages(ctx, images, lim)
 	require.NoError(t, err)
 	return out
 }
