@@ -549,7 +549,9 @@ func searchWords(w work, v variant) []string {
 	case w.subtitle != "":
 		add(longest(w.subtitle))
 	case w.lyrics != "":
-		add(longest(w.lyrics))
+		// Among the first words: a short piece sets only the start of its text.
+		f := strings.Fields(w.lyrics)
+		add(longest(strings.Join(f[:min(6, len(f))], " ")))
 	}
 	if len(out) == 0 {
 		add(longest(w.subtitle))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"strings"
 )
@@ -367,7 +366,7 @@ func dedication(rng *rand.Rand, lang string) string {
 	case "fr":
 		return pick(rng, "À "+n, "à "+n, "Dédié à "+n)
 	case "it":
-		return pick(rng, "Alla "+n, "Dedicato a "+n, "All'amico "+n)
+		return pick(rng, "Alla "+n, "Dedicato a "+n, "All'amico "+n) //nolint:misspell // Italian
 	case "es":
 		return pick(rng, "A mi querido amigo "+n, "Dedicado a "+n)
 	case "cs":
@@ -471,5 +470,3 @@ func chance(rng *rand.Rand, p float64) bool { return rng.Float64() < p }
 func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }
-
-var _ = fmt.Sprint

@@ -38,17 +38,19 @@ import (
 // the page, in the normal forms the harness compares against; the rest says how the page
 // shows them, for reading the misses.
 type record struct {
-	Path            string   `json:"path"`
-	Set             string   `json:"set"` // engraved, scanned or real
-	Work            string   `json:"work"`
-	Holdout         bool     `json:"holdout"`
-	Title           string   `json:"title"`
-	TitleAlt        []string `json:"title_alt,omitempty"`
-	Subtitle        string   `json:"subtitle"`
-	Composer        string   `json:"composer"`
-	ComposerAlt     []string `json:"composer_alt,omitempty"`
-	Opus            string   `json:"opus"`
-	Key             string   `json:"key"`
+	Path        string   `json:"path"`
+	Set         string   `json:"set"` // engraved, scanned or real
+	Work        string   `json:"work"`
+	Holdout     bool     `json:"holdout"`
+	Title       string   `json:"title"`
+	TitleAlt    []string `json:"title_alt,omitempty"`
+	Subtitle    string   `json:"subtitle"`
+	Composer    string   `json:"composer"`
+	ComposerAlt []string `json:"composer_alt,omitempty"`
+	Opus        string   `json:"opus"`
+	Key         string   `json:"key"`
+	// KeySignature is what the music's key signature shows ("3 flats"; not scored).
+	KeySignature    string   `json:"key_signature,omitempty"`
 	Instrumentation string   `json:"instrumentation"`
 	Pages           int      `json:"pages"`
 	Search          []string `json:"search"`
@@ -223,7 +225,7 @@ func engravedRecord(w work, v variant, path string) record {
 	r := record{
 		Path: path, Set: "engraved", Work: w.id, Holdout: holdout(w.id), Language: w.lang,
 		Title: w.title, Subtitle: w.subtitle, Composer: c.canon, ComposerAlt: c.aliases,
-		Opus: w.cat.canonical(), Key: w.key, Instrumentation: w.instr,
+		Opus: w.cat.canonical(), Key: w.key, KeySignature: keySignature(w.key), Instrumentation: w.instr,
 		Search:     searchWords(w, v),
 		InfoDict:   v.infoDict,
 		TitlePage:  v.titlePage,
@@ -274,7 +276,7 @@ func engraveAll(ctx context.Context, out string, names []string, jobs int) error
 				err := cmd.Run()
 				for _, n := range part {
 					if !exists(filepath.Join(out, "ly", n+".pdf")) {
-						errs[j] = errors.Join(errs[j], fmt.Errorf("lilypond made no PDF of %s.ly (%v): %s", n, err, lastLines(stderr.String(), 12)))
+						errs[j] = errors.Join(errs[j], fmt.Errorf("lilypond made no PDF of %s.ly (%w): %s", n, err, lastLines(stderr.String(), 12)))
 					}
 				}
 			}
@@ -296,7 +298,7 @@ func finishPDF(ctx context.Context, from, to string, keepInfo bool) error {
 	}
 	cmd := exec.CommandContext(ctx, "qpdf", "--empty", "--pages", from, "--", to)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("qpdf: %v: %s", err, out)
+		return fmt.Errorf("qpdf: %w: %s", err, out)
 	}
 	return nil
 }

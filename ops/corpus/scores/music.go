@@ -58,6 +58,27 @@ func (k key) String() string {
 	return s + " major"
 }
 
+// keySignature names a key's signature as the product's key_signature does: "3 flats",
+// "1 sharp", "no sharps or flats".
+func keySignature(s string) string {
+	k, err := parseKey(s)
+	if err != nil {
+		return ""
+	}
+	switch f := k.fifths(); {
+	case f == 0:
+		return "no sharps or flats"
+	case f == 1:
+		return "1 sharp"
+	case f == -1:
+		return "1 flat"
+	case f > 0:
+		return fmt.Sprintf("%d sharps", f)
+	default:
+		return fmt.Sprintf("%d flats", -f)
+	}
+}
+
 // fifths is the key signature: sharps positive, flats negative.
 func (k key) fifths() int {
 	// Sharps of the major keys by letter, C G D A E B F# …: position on the circle of fifths.

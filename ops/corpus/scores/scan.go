@@ -142,7 +142,7 @@ func scanOne(ctx context.Context, out, convert string, s scan) error {
 	p := s.params
 	src := filepath.Join(out, s.from.Path)
 	if b, err := exec.CommandContext(ctx, "pdftoppm", "-r", fmt.Sprint(p.dpi), "-l", fmt.Sprint(scanPages), "-gray", "-png", src, filepath.Join(tmp, "p")).CombinedOutput(); err != nil {
-		return fmt.Errorf("pdftoppm: %v: %s", err, b)
+		return fmt.Errorf("pdftoppm: %w: %s", err, b)
 	}
 	pngs, _ := filepath.Glob(filepath.Join(tmp, "p-*.png"))
 	sort.Strings(pngs)
@@ -170,14 +170,14 @@ func scanOne(ctx context.Context, out, convert string, s scan) error {
 		// One thread per process: the scans run side by side, one per core.
 		cmd.Env = append(os.Environ(), "MAGICK_THREAD_LIMIT=1")
 		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("imagemagick: %v: %s", err, b)
+			return fmt.Errorf("imagemagick: %w: %s", err, b)
 		}
 		jpgs = append(jpgs, jpg)
 	}
 	dst := filepath.Join(out, s.path)
 	args := append([]string{"--output", dst + ".tmp"}, jpgs...)
 	if b, err := exec.CommandContext(ctx, "img2pdf", args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("img2pdf: %v: %s", err, b)
+		return fmt.Errorf("img2pdf: %w: %s", err, b)
 	}
 	if err := os.Rename(dst+".tmp", dst); err != nil {
 		return err

@@ -263,7 +263,7 @@ var works = []work{
 	{"scriabin-etude-8-12", "fr", "scriabin", "Étude", "", op("8", "12"), "D-sharp minor", "piano", "4/4", "Patetico", 2, "", ""},
 	// German and Austrian others
 	{"czerny-299-1", "de", "czerny", "Die Schule der Geläufigkeit", "", op("299", "1"), "C major", "piano", "4/4", "Presto", 2, "", ""},
-	{"weber-aufforderung", "de", "weber", "Aufforderung zum Tanz", "Rondo brillant", op("65", ""), "D-flat major", "piano", "3/4", "Moderato", 3, "", ""},
+	{"weber-aufforderung", "de", "weber", "Aufforderung zum Tanz", "Rondo brillant", op("65", ""), "D-flat major", "piano", "3/4", "Moderato", 3, "", ""}, //nolint:misspell // French
 	{"bruckner-locus-iste", "la", "bruckner", "Locus iste", "", none, "C major", "SATB choir", "4/4", "Allegro moderato", 1, "", "Locus iste a Deo factus est inaestimabile sacramentum irreprehensibilis est"},
 	{"gluck-melodie", "de", "gluck", "Melodie", "Orpheus und Eurydike", none, "D minor", "flute and piano", "4/4", "Lento", 1, "", ""},
 	{"buxtehude-praeludium", "de", "buxtehude", "Praeludium", "", none, "C major", "organ", "4/4", "Allegro", 2, "", ""},

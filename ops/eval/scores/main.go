@@ -50,6 +50,7 @@ type record struct {
 	ComposerAlt            []string          `json:"composer_alt"`
 	Opus                   string            `json:"opus"`
 	Key                    string            `json:"key"`
+	KeySignature           string            `json:"key_signature"`
 	Instrumentation        string            `json:"instrumentation"`
 	Pages                  int               `json:"pages"`
 	Search                 []string          `json:"search"`
@@ -96,7 +97,8 @@ func main() {
 	flag.StringVar(&o.report, "report", "", "the report: tables, timings and every miss (default: report.txt in -corpus)")
 	flag.StringVar(&o.table, "table", "", "the tables as markdown (default: results.md in -corpus)")
 	flag.StringVar(&o.docs, "docs", "", "a markdown file whose results block to replace with the tables, after a complete run")
-	flag.StringVar(&o.database, "database", "mirubato_corpus", "name of the database created beside DATABASE_URL's")
+	// A name of its own per run: other runs may share the server.
+	flag.StringVar(&o.database, "database", fmt.Sprintf("mirubato_corpus_%d", os.Getpid()), "name of the database created beside DATABASE_URL's")
 	flag.BoolVar(&o.keep, "keep", false, "keep the database and blobs afterwards (to look at the scores)")
 	flag.Parse()
 	for _, s := range strings.Split(sets, ",") {

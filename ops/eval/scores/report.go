@@ -64,25 +64,23 @@ func renderTables(results []result, sets []string) string {
 		}
 	}
 	b.WriteString("Share of files whose field the product got right (right/scored). Empty is right where the page prints\n")
-	b.WriteString("nothing; a value there is wrong. `search`: every word of the file's ground truth finds it.\n\n")
-	b.WriteString("| field |")
-	for _, s := range present {
-		for _, sub := range subsets {
-			n := len(filter(results, func(r result) bool { return r.Set == s && sub.keep(r) }))
-			fmt.Fprintf(&b, " %s %s (%d) |", s, sub.name, n)
-		}
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---|", len(present)*len(subsets)) + "\n")
-	for _, f := range fields {
-		fmt.Fprintf(&b, "| %s |", f)
+	b.WriteString("nothing; a value there is wrong. `search`: every word of the file's ground truth finds it.\n")
+	for _, sub := range []subset{subsets[2], subsets[0], subsets[1]} {
+		fmt.Fprintf(&b, "\n%s:\n\n| field |", map[string]string{"all": "All files", "dev": "Development files (not held out)",
+			"held-out": "Held-out files"}[sub.name])
 		for _, s := range present {
-			for _, sub := range subsets {
+			n := len(filter(results, func(r result) bool { return r.Set == s && sub.keep(r) }))
+			fmt.Fprintf(&b, " %s (%d) |", s, n)
+		}
+		b.WriteString("\n|---|" + strings.Repeat("---|", len(present)) + "\n")
+		for _, f := range fields {
+			fmt.Fprintf(&b, "| %s |", f)
+			for _, s := range present {
 				fmt.Fprintf(&b, " %s |", share(filter(results, func(r result) bool { return r.Set == s && sub.keep(r) }), f))
 			}
+			b.WriteString("\n")
 		}
-		b.WriteString("\n")
 	}
-
 	b.WriteString("\nUpload to ready (seconds, each score uploaded and waited for, two at a time):\n\n")
 	b.WriteString("| set | files | ready | failed | p50 | p90 | max |\n|---|---|---|---|---|---|---|\n")
 	for _, s := range present {
@@ -121,7 +119,7 @@ func renderTables(results []result, sets []string) string {
 		{"scanned", "composer", "upright (skewed ≤ 2°)", func(r result) bool { return r.Rotation == 0 }},
 		{"scanned", "composer", "turned 90°, 180° or 270°", func(r result) bool { return r.Rotation != 0 }},
 	}
-	b.WriteString("\nBy how the page shows the field (all files of the set):\n\n| set | field | files | right |\n|---|---|---|---|\n")
+	b.WriteString("\nBy how the page shows the field (all files of the set):\n\n| set | field | page | right |\n|---|---|---|---|\n")
 	for _, sp := range splits {
 		if !slices.Contains(present, sp.set) {
 			continue
@@ -167,7 +165,7 @@ func renderMisses(results []result) string {
 				}
 				lines = append(lines, fmt.Sprintf("  search: not found by %q", missing))
 			default:
-				want := r.record.value(f)
+				want := r.value(f)
 				lines = append(lines, fmt.Sprintf("  %s: want %q, got %q", f, want, r.Got.value(f)))
 			}
 		}
@@ -201,6 +199,9 @@ func renderMisses(results []result) string {
 		}
 		if !r.KeyPrinted && r.Key != "" {
 			notes = append(notes, "key printed nowhere")
+		}
+		if r.KeySignature != "" {
+			notes = append(notes, "key signature "+r.KeySignature)
 		}
 		if !r.InstrumentationPrinted && r.Instrumentation != "" {
 			notes = append(notes, "instrumentation printed nowhere")
