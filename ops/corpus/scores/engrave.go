@@ -85,7 +85,12 @@ func chooseVariant(w work, k key) variant {
 	if !determinable[w.instr] && v.instrWhere == "none" {
 		v.instrWhere = "staff"
 	}
-	v.staffNames = w.instr == "orchestra" || v.instrWhere == "staff" || (w.instr != "piano" && chance(rng, 0.5))
+	// Staves without names are the ones that leave the instrumentation to the music alone.
+	named := 0.5
+	if v.instrWhere == "none" {
+		named = 0.2
+	}
+	v.staffNames = w.instr == "orchestra" || v.instrWhere == "staff" || (w.instr != "piano" && chance(rng, named))
 	if w.instr == "piano" && v.instrWhere == "staff" {
 		v.instrWhere = "none" // a piano's staves carry no name
 	}
