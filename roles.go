@@ -24,6 +24,7 @@ import (
 	"github.com/mirubato/mirubato/internal/db"
 	"github.com/mirubato/mirubato/internal/define"
 	"github.com/mirubato/mirubato/internal/embed"
+	"github.com/mirubato/mirubato/internal/engraving"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/glossary"
 	imslpclient "github.com/mirubato/mirubato/internal/imslp"
@@ -135,7 +136,8 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 			Threshold: e.cfg.DictionaryQualityThreshold, MaxRegenerations: e.cfg.DictionaryMaxRegenerations,
 		}, Scores: &scores.Deps{
 			Pool: e.pool, Blobs: e.blobs, Logger: e.logger, Limits: e.pdfLimits(), DPI: e.cfg.PageImageDPI,
-			Tools:    pdf.Tools{Timeout: e.cfg.PDFToolTimeout},
+			Tools: pdf.Tools{Timeout: e.cfg.PDFToolTimeout, Renderer: e.cfg.PDFRenderer},
+			OCR:   e.ocr(), Music: engraving.Reader{Timeout: e.cfg.PDFToolTimeout},
 			Metadata: e.metadataProvider(), Fallback: metadata.NewLocal(),
 			Fetcher: fetch.New(fetch.Options{MaxBytes: e.cfg.ScoreMaxBytes, Timeout: e.cfg.ImportTimeout,
 				AllowPrivate: e.cfg.ImportAllowPrivate, UserAgent: "Mirubato score import (+" + e.cfg.BaseURL() + ")"}),
@@ -148,6 +150,14 @@ func (e *env) pipelines() (*river.Workers, []*river.PeriodicJob) {
 		}, SyncRetention: time.Duration(e.cfg.SyncRetentionDays) * 24 * time.Hour})
 }
 
+// ocr is how the scores pipeline reads scanned pages; nil when OCR is off.
+func (e *env) ocr() *scores.OCR {
+	if !e.cfg.OCR {
+		return nil
+	}
+	return scores.NewOCR(e.cfg.OCRLanguages, e.cfg.OCRFirstPageLanguages, e.cfg.OCRTimeout, e.cfg.OCRMaxMemoryMB<<20)
+}
+
 // embedder is the dictionary's embedder; its model's name includes the dimensions.
 func (e *env) embedder() embed.Embedder {
 	if e.cfg.EmbeddingProvider == "openai" {
@@ -158,7 +168,9 @@ func (e *env) embedder() embed.Embedder {
 
 func (e *env) metadataProvider() metadata.Provider {
 	if e.cfg.MetadataProvider == "openai" {
-		return metadata.NewOpenAI(e.aiConfig(), e.cfg.OpenAIModel)
+		p := metadata.NewOpenAI(e.aiConfig(), e.cfg.OpenAIModel)
+		p.VisionModel = e.cfg.OpenAIVisionModel
+		return p
 	}
 	return metadata.NewLocal()
 }

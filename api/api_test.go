@@ -34,6 +34,7 @@ import (
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/mail"
 	"github.com/mirubato/mirubato/internal/metrics"
+	"github.com/mirubato/mirubato/internal/ocr"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
 	"github.com/mirubato/mirubato/internal/store"
@@ -57,6 +58,8 @@ type testBundle struct {
 	now     time.Time
 	// strictFetch: its workers' URL imports may not reach loopback (setupOpts).
 	strictFetch bool
+	// ocr: how its workers read scanned pages (setupOpts).
+	ocr *scores.OCR
 	// stop ends the server as SIGTERM would and returns what Serve returned.
 	stop func() error
 }
@@ -82,6 +85,8 @@ type setupOpts struct {
 	logs *logBuffer
 	// checkMaxBytes: uploads larger than this are read by the split step (0: all in the request).
 	checkMaxBytes int64
+	// ocr: how startWorkers' workers read scanned pages (nil: Tesseract, English).
+	ocr *scores.OCR
 }
 
 // logBuffer collects a server's log lines.
@@ -146,7 +151,10 @@ func setup(t testing.TB, opts setupOpts) *testBundle {
 	require.NoError(t, err)
 	m := metrics.New()
 	require.NoError(t, m.RegisterQueueStats(pool, queues.All(), 0, logger))
-	b := &testBundle{pool: directPool, dbURL: dbURL, proxy: proxy, river: client, now: time.Now(), strictFetch: opts.strictFetch}
+	b := &testBundle{pool: directPool, dbURL: dbURL, proxy: proxy, river: client, now: time.Now(), strictFetch: opts.strictFetch, ocr: opts.ocr}
+	if b.ocr == nil {
+		b.ocr = &scores.OCR{Pages: ocr.Tesseract{Timeout: time.Minute}, FirstPage: ocr.Tesseract{Languages: []string{"eng", "fra", "deu"}, Timeout: time.Minute}}
+	}
 	tokens, err := auth.NewTokens(strings.Repeat("t", 32), func() time.Time { return b.now })
 	require.NoError(t, err)
 	b.tokens = tokens

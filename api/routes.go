@@ -164,6 +164,8 @@ func (s *Server) table() []route {
 		{method: "PUT", path: "/api/scores/:id", summary: "Set visibility and metadata corrections (If-Match: version)", access: signedIn, handler: s.updateScore, body: scoreUpdate{}, response: scoreResponse{}, status: 200},
 		{method: "DELETE", path: "/api/scores/:id", summary: "Delete a score: its pending jobs are cancelled, its files deleted by a job", access: signedIn, handler: s.deleteScore, status: 204},
 		{method: "POST", path: "/api/scores/:id/reprocess", summary: "Run the pipeline again (corrections are kept)", access: signedIn, handler: s.reprocessScore, response: scoreResponse{}, status: 202},
+		{method: "GET", path: "/api/scores/:id/pages", summary: "The pages' text as read (text layer or OCR, with its confidence), 50 at a time", access: signedIn, handler: s.scorePages, response: scorePagesResponse{}, status: 200,
+			query: []param{{name: "from", description: "the first page (default 1)"}}},
 		{method: "GET", path: "/api/scores/:id/pages/:page", summary: "A page: /pages/3 as a PDF, /pages/3.png as an image", access: signedIn, handler: s.scorePage, status: 200, contentType: "application/pdf, image/png"},
 		{method: "GET", path: "/api/scores/:id/thumbnail.png", summary: "The first page as a small image", access: signedIn, handler: s.scoreThumbnail, status: 200, contentType: "image/png"},
 		{method: "GET", path: "/api/scores/:id/download", summary: "The original PDF", access: signedIn, handler: s.downloadScore, status: 200, contentType: "application/pdf"},

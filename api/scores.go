@@ -515,6 +515,58 @@ func (s *Server) scorePage(c *fiber.Ctx) error {
 	return s.sendBlob(c, pages[0].PDFKey, "application/pdf", "")
 }
 
+// pagesPerRequest bounds GET /api/scores/:id/pages: a page's text may be 100 KB.
+const pagesPerRequest = 50
+
+// scorePagesResponse is a run of a score's pages as the pipeline read them.
+type scorePagesResponse struct {
+	Pages []scorePageText `json:"pages"`
+	// Next is the first page after these, when there are more.
+	Next *int `json:"next,omitempty"`
+}
+
+// scorePageText is one page: its text, where the text came from (the PDF's text layer or
+// OCR, with its confidence) and, when it could not be read, why.
+type scorePageText struct {
+	N              int      `json:"n"`
+	Text           *string  `json:"text"`
+	TextSource     *string  `json:"text_source"`
+	TextConfidence *float64 `json:"text_confidence"`
+	TextNote       *string  `json:"text_note,omitempty"`
+	Image          string   `json:"image,omitempty"`
+}
+
+func (s *Server) scorePages(c *fiber.Ctx) error {
+	sc, err := s.viewable(c)
+	if err != nil {
+		return err
+	}
+	from := 1
+	if v := c.Query("from"); v != "" {
+		if from, err = strconv.Atoi(v); err != nil || from < 1 {
+			return invalid("from must be a page number, 1 or more", FieldError{Field: "from", Message: "must be 1 or more"})
+		}
+	}
+	to := min(from+pagesPerRequest-1, sc.PageCount)
+	pages, err := store.ScorePages(c.UserContext(), s.pool, sc.ID, from, to)
+	if err != nil {
+		return err
+	}
+	out := scorePagesResponse{Pages: make([]scorePageText, 0, len(pages))}
+	for _, p := range pages {
+		t := scorePageText{N: p.N, Text: p.Text, TextSource: p.TextSource, TextConfidence: p.TextConfidence, TextNote: p.TextNote}
+		if p.PNGKey != nil {
+			t.Image = fmt.Sprintf("/api/scores/%s/pages/%d.png", sc.ID, p.N)
+		}
+		out.Pages = append(out.Pages, t)
+	}
+	if to < sc.PageCount {
+		next := to + 1
+		out.Next = &next
+	}
+	return c.JSON(out)
+}
+
 func (s *Server) scoreThumbnail(c *fiber.Ctx) error {
 	sc, err := s.viewable(c)
 	if err != nil {
@@ -537,7 +589,7 @@ func (s *Server) downloadScore(c *fiber.Ctx) error {
 // search finds scores the user may see; see store.Search.
 func (s *Server) search(c *fiber.Ctx) error {
 	q := store.SearchQuery{Text: c.Query("q"), Composer: c.Query("composer"), Instrument: c.Query("instrument"),
-		Period: c.Query("period"), Limit: 20, WithFacets: c.Query("facets") != "false"}
+		Period: c.Query("period"), Limit: 20, WithFacets: c.Query("facets") != "false", Canonical: s.composerNames.Canonical}
 	for name, v := range map[string]string{"q": q.Text, "composer": q.Composer, "instrument": q.Instrument, "period": q.Period} {
 		if len(v) > 200 {
 			return invalid(name+" must be at most 200 characters", FieldError{Field: name, Message: "too long"})
@@ -580,7 +632,7 @@ func (s *Server) composers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out, err := store.Composers(c.UserContext(), s.pool, currentUser(c).ID, q, limit)
+	out, err := store.Composers(c.UserContext(), s.pool, currentUser(c).ID, q, limit, s.composerNames.Canonical)
 	if err != nil {
 		return err
 	}

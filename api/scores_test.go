@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/blob"
 	"github.com/mirubato/mirubato/internal/dbtest"
+	"github.com/mirubato/mirubato/internal/engraving"
 	"github.com/mirubato/mirubato/internal/fetch"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
@@ -99,7 +101,7 @@ func (b *testBundle) startWorkers(t *testing.T) {
 	logger := dbtest.Logger(t)
 	w, _ := workers.Pipelines(workers.Deps{Pool: b.pool, Logger: logger, Blobs: b.blobs, Scores: &scores.Deps{
 		Pool: b.pool, Blobs: b.blobs, Logger: logger, Limits: scoreLimits, DPI: 40,
-		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(),
+		Tools: pdf.Tools{Timeout: 30 * time.Second}, Metadata: metadata.NewLocal(), OCR: b.ocr, Music: engraving.Reader{},
 		Fetcher: fetch.New(fetch.Options{MaxBytes: scoreLimits.MaxBytes, Timeout: 5 * time.Second, AllowPrivate: !b.strictFetch}),
 	}})
 	client, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{Logger: logger, Workers: w,
@@ -120,7 +122,7 @@ func (b *testBundle) waitScore(t *testing.T, tok, id, status string) scoreBody {
 		require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
 		last = decodeAs[scoreBody](t, data)
 		return last.Status == status
-	}, 60*time.Second, 50*time.Millisecond, "score %s never became %s", id, status)
+	}, 3*time.Minute, 50*time.Millisecond, "score %s never became %s", id, status)
 	return last
 }
 
@@ -164,7 +166,8 @@ func TestScoreUploadToReady(t *testing.T) {
 	for _, step := range []string{scores.StepSplit, scores.StepRender, scores.StepText, scores.StepMetadata, scores.StepIndex} {
 		require.Equal(t, "done", ready.Pipeline.Steps[step].State, step)
 	}
-	require.Equal(t, 2, ready.Pipeline.Steps[scores.StepRender].Total, "10 pages in batches of 8")
+	require.Equal(t, 3, ready.Pipeline.Steps[scores.StepRender].Total, "10 pages in batches of 4")
+	require.Equal(t, 5, ready.Pipeline.Steps[scores.StepText].Total, "10 pages in batches of 2")
 	require.Equal(t, "Nocturne in E-flat major", ready.Title)
 	require.Equal(t, "Frédéric Chopin", ready.Composer)
 	require.Equal(t, "Op. 9 No. 2", ready.Opus)
@@ -505,7 +508,7 @@ func seedScore(t *testing.T, b *testBundle, owner uuid.UUID, visibility string, 
 		SizeBytes: 100, SHA256: "x", PageCount: 1, BlobKey: "scores/" + id.String() + "/original.pdf", Visibility: visibility})
 	require.NoError(t, err)
 	require.NoError(t, store.PutScorePage(ctx, b.pool, id, 1, "k"))
-	require.NoError(t, store.SetScorePageText(ctx, b.pool, id, 1, text))
+	require.NoError(t, store.SetScorePageText(ctx, b.pool, id, 1, store.PageText{Text: text, Source: store.PageTextPDF}))
 	extracted := map[string]store.MetaValue{}
 	for k, v := range fields {
 		extracted[k] = store.MetaValue{Value: v, Confidence: 0.9, Source: "info_dict"}
@@ -573,6 +576,52 @@ func TestSearch(t *testing.T) {
 	resp, data = b.call(t, "GET", "/api/composers?q=Baach", tokA, nil, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.JSONEq(t, `{"composers":[{"name":"Johann Sebastian Bach","count":2}]}`, string(data))
+}
+
+// TestComposersGrouped: the names one composer is stored under (extracted, corrected by an
+// owner, given by an importer in "Last, First" order) are one composer in GET /api/composers,
+// in the composer facet, and in the composer filter.
+func TestComposersGrouped(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	a, tokA := b.user(t, "a@example.com")
+	var chopin []uuid.UUID
+	for _, name := range []string{"Frédéric Chopin", "Chopin, Frédéric", "F. Chopin", "FRYDERYK CHOPIN"} {
+		chopin = append(chopin, seedScore(t, b, a.ID, "private", map[string]any{"title": "Nocturne", "composer": name}, "nocturne"))
+	}
+	seedScore(t, b, a.ID, "private", map[string]any{"title": "Walzer", "composer": "MÜLLER, Hans"}, "walzer")
+	seedScore(t, b, a.ID, "private", map[string]any{"title": "Ländler", "composer": "Hans Müller"}, "landler")
+	seedScore(t, b, a.ID, "private", map[string]any{"title": "Mazurka", "composer": "Carl Philipp Emanuel Bach"}, "mazurka")
+
+	resp, data := b.call(t, "GET", "/api/composers", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4},{"name":"Hans Müller","count":2},
+		{"name":"Carl Philipp Emanuel Bach","count":1}]}`, string(data))
+	resp, data = b.call(t, "GET", "/api/composers?q=chopin&limit=5", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4}]}`, string(data))
+	resp, data = b.call(t, "GET", "/api/composers?q=Frederic", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4}]}`, string(data), "the group counts all its names")
+	resp, data = b.call(t, "GET", "/api/composers?limit=1", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.JSONEq(t, `{"composers":[{"name":"Frédéric Chopin","count":4}]}`, string(data))
+
+	resp, data = b.call(t, "GET", "/api/search?q=nocturne", tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	res := decodeAs[store.SearchResult](t, data)
+	require.Equal(t, []store.FacetCount{{Value: "Frédéric Chopin", Count: 4}}, res.Facets["composer"])
+
+	// The facet's value, used as the filter, finds every score the facet counted.
+	resp, data = b.call(t, "GET", "/api/search?composer="+url.QueryEscape("Frédéric Chopin"), tokA, nil, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(data))
+	res = decodeAs[store.SearchResult](t, data)
+	var found []uuid.UUID
+	for _, h := range res.Hits {
+		found = append(found, h.ID)
+	}
+	require.ElementsMatch(t, chopin, found)
+	require.Equal(t, []store.FacetCount{{Value: "Frédéric Chopin", Count: 4}}, res.Facets["composer"])
 }
 
 func TestUploadImages(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"github.com/mirubato/mirubato/internal/embed"
 	"github.com/mirubato/mirubato/internal/live"
 	"github.com/mirubato/mirubato/internal/mail"
+	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/metrics"
 	"github.com/mirubato/mirubato/pipelines/fanout"
 	"github.com/mirubato/mirubato/pipelines/scores"
@@ -73,10 +74,13 @@ type Server struct {
 	blobs     blob.Store
 	scores    *scores.Intake
 	embedder  embed.Embedder
-	spec      []byte // the OpenAPI document, built once from the route table
-	web       webFiles
-	uploads   map[string]bool // the upload routes' paths, lower case: their bodies are forms
-	baseCtx   context.Context
+	// composerNames groups the names of one composer in GET /api/composers and the search
+	// facets ("Chopin, Frédéric", "F. Chopin": "Frédéric Chopin").
+	composerNames *metadata.ComposerNames
+	spec          []byte // the OpenAPI document, built once from the route table
+	web           webFiles
+	uploads       map[string]bool // the upload routes' paths, lower case: their bodies are forms
+	baseCtx       context.Context
 	// hub wakes this process's sync sockets; liveCtx ends them when the server stops.
 	hub        *live.Hub
 	liveCtx    context.Context
@@ -89,6 +93,7 @@ func New(ctx context.Context, d Deps) (*Server, error) {
 		cfg: d.Config, logger: d.Logger, pool: d.Pool, river: d.River, metrics: d.Metrics, now: d.Now,
 		sessions: d.Sessions, google: d.Google, mailer: d.Mailer, mailbox: d.Mailbox, validator: newValidator(),
 		baseCtx: ctx, blobs: d.Blobs, scores: d.Scores, uploads: map[string]bool{}, embedder: d.Embedder,
+		composerNames: metadata.NewComposerNames(),
 	}
 	if s.blobs == nil || s.scores == nil || s.embedder == nil {
 		return nil, errors.New("api: Deps.Blobs, Deps.Scores and Deps.Embedder are required")

@@ -108,6 +108,21 @@ func (s RawSchema) MarshalJSON() ([]byte, error) {
 // returns the answer's text, not yet checked. A 429 is a *RetryLater; an answer without a
 // choice wraps ErrInvalidAnswer.
 func ChatJSON(ctx context.Context, client *openai.Client, model, name string, schema RawSchema, system, user string) (string, error) {
+	return chatJSON(ctx, client, model, name, schema, system, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser, Content: user})
+}
+
+// ChatJSONImage is ChatJSON with an image beside the user's text, for a vision-capable
+// model: imageURL (a data URL such as data:image/png;base64,… or an https URL) is sent as
+// an image_url content part after the text part, at high detail (small print matters).
+func ChatJSONImage(ctx context.Context, client *openai.Client, model, name string, schema RawSchema, system, user, imageURL string) (string, error) {
+	return chatJSON(ctx, client, model, name, schema, system, openai.ChatCompletionMessage{Role: openai.ChatMessageRoleUser,
+		MultiContent: []openai.ChatMessagePart{
+			{Type: openai.ChatMessagePartTypeText, Text: user},
+			{Type: openai.ChatMessagePartTypeImageURL, ImageURL: &openai.ChatMessageImageURL{URL: imageURL, Detail: openai.ImageURLDetailHigh}},
+		}})
+}
+
+func chatJSON(ctx context.Context, client *openai.Client, model, name string, schema RawSchema, system string, user openai.ChatCompletionMessage) (string, error) {
 	var resp openai.ChatCompletionResponse
 	err := Call(ctx, func(ctx context.Context) error {
 		var err error
@@ -115,7 +130,7 @@ func ChatJSON(ctx context.Context, client *openai.Client, model, name string, sc
 			Model: model,
 			Messages: []openai.ChatCompletionMessage{
 				{Role: openai.ChatMessageRoleSystem, Content: system},
-				{Role: openai.ChatMessageRoleUser, Content: user},
+				user,
 			},
 			ResponseFormat: &openai.ChatCompletionResponseFormat{
 				Type:       openai.ChatCompletionResponseFormatTypeJSONSchema,

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -115,6 +116,15 @@ type Config struct {
 	// second or two on real scores); a render job's time limit, and so its rescue, follows.
 	PDFToolTimeout time.Duration `env:"PDF_TOOL_TIMEOUT" envDefault:"20s"`
 	PageImageDPI   int           `env:"PAGE_IMAGE_DPI" envDefault:"110"`
+	// PDFRenderer draws page images: mutool (MuPDF; faster) or pdftoppm (poppler).
+	PDFRenderer string `env:"PDF_RENDERER" envDefault:"mutool"`
+	// OCR of scanned pages (Tesseract): on or off, the languages of every page and the
+	// longer list of page 1 (its title page), the time and memory one page may take.
+	OCR                   bool          `env:"OCR" envDefault:"true"`
+	OCRLanguages          []string      `env:"OCR_LANGUAGES" envSeparator:"+" envDefault:"eng+deu+fra+ita+spa"`
+	OCRFirstPageLanguages []string      `env:"OCR_FIRST_PAGE_LANGUAGES" envSeparator:"+" envDefault:"eng+deu+fra+ita+spa+ces+nld+nor+swe+dan+pol+por+lat+rus"`
+	OCRTimeout            time.Duration `env:"OCR_TIMEOUT" envDefault:"60s"`
+	OCRMaxMemoryMB        int64         `env:"OCR_MAX_MEMORY_MB" envDefault:"2048"`
 	// URL imports: the whole download's time limit (the fetch step's own limit adds the
 	// parse), and whether non-public addresses may be fetched (off: only the public internet).
 	ImportTimeout      time.Duration `env:"SCORE_IMPORT_TIMEOUT" envDefault:"30s"`
@@ -124,6 +134,9 @@ type Config struct {
 	OpenAIBaseURL    string `env:"OPENAI_BASE_URL" envDefault:"https://api.openai.com/v1"`
 	OpenAIAPIKey     string `env:"OPENAI_API_KEY" secret:"true"`
 	OpenAIModel      string `env:"OPENAI_MODEL" envDefault:"gpt-4o-mini"`
+	// OpenAIVisionModel is asked, with page 1's image, for scores whose first page has no
+	// usable text (a scan); "" means OPENAI_MODEL, which must then accept images.
+	OpenAIVisionModel string `env:"OPENAI_VISION_MODEL"`
 
 	// Dictionary embeddings: EMBEDDING_PROVIDER local (feature hashing, no network) or
 	// openai (OPENAI_BASE_URL's embeddings endpoint with EMBEDDING_MODEL), at EMBEDDING_DIMS.
@@ -237,6 +250,22 @@ func (c *Config) validate() error {
 	}
 	if c.PDFParseTimeout <= 0 || c.PDFToolTimeout <= 0 {
 		bad("PDF_PARSE_TIMEOUT/PDF_TOOL_TIMEOUT", "must be positive durations such as 30s")
+	}
+	if c.PDFRenderer != "mutool" && c.PDFRenderer != "pdftoppm" {
+		bad("PDF_RENDERER", "must be mutool or pdftoppm, got %q", c.PDFRenderer)
+	}
+	if c.OCRTimeout <= 0 {
+		bad("OCR_TIMEOUT", "must be positive, got %s", c.OCRTimeout)
+	}
+	if c.OCRMaxMemoryMB < 256 {
+		bad("OCR_MAX_MEMORY_MB", "must be at least 256 (Tesseract needs about 200 MB for a page), got %d", c.OCRMaxMemoryMB)
+	}
+	// A Tesseract language code: "eng", "chi_sim", "script/Latin".
+	tesseractLanguage := regexp.MustCompile(`^[a-z]{3}(_[a-z]+)?$|^script/[A-Za-z_]+$`)
+	for _, l := range append(append([]string{}, c.OCRLanguages...), c.OCRFirstPageLanguages...) {
+		if !tesseractLanguage.MatchString(l) {
+			bad("OCR_LANGUAGES", "%q is not a Tesseract language code (eng, deu, fra…; joined by +)", l)
+		}
 	}
 	if c.PageImageDPI < 30 || c.PageImageDPI > 600 {
 		bad("PAGE_IMAGE_DPI", "must be between 30 and 600, got %d", c.PageImageDPI)

@@ -32,6 +32,7 @@ func TestLoad(t *testing.T) {
 		require.Equal(t, time.Millisecond, cfg.RiverFetchCooldown)
 		require.Equal(t, 4, cfg.MaxWorkers()["scores"])
 		require.Equal(t, 90, cfg.SyncRetentionDays)
+		require.Empty(t, cfg.OpenAIVisionModel, "the vision path asks OPENAI_MODEL unless told otherwise")
 	})
 
 	t.Run("Overrides", func(t *testing.T) {
@@ -40,7 +41,7 @@ func TestLoad(t *testing.T) {
 			"DATABASE_URL=" + dbURL, "PORT=5000", "MIRUBATO_ENV=production",
 			"PUBLIC_URL=https://mirubato.example", "SMTP_URL=smtp://u:p@mail.example:587",
 			"AUTH_SECRET=" + strings.Repeat("k", 32), "RIVER_MAX_WORKERS=scores=2,default=7",
-			"RIVER_FETCH_COOLDOWN=5ms", "SYNC_RETENTION_DAYS=30",
+			"RIVER_FETCH_COOLDOWN=5ms", "SYNC_RETENTION_DAYS=30", "OPENAI_VISION_MODEL=gpt-4o",
 		})
 		require.NoError(t, err)
 		require.Equal(t, ":5000", cfg.ListenAddr(), "production binds every interface")
@@ -49,6 +50,7 @@ func TestLoad(t *testing.T) {
 		require.Equal(t, 50, cfg.MaxWorkers()["sync"], "queues not named keep their default")
 		require.Equal(t, 5*time.Millisecond, cfg.RiverFetchCooldown)
 		require.Equal(t, 30, cfg.SyncRetentionDays)
+		require.Equal(t, "gpt-4o", cfg.OpenAIVisionModel)
 
 		dedicated, err := config.Load([]string{"DATABASE_URL=" + dbURL, "MIRUBATO_ENV=development", "WORKER_QUEUES=imslp,scores",
 			"RIVER_MAX_WORKERS=imslp=3"})

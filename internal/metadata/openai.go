@@ -16,8 +16,14 @@ var ErrInvalidAnswer = ai.ErrInvalidAnswer
 
 // OpenAI extracts metadata with a chat model of any OpenAI-compatible service, asking for
 // JSON that follows a schema (structured output). It starts from what Local finds, which the
-// model sees too, and keeps, per field, the more confident of the two.
+// model sees too, and keeps, per field, the more confident of the two. When the first
+// page's text is thin (Input.ThinText) and the input carries page 1's image, the image goes
+// with the text, as an image content part, to VisionModel.
 type OpenAI struct {
+	// VisionModel is the model asked when the image is sent; "" means the text model. It
+	// must accept images (gpt-4o-mini does; on other services, e.g. a llava or qwen-vl model).
+	VisionModel string
+
 	client *openai.Client
 	model  string
 	local  *Local
@@ -71,7 +77,17 @@ information dictionary, the text of its first page, and what a rule-based extrac
 field's value and your confidence from 0 to 1. Use null when you do not know; do not guess wildly.
 Composer: the full usual name ("Frédéric Chopin"). Opus: the catalogue number as printed ("Op. 9 No. 2",
 "BWV 846", "K. 331"). Key: like "E-flat major". Period: Baroque, Classical, Romantic, Late Romantic,
-Impressionist, Modern or Contemporary. Language: an ISO 639-1 code. Difficulty: 1 (beginner) to 10.`
+Impressionist, Modern or Contemporary. Language: an ISO 639-1 code. Difficulty: 1 (beginner) to 10.
+Instrumentation: in English ("piano", "voice and piano", "piano four hands", "string quartet"), whatever
+the language printed. When an image of the first page is attached, read the page as a musician would: the
+title block, the composer's and arranger's lines, the opus, the instrument names before the first system,
+the clefs and the key signature after them; a tempo marking, a dedication or a publisher's line is not a
+title.`
+
+// imageNote tells the model why the image comes and what to read on it.
+const imageNote = `The first page's text above is missing or unreliable (a scan or a photograph without a usable
+text layer). The image of the first page is attached: take each field from what is printed on it, and use
+null for what it does not show.`
 
 // Extract implements Provider.
 func (o *OpenAI) Extract(ctx context.Context, in Input) (Result, error) {
@@ -91,10 +107,23 @@ func (o *OpenAI) Extract(ctx context.Context, in Input) (Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	user := fmt.Sprintf("File name: %s\nPages: %d\nInformation dictionary: %s\nRule-based findings: %s\nFirst page text:\n%s",
-		in.Filename, in.Pages, info, found, text)
+	source := "the PDF's text layer"
+	if in.FirstPageSource == SourceOCR {
+		source = fmt.Sprintf("OCR, mean confidence %.2f", in.FirstPageConfidence)
+	}
+	user := fmt.Sprintf("File name: %s\nPages: %d\nInformation dictionary: %s\nRule-based findings: %s\nFirst page text (%s):\n%s",
+		in.Filename, in.Pages, info, found, source, text)
 
-	content, err := ai.ChatJSON(ctx, o.client, o.model, "score_metadata", schema(), systemPrompt, user)
+	var content string
+	if url := o.image(in); url != "" {
+		model := o.VisionModel
+		if model == "" {
+			model = o.model
+		}
+		content, err = ai.ChatJSONImage(ctx, o.client, model, "score_metadata", schema(), systemPrompt, user+"\n\n"+imageNote, url)
+	} else {
+		content, err = ai.ChatJSON(ctx, o.client, o.model, "score_metadata", schema(), systemPrompt, user)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +145,19 @@ func (o *OpenAI) Extract(ctx context.Context, in Input) (Result, error) {
 		base.set(field, value, min(v.Confidence, 1), SourceAI)
 	}
 	return base, nil
+}
+
+// WantsImage reports whether Extract would send page 1's image for in (its text is thin),
+// so that a caller renders the image only when it is used.
+func (o *OpenAI) WantsImage(in Input) bool { return in.ThinText() }
+
+// image is page 1's image as a data URL when the model should look at it: the text is
+// thin and the image is there and can be sent (see imageURL); else "".
+func (o *OpenAI) image(in Input) string {
+	if len(in.FirstPageImage) == 0 || !o.WantsImage(in) {
+		return ""
+	}
+	return imageURL(in.FirstPageImage)
 }
 
 // typed checks a value's type for its field and returns it in the form stored.

@@ -78,6 +78,10 @@ type Document struct {
 	// Subject, Keywords, Creator, Producer) and any others engraving programs write, such as
 	// Composer, Subtitle, Arranger or Opus. Empty values are left out.
 	Info map[string]string
+	// Encrypted: the file is encrypted with an owner password only (it opens without a
+	// password; its permission flags restrict printing, copying or changes). It was read
+	// with the empty user password, and the pages written from it are not encrypted.
+	Encrypted bool
 }
 
 var configOnce sync.Once
@@ -88,6 +92,12 @@ func configuration() *model.Configuration {
 	configOnce.Do(api.DisableConfigDir)
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
+	// The empty user password opens exactly the files every reader opens without asking:
+	// those with an owner password only (publishers' PDFs that forbid printing or copying).
+	// With both passwords empty pdfcpu checks no permission flag, and it decrypts every
+	// string and stream as it reads them, so the pages written from the parsed document are
+	// plain PDFs. A file that needs a user password fails with ErrWrongPassword.
+	conf.UserPW, conf.OwnerPW = "", ""
 	return conf
 }
 
@@ -169,10 +179,11 @@ func parse(ctx context.Context, rs io.ReadSeeker, lim Limits) (doc *Document, er
 		if errors.Is(err, pdfcpu.ErrWrongPassword) {
 			return nil, refuse(err, "the PDF is password-protected; remove the password and upload it again")
 		}
+		if errors.Is(err, pdfcpu.ErrUnsupportedEncryptionFeature) {
+			// A certificate (public-key) handler, or a revision pdfcpu does not know.
+			return nil, refuse(err, "the PDF is encrypted in a way that cannot be read here; save an unencrypted copy and upload that")
+		}
 		return nil, refuse(err, "the PDF is damaged and could not be read")
-	}
-	if pc.Encrypt != nil || pc.E != nil {
-		return nil, refuse(nil, "the PDF is encrypted; save an unencrypted copy and upload that")
 	}
 	if err := pc.EnsurePageCount(); err != nil {
 		return nil, refuse(err, "the PDF has no readable page tree")
@@ -187,7 +198,7 @@ func parse(ctx context.Context, rs io.ReadSeeker, lim Limits) (doc *Document, er
 	if err := checkPages(pc.PageCount, lim); err != nil {
 		return nil, err
 	}
-	doc = &Document{ctx: pc, Pages: pc.PageCount, Info: info(pc)}
+	doc = &Document{ctx: pc, Pages: pc.PageCount, Info: info(pc), Encrypted: pc.Encrypt != nil}
 	if root, err := pc.Pages(); err == nil && root != nil {
 		if leaves, err := walkPages(derefer{doc}, *root, pc.PageCount); err == nil && len(leaves) == pc.PageCount {
 			doc.pageTree = leaves

@@ -13,6 +13,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -163,6 +164,21 @@ func TestToolsTimeoutAndBadInput(t *testing.T) {
 	big := pdftest.Build(pdftest.Doc{Pages: [][]string{{"x"}}})
 	_, err = pdf.Tools{Timeout: time.Nanosecond}.Render(context.Background(), big, 300, 0)
 	require.ErrorIs(t, err, pdf.ErrTool)
+	// Output over MaxOut is refused, for every tool (the limit used to be bypassed by the
+	// buffer's own ReadFrom).
+	for name, tool := range map[string]func(pdf.Tools) error{
+		"pdftotext": func(t pdf.Tools) error { _, err := t.Text(context.Background(), big); return err },
+		"mutool":    func(t pdf.Tools) error { _, err := t.Render(context.Background(), big, 100, 0); return err },
+		"pdftoppm": func(t pdf.Tools) error {
+			t.Renderer = pdf.RendererPoppler
+			_, err := t.Render(context.Background(), big, 100, 0)
+			return err
+		},
+	} {
+		err := tool(pdf.Tools{MaxOut: 2})
+		require.ErrorIs(t, err, pdf.ErrTool, name)
+		require.Contains(t, err.Error(), "wrote more than 2 bytes", name)
+	}
 }
 
 var errBadPage = errors.New("a page as written is not accepted")
@@ -171,6 +187,7 @@ var errBadPage = errors.New("a page as written is not accepted")
 // document it returns has pages within the limits that can be extracted.
 func FuzzOpen(f *testing.F) {
 	f.Add(valid())
+	f.Add(encrypt(f, valid(), model.NewAESConfiguration("", "owner-secret", 256))) // an owner password only: accepted
 	entries, _ := os.ReadDir(filepath.Join("testdata", "malformed"))
 	for _, e := range entries {
 		data, err := os.ReadFile(filepath.Join("testdata", "malformed", e.Name()))
@@ -362,4 +379,123 @@ func TestLibraryPanicsAreRefusals(t *testing.T) {
 		require.ErrorAs(t, err, &p, e.Name())
 		require.Contains(t, string(p.Stack), "pdfcpu")
 	}
+}
+
+// encrypt returns src encrypted by pdfcpu as conf says, with every permission withheld.
+func encrypt(t testing.TB, src []byte, conf *model.Configuration) []byte {
+	t.Helper()
+	conf.Permissions = model.PermissionsNone
+	var out bytes.Buffer
+	require.NoError(t, api.Encrypt(bytes.NewReader(src), &out, conf))
+	return out.Bytes()
+}
+
+// qpdfEncrypt returns src encrypted by qpdf with its arguments (the --encrypt options).
+func qpdfEncrypt(t *testing.T, src []byte, args ...string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	require.NoError(t, os.WriteFile(in, src, 0o600))
+	cmd := exec.Command("qpdf", append(args, "--", in, out)...) //nolint:gosec // the test's own arguments
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, "qpdf (ops/setup installs it): %s", msg)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	return data
+}
+
+// TestOwnerPasswordOnly: a PDF protected by an owner password only (it opens without a
+// password; printing, copying and changes are forbidden) is accepted whatever its cipher,
+// and every page split from it is a plain, unencrypted PDF that poppler reads and renders.
+func TestOwnerPasswordOnly(t *testing.T) {
+	src := pdftest.Build(pdftest.Doc{Pages: [][]string{{"Etude (Op. 10)"}, {"page two"}, {"page three"}},
+		Info: map[string]string{"Title": "Étude in E major", "Composer": "Frédéric Chopin"}})
+	files := map[string][]byte{
+		"pdfcpu RC4-128": encrypt(t, src, model.NewRC4Configuration("", "owner-secret", 128)),
+		"pdfcpu AES-128": encrypt(t, src, model.NewAESConfiguration("", "owner-secret", 128)),
+		"pdfcpu AES-256": encrypt(t, src, model.NewAESConfiguration("", "owner-secret", 256)),
+		"qpdf AES-256": qpdfEncrypt(t, src, "--encrypt", "", "owner-secret", "256",
+			"--print=none", "--modify=none", "--extract=n"),
+		// Compressed object streams: the objects inside are decrypted with their stream.
+		"qpdf RC4-128 object streams": qpdfEncrypt(t, src, "--allow-weak-crypto", "--object-streams=generate",
+			"--encrypt", "", "owner-secret", "128", "--use-aes=n", "--print=none", "--modify=none"),
+	}
+	tools := pdf.Tools{Timeout: 20 * time.Second}
+	ctx := context.Background()
+	for name, data := range files {
+		t.Run(name, func(t *testing.T) {
+			require.Contains(t, string(data), "/Encrypt", "the file is encrypted")
+			doc, err := pdf.Open(ctx, data, limits)
+			require.NoError(t, err)
+			require.True(t, doc.Encrypted)
+			require.Equal(t, 3, doc.Pages)
+			require.Equal(t, "Étude in E major", doc.Info["Title"], "strings are decrypted")
+			require.Equal(t, "Frédéric Chopin", doc.Info["Composer"])
+
+			want := []string{"Etude (Op. 10)", "page two", "page three"}
+			check := func(n int, page []byte) {
+				require.NotContains(t, string(page), "/Encrypt", "page %d", n)
+				one, err := pdf.Open(ctx, page, limits)
+				require.NoError(t, err, "page %d", n)
+				require.False(t, one.Encrypted, "page %d is written decrypted", n)
+				require.Equal(t, 1, one.Pages)
+				text, err := tools.Text(ctx, page)
+				require.NoError(t, err)
+				require.Equal(t, want[n-1], strings.TrimSpace(text), "page %d", n)
+				img, err := tools.Render(ctx, page, 30, 0)
+				require.NoError(t, err)
+				require.True(t, bytes.HasPrefix(img, []byte("\x89PNG\r\n\x1a\n")))
+			}
+			var mu sync.Mutex
+			pages := map[int][]byte{}
+			require.NoError(t, doc.Split(ctx, 2, func(n int, page []byte) error {
+				mu.Lock()
+				defer mu.Unlock()
+				pages[n] = page
+				return nil
+			}))
+			require.Len(t, pages, 3)
+			for n, page := range pages {
+				check(n, page)
+			}
+			// pdfcpu's own extraction, the raw writer's fallback, writes them decrypted too.
+			page, err := doc.PageWithPdfcpu(2)
+			require.NoError(t, err)
+			check(2, page)
+		})
+	}
+}
+
+// TestUserPasswordRefused: a PDF that needs a password to be opened is refused, whoever
+// encrypted it and with whatever cipher, with a reason that says what to do.
+func TestUserPasswordRefused(t *testing.T) {
+	src := valid()
+	files := map[string][]byte{
+		"pdfcpu RC4-128":                encrypt(t, src, model.NewRC4Configuration("user-secret", "owner-secret", 128)),
+		"pdfcpu AES-256":                encrypt(t, src, model.NewAESConfiguration("user-secret", "owner-secret", 256)),
+		"pdfcpu AES-256 same passwords": encrypt(t, src, model.NewAESConfiguration("secret", "secret", 256)),
+		"qpdf AES-256":                  qpdfEncrypt(t, src, "--encrypt", "user-secret", "owner-secret", "256"),
+	}
+	for name, data := range files {
+		t.Run(name, func(t *testing.T) {
+			doc, err := pdf.Open(context.Background(), data, limits)
+			require.Nil(t, doc)
+			var refused *pdf.Refused
+			require.ErrorAs(t, err, &refused)
+			require.Equal(t, "the PDF is password-protected; remove the password and upload it again", refused.Reason)
+		})
+	}
+}
+
+// TestUnsupportedEncryption: encryption that cannot be read here (a security handler
+// other than the standard password one, such as certificates) is refused as such, not as
+// a damaged file.
+func TestUnsupportedEncryption(t *testing.T) {
+	data := encrypt(t, valid(), model.NewAESConfiguration("", "owner-secret", 256))
+	require.Equal(t, 1, bytes.Count(data, []byte("/Filter/Standard")))
+	data = bytes.Replace(data, []byte("/Filter/Standard"), []byte("/Filter/OtherSec"), 1) // same length: the offsets stay right
+	_, err := pdf.Open(context.Background(), data, limits)
+	var refused *pdf.Refused
+	require.ErrorAs(t, err, &refused)
+	require.Equal(t, "the PDF is encrypted in a way that cannot be read here; save an unencrypted copy and upload that", refused.Reason)
 }

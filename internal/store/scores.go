@@ -52,11 +52,14 @@ type Score struct {
 	Corrections  map[string]any       `json:"corrections" db:"corrections"`
 	ThumbnailKey *string              `json:"-" db:"thumbnail_key"`
 	PDFInfo      map[string]string    `json:"-" db:"pdf_info"`
+	// Notes say what could not be read of a score that is ready nonetheless ("page 3: the
+	// scanned page could not be read: …").
+	Notes []string `json:"notes" db:"notes"`
 }
 
 const scoreColumns = `id, owner_id, status, failure, source, source_url, filename, size_bytes, sha256, page_count,
 	visibility, title, composer, opus, difficulty, version, created_at, updated_at, run_id, blob_key, extracted,
-	corrections, thumbnail_key, pdf_info`
+	corrections, thumbnail_key, pdf_info, notes`
 
 // NewScore is a score accepted at intake. A URL import is recorded before its file is
 // downloaded: SizeBytes, PageCount and SHA256 zero until SetScoreFile.
@@ -267,7 +270,7 @@ func SetScoreThumbnail(ctx context.Context, db DB, id uuid.UUID, key string) err
 func RefreshScore(ctx context.Context, db DB, id uuid.UUID) error {
 	_, err := db.Exec(ctx, `
 		UPDATE scores s SET title = e.title, composer = e.composer, opus = e.opus, instrumentation = e.instrumentation,
-			period = e.period, difficulty = e.difficulty,
+			period = e.period, difficulty = e.difficulty, notes = coalesce(t.notes, '{}'),
 			search = setweight(to_tsvector('simple', unaccent(e.title || ' ' || e.composer || ' ' || e.opus)), 'A')
 				|| setweight(to_tsvector('simple', unaccent(e.instrumentation || ' ' || e.subtitle || ' ' || e.arranger || ' ' || e.period)), 'B')
 				|| setweight(to_tsvector('simple', unaccent(left(coalesce(t.text, ''), 500000))), 'D')
@@ -279,7 +282,9 @@ func RefreshScore(ctx context.Context, db DB, id uuid.UUID) error {
 				CASE WHEN jsonb_typeof(coalesce(corrections->'difficulty', extracted->'difficulty'->'value')) = 'number'
 					THEN coalesce(corrections->'difficulty', extracted->'difficulty'->'value')::int END AS difficulty
 			FROM scores WHERE id = $1
-		) e, (SELECT string_agg(text, ' ' ORDER BY n) AS text FROM score_pages WHERE score_id = $1) t
+		) e, (SELECT string_agg(text, ' ' ORDER BY n) AS text,
+				array_agg('page ' || n || ': ' || text_note ORDER BY n) FILTER (WHERE text_note IS NOT NULL) AS notes
+			FROM score_pages WHERE score_id = $1) t
 		WHERE s.id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("error refreshing score: %w", err)
@@ -299,6 +304,25 @@ type ScorePage struct {
 	PDFKey string  `json:"-" db:"pdf_key"`
 	PNGKey *string `json:"-" db:"png_key"`
 	Text   *string `json:"-" db:"text"`
+	// TextSource is where Text came from (PageTextPDF, PageTextOCR); TextConfidence the
+	// OCR's confidence, 0 to 1; TextNote why the text could not be read, in words.
+	TextSource     *string  `json:"-" db:"text_source"`
+	TextConfidence *float64 `json:"-" db:"text_confidence"`
+	TextNote       *string  `json:"-" db:"text_note"`
+}
+
+// Sources of a page's text.
+const (
+	PageTextPDF = "pdf"
+	PageTextOCR = "ocr"
+)
+
+// PageText is what the text step found on a page.
+type PageText struct {
+	Text       string
+	Source     string   // PageTextPDF or PageTextOCR
+	Confidence *float64 // OCR only
+	Note       string   // why the text could not be read; "" when it was
 }
 
 // PutScorePage records page n's PDF. A retried split writes the same row again: each page
@@ -322,8 +346,13 @@ func SetScorePageImage(ctx context.Context, db DB, scoreID uuid.UUID, n int, png
 }
 
 // SetScorePageText records page n's text.
-func SetScorePageText(ctx context.Context, db DB, scoreID uuid.UUID, n int, text string) error {
-	_, err := db.Exec(ctx, `UPDATE score_pages SET text = $3 WHERE score_id = $1 AND n = $2`, scoreID, n, text)
+func SetScorePageText(ctx context.Context, db DB, scoreID uuid.UUID, n int, t PageText) error {
+	var note *string
+	if t.Note != "" {
+		note = &t.Note
+	}
+	_, err := db.Exec(ctx, `UPDATE score_pages SET text = $3, text_source = $4, text_confidence = $5, text_note = $6
+		WHERE score_id = $1 AND n = $2`, scoreID, n, t.Text, t.Source, t.Confidence, note)
 	if err != nil {
 		return fmt.Errorf("error storing page text: %w", err)
 	}
@@ -332,7 +361,7 @@ func SetScorePageText(ctx context.Context, db DB, scoreID uuid.UUID, n int, text
 
 // ScorePages returns pages from..to (inclusive) of a score.
 func ScorePages(ctx context.Context, db DB, scoreID uuid.UUID, from, to int) ([]ScorePage, error) {
-	rows, err := db.Query(ctx, `SELECT n, pdf_key, png_key, text FROM score_pages
+	rows, err := db.Query(ctx, `SELECT n, pdf_key, png_key, text, text_source, text_confidence, text_note FROM score_pages
 		WHERE score_id = $1 AND n BETWEEN $2 AND $3 ORDER BY n`, scoreID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("error reading pages: %w", err)

@@ -3,10 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/mirubato/mirubato/internal/textfold"
 )
 
 // SearchQuery is a search over the scores a user may see: their own and everyone's public,
@@ -21,7 +24,16 @@ type SearchQuery struct {
 	Offset      int
 	WithFacets  bool
 	OwnScoresOn bool // only the viewer's own scores
+	// Canonical groups the names of one composer in the composer filter and facet; nil
+	// groups names as stored.
+	Canonical ComposerName
 }
+
+// ComposerName returns the one name a stored composer name stands for ("Chopin, Frédéric",
+// "F. Chopin" → "Frédéric Chopin"). The caller gives it: the rule is metadata's
+// (metadata.ComposerNames.Canonical), applied here to names as they were stored (extracted,
+// corrected by an owner, given by an importer).
+type ComposerName func(string) string
 
 // SearchHit is one score found.
 type SearchHit struct {
@@ -66,9 +78,19 @@ func Search(ctx context.Context, db DB, viewerID uuid.UUID, q SearchQuery) (*Sea
 			+ word_similarity(unaccent($%[1]d), unaccent(composer)) * 0.5)::float8`, n)
 	}
 	if q.Composer != "" {
-		lq.args = append(lq.args, q.Composer)
+		// Every name the composer is stored under, and names like the one asked for.
+		var same []string
+		if q.Canonical != nil {
+			var err error
+			// The scope, the first condition, takes the first argument (the viewer).
+			if same, err = sameComposer(ctx, db, lq.where[0], lq.args[:1], q.Canonical, q.Composer); err != nil {
+				return nil, err
+			}
+		}
+		lq.args = append(lq.args, q.Composer, same)
 		lq.where = append(lq.where, fmt.Sprintf(`(unaccent(composer) ILIKE '%%' || unaccent($%[1]d) || '%%'
-			OR word_similarity(unaccent($%[1]d), unaccent(composer)) >= %[2]g)`, len(lq.args), composerSimilarity))
+			OR word_similarity(unaccent($%[1]d), unaccent(composer)) >= %[2]g OR composer = ANY($%[3]d))`,
+			len(lq.args)-1, composerSimilarity, len(lq.args)))
 	}
 	if q.Instrument != "" {
 		lq.add("instrumentation ILIKE '%' || ? || '%'", likeEscape(q.Instrument))
@@ -109,16 +131,77 @@ func Search(ctx context.Context, db DB, viewerID uuid.UUID, q SearchQuery) (*Sea
 		}
 	}
 	if q.WithFacets {
-		if res.Facets, err = facets(ctx, db, where, lq.args); err != nil {
+		if res.Facets, err = facets(ctx, db, where, lq.args, q.Canonical); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
 }
 
+// sameComposer returns the composer names, among those of the scores scope lets the viewer
+// see, that stand for the same composer as name.
+func sameComposer(ctx context.Context, db DB, scope string, args []any, canonical ComposerName, name string) ([]string, error) {
+	rows, err := db.Query(ctx, `SELECT DISTINCT composer FROM scores WHERE composer <> '' AND `+scope, args...)
+	if err != nil {
+		return nil, fmt.Errorf("error listing composers: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("error listing composers: %w", err)
+	}
+	canon := orStored(canonical)
+	want := canon(name)
+	same := []string{}
+	for _, n := range names {
+		if canon(n) == want {
+			same = append(same, n)
+		}
+	}
+	return same, nil
+}
+
+// orStored is canonical, or the name as stored when canonical is nil or has none.
+func orStored(canonical ComposerName) ComposerName {
+	return func(s string) string {
+		if canonical != nil {
+			if c := canonical(s); c != "" {
+				return c
+			}
+		}
+		return s
+	}
+}
+
+// groupComposers adds up the counts of names that stand for one composer, under the one
+// name, the most frequent first; at most limit (0: all).
+func groupComposers(counts []FacetCount, canonical ComposerName, limit int) []FacetCount {
+	canon := orStored(canonical)
+	index := map[string]int{}
+	out := []FacetCount{}
+	for _, c := range counts {
+		name := canon(c.Value)
+		if i, ok := index[name]; ok {
+			out[i].Count += c.Count
+			continue
+		}
+		index[name] = len(out)
+		out = append(out, FacetCount{Value: name, Count: c.Count})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
 // facets counts the hits by composer, instrumentation, period and difficulty (at most 20
-// values each, the most frequent first).
-func facets(ctx context.Context, db DB, where string, args []any) (map[string][]FacetCount, error) {
+// values each, the most frequent first); the names of one composer count as one.
+func facets(ctx context.Context, db DB, where string, args []any, canonical ComposerName) (map[string][]FacetCount, error) {
 	rows, err := db.Query(ctx, `
 		WITH hits AS (SELECT composer, instrumentation, period, difficulty FROM scores WHERE `+where+`),
 		counted AS (
@@ -129,7 +212,7 @@ func facets(ctx context.Context, db DB, where string, args []any) (map[string][]
 		)
 		SELECT facet, value, n FROM (
 			SELECT *, row_number() OVER (PARTITION BY facet ORDER BY n DESC, value) AS i FROM counted
-		) ranked WHERE i <= 20 ORDER BY facet, n DESC, value`, args...)
+		) ranked WHERE i <= 20 OR facet = 'composer' ORDER BY facet, n DESC, value`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("error counting facets: %w", err)
 	}
@@ -143,6 +226,7 @@ func facets(ctx context.Context, db DB, where string, args []any) (map[string][]
 	if err != nil {
 		return nil, fmt.Errorf("error counting facets: %w", err)
 	}
+	out["composer"] = groupComposers(out["composer"], canonical, 20)
 	return out, nil
 }
 
@@ -154,25 +238,51 @@ type ComposerCount struct {
 
 // Composers lists the composers of the scores viewerID may see, with counts, the most
 // frequent first; with q, those whose name is like q (accents and small misspellings
-// forgiven).
-func Composers(ctx context.Context, db DB, viewerID uuid.UUID, q string, limit int) ([]ComposerCount, error) {
+// forgiven). The names canonical tells are one composer's are counted as one, under the
+// name it gives (nil: names as stored).
+func Composers(ctx context.Context, db DB, viewerID uuid.UUID, q string, limit int, canonical ComposerName) ([]ComposerCount, error) {
 	rows, err := db.Query(ctx, `
-		SELECT composer, count(*) FROM scores
+		SELECT composer, count(*)::int, bool_or($2 = '' OR unaccent(composer) ILIKE '%' || unaccent($2) || '%'
+			OR word_similarity(unaccent($2), unaccent(composer)) >= $3) FROM scores
 		WHERE composer <> '' AND (owner_id = $1 OR (visibility = 'public' AND status = 'ready'))
-			AND ($2 = '' OR unaccent(composer) ILIKE '%' || unaccent($2) || '%'
-				OR word_similarity(unaccent($2), unaccent(composer)) >= $3)
-		GROUP BY composer ORDER BY count(*) DESC, composer LIMIT $4`, viewerID, q, composerSimilarity, limit)
+		GROUP BY composer ORDER BY count(*) DESC, composer`, viewerID, q, composerSimilarity)
 	if err != nil {
 		return nil, fmt.Errorf("error listing composers: %w", err)
 	}
-	out := []ComposerCount{}
-	var c ComposerCount
-	_, err = pgx.ForEachRow(rows, []any{&c.Name, &c.Count}, func() error {
-		out = append(out, c)
+	var all []FacetCount
+	matched := map[string]bool{}
+	var name string
+	var n int
+	var like bool
+	_, err = pgx.ForEachRow(rows, []any{&name, &n, &like}, func() error {
+		all = append(all, FacetCount{Value: name, Count: n})
+		if like {
+			matched[name] = true
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("error listing composers: %w", err)
+	}
+	canon := orStored(canonical)
+	// A composer is listed when one of their names is like q, or the name they are listed
+	// under contains it.
+	keep := map[string]bool{}
+	folded := strings.ToLower(textfold.Plain(q))
+	for _, c := range all {
+		g := canon(c.Value)
+		if matched[c.Value] || strings.Contains(strings.ToLower(textfold.Plain(g)), folded) {
+			keep[g] = true
+		}
+	}
+	out := []ComposerCount{}
+	for _, c := range groupComposers(all, canonical, 0) {
+		if keep[c.Value] {
+			out = append(out, ComposerCount{Name: c.Value, Count: c.Count})
+			if len(out) == limit {
+				break
+			}
+		}
 	}
 	return out, nil
 }

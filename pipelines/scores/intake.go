@@ -72,8 +72,13 @@ func Progress(steps map[string]store.RunStep, state string) float64 {
 	return min(1, float64(done)/float64(total))
 }
 
-// PagesPerJob is the size of the page batches the render and text steps fan out in.
-const PagesPerJob = 8
+// Pages per job of the render and the text step. Small batches keep every core busy to
+// the end of a step (a 20-page score is five render jobs, not three of which the last runs
+// alone); the text step's are smaller still, as a scanned page's OCR takes seconds.
+const (
+	renderPagesPerJob = 4
+	textPagesPerJob   = 2
+)
 
 // Blob keys: everything of a score is under scores/<id>/.
 func scorePrefix(id uuid.UUID) string    { return "scores/" + id.String() }

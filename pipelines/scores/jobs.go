@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -121,6 +120,10 @@ type Deps struct {
 	// Fallback, if set, is used when Metadata failed fallbackAfter attempts (errors other
 	// than a request to retry later).
 	Fallback metadata.Provider
+	// OCR reads scanned pages; nil: no OCR (a scan's pages keep their empty text).
+	OCR *OCR
+	// Music reads the engraved music of the first pages; nil: not read.
+	Music MusicReader
 	// Fetcher downloads URL imports (the fetch step).
 	Fetcher *fetch.Fetcher
 	// PageBudget: a render or text job starts no new page after this long (0: 10 s).
@@ -294,11 +297,11 @@ func (d *Deps) outcome(ctx context.Context, job *rivertype.JobRow, scoreID, runI
 	return err
 }
 
-// batches fans pages 1..n out in PagesPerJob batches.
-func batches(n int, mk func(from, to int) river.JobArgs) []river.InsertManyParams {
+// batches fans pages 1..n out in batches of size pages.
+func batches(n, size int, mk func(from, to int) river.JobArgs) []river.InsertManyParams {
 	var out []river.InsertManyParams
-	for from := 1; from <= n; from += PagesPerJob {
-		out = append(out, river.InsertManyParams{Args: mk(from, min(from+PagesPerJob-1, n))})
+	for from := 1; from <= n; from += size {
+		out = append(out, river.InsertManyParams{Args: mk(from, min(from+size-1, n))})
 	}
 	return out
 }
@@ -355,7 +358,7 @@ func (w *splitWorker) work(ctx context.Context, job *river.Job[SplitArgs], s *st
 		write = func(tx pgx.Tx) error { return store.SetScorePages(ctx, tx, s.ID, doc.Pages, doc.Info) }
 	}
 	return finish(ctx, d, job, a.RunID, StepSplit, write, func(context.Context, pgx.Tx) (runs.Next, error) {
-		return runs.Next{Step: StepRender, Jobs: batches(doc.Pages, func(from, to int) river.JobArgs {
+		return runs.Next{Step: StepRender, Jobs: batches(doc.Pages, renderPagesPerJob, func(from, to int) river.JobArgs {
 			return RenderArgs{ScoreID: s.ID, RunID: a.RunID, From: from, To: to}
 		})}, nil
 	})
@@ -398,8 +401,11 @@ func (d *Deps) renderTimeout() time.Duration {
 	return d.pageBudget() + probeTimeout + 2*d.toolTimeout() + jobSlack
 }
 
-// textTimeout bounds a text job: as a render job's, with one pdftotext run per page.
-func (d *Deps) textTimeout() time.Duration { return d.pageBudget() + d.toolTimeout() + jobSlack }
+// textTimeout bounds a text job: as a render job's, with one pdftotext run per page and,
+// for a scanned page, its OCR.
+func (d *Deps) textTimeout() time.Duration {
+	return d.pageBudget() + d.toolTimeout() + d.ocrTimeout() + jobSlack
+}
 
 // Timeout implements river.Worker.
 func (w *renderWorker) Timeout(*river.Job[RenderArgs]) time.Duration { return w.d.renderTimeout() }
@@ -448,7 +454,7 @@ func (w *renderWorker) work(ctx context.Context, job *river.Job[RenderArgs], s *
 		}
 	}
 	return finish(ctx, d, job, a.RunID, StepRender, nil, func(context.Context, pgx.Tx) (runs.Next, error) {
-		return runs.Next{Step: StepText, Jobs: batches(s.PageCount, func(from, to int) river.JobArgs {
+		return runs.Next{Step: StepText, Jobs: batches(s.PageCount, textPagesPerJob, func(from, to int) river.JobArgs {
 			return TextArgs{ScoreID: s.ID, RunID: a.RunID, From: from, To: to}
 		})}, nil
 	})
@@ -504,7 +510,7 @@ func (w *textWorker) work(ctx context.Context, job *river.Job[TextArgs], s *stor
 	if err != nil {
 		return err
 	}
-	texts := make(map[int]string, len(pages))
+	texts := make(map[int]store.PageText, len(pages))
 	write := func(tx pgx.Tx) error {
 		for n, t := range texts {
 			if err := store.SetScorePageText(ctx, tx, s.ID, n, t); err != nil {
@@ -522,13 +528,9 @@ func (w *textWorker) work(ctx context.Context, job *river.Job[TextArgs], s *stor
 		if err != nil {
 			return err
 		}
-		text, err := d.Tools.Text(ctx, data)
+		text, err := d.readText(ctx, p.N, data)
 		if err != nil {
-			return pageError(p.N, "read for text", err)
-		}
-		text = strings.TrimSpace(strings.ReplaceAll(text, "\x00", ""))
-		if len(text) > maxPageText {
-			text = strings.ToValidUTF8(text[:maxPageText], "")
+			return err
 		}
 		texts[p.N] = text
 	}
@@ -548,13 +550,10 @@ func (w *metadataWorker) Work(ctx context.Context, job *river.Job[MetadataArgs])
 
 func (w *metadataWorker) work(ctx context.Context, job *river.Job[MetadataArgs], s *store.Score) error {
 	d, a := w.d, job.Args
-	first := ""
-	if pages, err := store.ScorePages(ctx, d.Pool, s.ID, 1, 1); err != nil {
+	in, err := d.metadataInput(ctx, s)
+	if err != nil {
 		return err
-	} else if len(pages) == 1 && pages[0].Text != nil {
-		first = *pages[0].Text
 	}
-	in := metadata.Input{Filename: s.Filename, Info: s.PDFInfo, FirstPageText: first, Pages: s.PageCount}
 	res, err := d.Metadata.Extract(ctx, in)
 	var later *ai.RetryLater
 	switch {

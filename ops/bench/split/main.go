@@ -34,6 +34,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/mirubato/mirubato/internal/blob"
+	"github.com/mirubato/mirubato/internal/engraving"
 	"github.com/mirubato/mirubato/internal/metadata"
 	"github.com/mirubato/mirubato/internal/pdf"
 	"github.com/mirubato/mirubato/internal/queues"
@@ -67,13 +68,21 @@ type result struct {
 	SplitRoundsEach  int     `json:"rounds"`
 	UploadReadyRuns  int     `json:"upload_to_ready_runs"`
 	UploadReadyMinMS float64 `json:"upload_to_ready_min_ms"`
+	scanResult
 }
 
 func main() {
 	pages := flag.Int("pages", 200, "pages of the score to split")
 	rounds := flag.Int("rounds", 3, "runs of each splitter (the median counts)")
+	scanOnly := flag.Bool("scan-only", false, "only the scanned score's run (OCR)")
 	flag.Parse()
-	if err := run(context.Background(), *pages, *rounds); err != nil {
+	var err error
+	if *scanOnly {
+		err = runScan(context.Background())
+	} else {
+		err = run(context.Background(), *pages, *rounds)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -147,12 +156,17 @@ func run(ctx context.Context, pages, rounds int) error {
 	readyRuns := 3
 	var ready []time.Duration
 	for range readyRuns {
-		d, err := uploadToReady(ctx)
+		d, _, err := uploadToReady(ctx, engravedScore(20, 2), "preludes.pdf")
 		if err != nil {
 			return fmt.Errorf("upload to ready: %w", err)
 		}
 		fmt.Printf("upload to ready (20 pages): %.0f ms\n", ms(d))
 		ready = append(ready, d)
+	}
+
+	sr, err := scanRun(ctx)
+	if err != nil {
+		return err
 	}
 
 	res := result{
@@ -161,6 +175,7 @@ func run(ctx context.Context, pages, rounds int) error {
 		MutoolPagesPerS: rate("mutool"), PdfcpuPagesPerS: pdfcpuRate, SplitRoundsEach: rounds,
 		UploadToReadyMS: round(ms(median(ready))), UploadReadyMinMS: round(ms(slices.Min(ready))), UploadReadyRuns: readyRuns,
 		ReadyScorePages: 20,
+		scanResult:      sr,
 	}
 	res.RatioQPDF = round(res.OursPagesPerS / res.QPDFPagesPerS)
 	res.RatioMutool = round(res.OursPagesPerS / res.MutoolPagesPerS)
@@ -200,58 +215,59 @@ func command(ctx context.Context, name string, args ...string) error {
 	return nil
 }
 
-// uploadToReady accepts a 20-page score and runs the pipeline on this process's River
-// client (the product's worker settings, the local provider) until the score is ready.
-func uploadToReady(ctx context.Context) (time.Duration, error) {
+// uploadToReady accepts a score and runs the pipeline on this process's River client (the
+// product's worker settings: renderer, OCR, the local provider) until the score is ready.
+func uploadToReady(ctx context.Context, data []byte, filename string) (time.Duration, *store.Score, error) {
 	cfg, err := benchdb.Config()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	logger := slog.New(slog.DiscardHandler)
+	// Warnings (a page OCR could not read) are worth seeing in a benchmark's output.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	pool, _, cleanup, err := benchdb.Fresh(ctx, cfg, "mirubato_bench_split", logger)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer cleanup()
 	blobDir, err := os.MkdirTemp("", "mirubato-bench-blobs-")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer os.RemoveAll(blobDir)
 	blobs, err := blob.NewFS(blobDir)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	limits := pdf.Limits{MaxBytes: cfg.ScoreMaxBytes, MaxPages: cfg.ScoreMaxPages, Timeout: cfg.PDFParseTimeout}
 	w := river.NewWorkers()
 	scores.AddWorkers(w, &scores.Deps{Pool: pool, Blobs: blobs, Logger: logger, Limits: limits, DPI: cfg.PageImageDPI,
-		Tools: pdf.Tools{Timeout: cfg.PDFToolTimeout}, Metadata: metadata.NewLocal()})
+		Tools: pdf.Tools{Timeout: cfg.PDFToolTimeout, Renderer: cfg.PDFRenderer}, OCR: ocrOf(cfg),
+		Music: engraving.Reader{Timeout: cfg.PDFToolTimeout}, Metadata: metadata.NewLocal()})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, Workers: w,
 		Queues:        map[string]river.QueueConfig{queues.Scores: {MaxWorkers: queues.DefaultMaxWorkers()[queues.Scores]}},
 		FetchCooldown: cfg.RiverFetchCooldown, FetchPollInterval: cfg.RiverFetchPollInterval})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := client.Start(ctx); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer func() { _ = client.Stop(ctx) }()
 	owner, err := store.EnsureUser(ctx, pool, "bench@example.com")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	intake := &scores.Intake{Pool: pool, Blobs: blobs, Limits: limits, Logger: logger}
-	data := engravedScore(20, 2)
 	start := time.Now()
-	sc, _, err := intake.Accept(ctx, client, scores.Upload{OwnerID: owner.ID, Filename: "preludes.pdf", Data: data, Source: "upload"})
+	sc, _, err := intake.Accept(ctx, client, scores.Upload{OwnerID: owner.ID, Filename: filename, Data: data, Source: "upload"})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
 		var status string
 		if err := pool.QueryRow(ctx, `SELECT status FROM scores WHERE id = $1`, sc.ID).Scan(&status); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return 0, err
+			return 0, nil, err
 		}
 		switch status {
 		case store.ScoreReady:
@@ -263,13 +279,14 @@ func uploadToReady(ctx context.Context) (time.Duration, error) {
 					}
 				}
 			}
-			return took, nil
+			ready, err := store.ScoreByID(ctx, pool, sc.ID)
+			return took, ready, err
 		case store.ScoreFailed:
-			return 0, fmt.Errorf("score %s failed", sc.ID)
+			return 0, nil, fmt.Errorf("score %s failed", sc.ID)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	return 0, fmt.Errorf("score %s not ready after 5 minutes", sc.ID)
+	return 0, nil, fmt.Errorf("score %s not ready after 5 minutes", sc.ID)
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -185,6 +185,17 @@ export default function ScoreDetailPage() {
         </div>
       ) : null}
 
+      {s.status === "ready" && s.notes && s.notes.length > 0 ? (
+        <div className="banner banner-info" role="status">
+          <strong>{t("notes.title")}</strong>
+          <ul className="small">
+            {s.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+
       {s.status === "ready" ? (
         <Card title={t("viewer.title")}>
           {s.page_count > 0 ? <PageViewer scoreId={s.id} pageCount={s.page_count} /> : <Empty>{t("viewer.noPages")}</Empty>}

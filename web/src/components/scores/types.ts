@@ -20,6 +20,8 @@ export interface Score {
   owner_id: string;
   status: ScoreStatus;
   failure?: string;
+  /** What could not be read of a score that is ready nonetheless (a page OCR failed on). */
+  notes?: string[];
   source: string;
   source_url?: string;
   filename: string;
