@@ -29,6 +29,7 @@ help:
 	@echo "make bench-burst  1,000 concurrent writes of one user (one rate-limit counter) against the same spread over 1,000 users"
 	@echo "make bench-bodies API memory under 16 concurrent 50 MB bodies to JSON routes and the upload route, against a Fiber app that reads bodies whole"
 	@echo "make cluster      1 api + 3 workers against one database (Procfile-style)"
+	@echo "make test-corpus  score every metadata field end to end on the scores corpus (engraved, real, scanned); CORPUS_SETS, CORPUS_LIMIT"
 
 .PHONY: setup
 setup:
@@ -121,6 +122,26 @@ bench-bodies: setup build
 .PHONY: cluster
 cluster: setup build
 	@ops/cluster
+
+# The scores corpus (ops/corpus/scores): LilyPond scores, Debian's real engraved scores and
+# scanned versions, built into CORPUS_DIR when its sources change (a file at a time), then
+# measured end to end through the product (ops/eval/scores). CORPUS_SETS=engraved,real and
+# CORPUS_LIMIT=20 (files per set) shorten a run; only a complete run rewrites the table in
+# docs/scores.md.
+CORPUS_DIR     ?= .cache/corpus
+CORPUS_SOURCES := $(wildcard ops/corpus/scores/*)
+
+.PHONY: setup-corpus corpus test-corpus
+setup-corpus:
+	@ops/setup corpus
+
+corpus: $(CORPUS_DIR)/truth.json
+
+$(CORPUS_DIR)/truth.json: $(CORPUS_SOURCES) | setup-corpus
+	go run ./ops/corpus/scores -out $(CORPUS_DIR)
+
+test-corpus: setup-corpus $(CORPUS_DIR)/truth.json
+	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/eval/scores -corpus $(CORPUS_DIR) -docs docs/scores.md
 
 .PHONY: clean
 clean:
