@@ -38,7 +38,14 @@ type Tesseract struct {
 	// MinWordConfidence: words Tesseract is less sure of, 0 to 100, are left out (0: 30).
 	// Staves, stems and beams read as letters come out as such words.
 	MinWordConfidence float64
+	// TitleArea: the top of the page (TitleAreaShare of it) is read first as a column of
+	// lines of any size, then the whole page; its lines come first. A title page's big
+	// title is often taken for a picture when the whole page is laid out at once.
+	TitleArea bool
 }
+
+// TitleAreaShare is the share of a page, from its top, read first with TitleArea.
+const TitleAreaShare = 0.35
 
 // Page is what was read on one page.
 type Page struct {
@@ -49,6 +56,35 @@ type Page struct {
 	Confidence float64
 	// Words is the number of words kept.
 	Words int
+
+	lines []line
+}
+
+// line is one line of a reading: its text, letters and confidence (weighted by letters),
+// and its weight as evidence that the page was read the right way up.
+type line struct {
+	text     string
+	letters  int
+	weighted float64
+	sure     float64
+}
+
+// pageOf assembles lines into a Page.
+func pageOf(lines []line, words int) Page {
+	p := Page{Words: words, lines: lines}
+	texts := make([]string, len(lines))
+	var letters int
+	var weighted float64
+	for i, l := range lines {
+		texts[i] = l.text
+		letters += l.letters
+		weighted += l.weighted
+	}
+	p.Text = strings.Join(texts, "\n")
+	if letters > 0 {
+		p.Confidence = weighted / float64(letters) / 100
+	}
+	return p
 }
 
 func (t Tesseract) timeout() time.Duration {
@@ -90,28 +126,75 @@ func (t Tesseract) Read(ctx context.Context, image []byte) (Page, error) {
 		return Page{}, err
 	}
 	if turn == 0 {
-		return t.recognize(ctx, image)
+		return t.readUpright(ctx, gray, image)
 	}
-	turned, err := encode(rotate(gray, turn))
-	if err != nil {
-		return Page{}, err
-	}
-	read, err := t.recognize(ctx, turned)
+	read, err := t.readUpright(ctx, rotate(gray, turn), nil)
 	if err != nil || sure {
 		return read, err
 	}
-	asIs, err := t.recognize(ctx, image)
+	asIs, err := t.readUpright(ctx, gray, image)
 	if err != nil {
 		return Page{}, err
 	}
-	if asIs.score() > read.score() {
+	if asIs.sureness() > read.sureness() {
 		return asIs, nil
 	}
 	return read, nil
 }
 
-// score weighs a reading: its confident letters.
-func (p Page) score() float64 { return p.Confidence * float64(WordLetters(p.Text)) }
+// sureness weighs a reading as evidence that the page was the right way up: its letters,
+// each by its word's confidence to the fourth power (a page read upside down still gives
+// letters, but few with confidence).
+func (p Page) sureness() float64 {
+	var s float64
+	for _, l := range p.lines {
+		s += l.sure
+	}
+	return s
+}
+
+// readUpright reads page, upright; encoded is its PNG when at hand (nil: encoded here).
+func (t Tesseract) readUpright(ctx context.Context, page *stdimage.Gray, encoded []byte) (Page, error) {
+	if encoded == nil {
+		var err error
+		if encoded, err = encode(page); err != nil {
+			return Page{}, err
+		}
+	}
+	whole, err := t.recognize(ctx, encoded, "3")
+	if err != nil || !t.TitleArea {
+		return whole, err
+	}
+	b := page.Bounds()
+	top, err := encode(page.SubImage(stdimage.Rect(b.Min.X, b.Min.Y, b.Max.X, b.Min.Y+int(float64(b.Dy())*TitleAreaShare))))
+	if err != nil {
+		return Page{}, err
+	}
+	title, err := t.recognize(ctx, top, "4")
+	if err != nil {
+		return Page{}, err
+	}
+	return merge(title, whole), nil
+}
+
+// merge puts first's lines before second's, leaving out those of second that first has.
+func merge(first, second Page) Page {
+	seen := map[string]bool{}
+	for _, l := range first.lines {
+		seen[squash(l.text)] = true
+	}
+	lines := append([]line{}, first.lines...)
+	words := first.Words
+	for _, l := range second.lines {
+		if !seen[squash(l.text)] {
+			lines = append(lines, l)
+			words += len(strings.Fields(l.text))
+		}
+	}
+	return pageOf(lines, words)
+}
+
+func squash(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
 
 // orientation returns how many degrees clockwise the page must be turned (0, 90, 180, 270)
 // and whether Tesseract is sure of it. A page Tesseract cannot tell (too few letters, no
@@ -151,9 +234,10 @@ func (t Tesseract) orientation(ctx context.Context, page *stdimage.Gray) (int, b
 // sureOrientation: Tesseract's orientation confidence above which its call is taken alone.
 const sureOrientation = 2.5
 
-// recognize reads the words of image, upright.
-func (t Tesseract) recognize(ctx context.Context, image []byte) (Page, error) {
-	out, err := t.run(ctx, image, "-l", t.langs(), "--psm", "3", "tsv")
+// recognize reads the words of image, upright, with page segmentation mode psm: 3, the
+// page laid out in blocks; 4, one column of lines of any size.
+func (t Tesseract) recognize(ctx context.Context, image []byte, psm string) (Page, error) {
+	out, err := t.run(ctx, image, "-l", t.langs(), "--psm", psm, "tsv")
 	if err != nil {
 		return Page{}, err
 	}
@@ -268,11 +352,9 @@ func (t Tesseract) parse(tsv []byte) Page {
 		floor = 30
 	}
 	var (
-		lines    []string
-		current  []word
-		weighted float64
-		letters  int
-		words    int
+		lines   []line
+		current []word
+		words   int
 	)
 	flush := func() {
 		if !isWords(current) {
@@ -280,14 +362,18 @@ func (t Tesseract) parse(tsv []byte) Page {
 			return
 		}
 		texts := make([]string, len(current))
+		var l line
 		for i, w := range current {
 			texts[i] = w.text
 			n := len([]rune(w.text))
-			weighted += w.conf * float64(n)
-			letters += n
+			c := w.conf / 100
+			l.weighted += w.conf * float64(n)
+			l.sure += float64(n) * c * c * c * c
+			l.letters += n
 		}
+		l.text = strings.Join(texts, " ")
 		words += len(current)
-		lines = append(lines, strings.Join(texts, " "))
+		lines = append(lines, l)
 		current = current[:0]
 	}
 	sc := bufio.NewScanner(bytes.NewReader(tsv))
@@ -316,11 +402,7 @@ func (t Tesseract) parse(tsv []byte) Page {
 		current = append(current, w)
 	}
 	flush()
-	p := Page{Text: strings.Join(lines, "\n"), Words: words}
-	if letters > 0 {
-		p.Confidence = weighted / float64(letters) / 100
-	}
-	return p
+	return pageOf(lines, words)
 }
 
 // isWords tells a line of words from notation read as letters: it has a word of three

@@ -144,3 +144,32 @@ func TestWordLetters(t *testing.T) {
 	require.Equal(t, 2, WordLetters("f p mf"))
 	require.Equal(t, 10, WordLetters("Nocturne, Op. 9"))
 }
+
+// TestTitleAreaFirst: with TitleArea, the top of the page is read on its own and its lines
+// come first, each once; the rest of the page follows.
+func TestTitleAreaFirst(t *testing.T) {
+	t.Parallel()
+	img := page(t, "Trois Nocturnes", "Frederic Chopin", "", "", "", "", "", "", "", "", "", "", "", "",
+		"", "", "Paris, chez Maurice Schlesinger")
+	tess := Tesseract{Languages: []string{"eng"}, Timeout: time.Minute, TitleArea: true}
+	got, err := tess.Read(context.Background(), pngOf(t, img))
+	require.NoError(t, err)
+	require.Equal(t, "Trois Nocturnes\nFrederic Chopin\nParis, chez Maurice Schlesinger", got.Text)
+	require.Equal(t, 8, got.Words)
+}
+
+// TestSurenessPrefersConfidentLetters: a page read upside down gives many letters with
+// little confidence; the right way up gives fewer, surely read. The right way wins (it lost
+// when letters counted in proportion to the mean confidence).
+func TestSurenessPrefersConfidentLetters(t *testing.T) {
+	t.Parallel()
+	row := func(block, word int, conf float64, text string) string {
+		return "5\t1\t" + strconv.Itoa(block) + "\t1\t1\t" + strconv.Itoa(word) + "\t0\t0\t1\t1\t" + strconv.FormatFloat(conf, 'f', 1, 64) + "\t" + text + "\n"
+	}
+	upright := Tesseract{}.parse([]byte(row(1, 1, 95, "Andante") + row(2, 1, 94, "Mozart")))
+	upsideDown := Tesseract{}.parse([]byte(row(1, 1, 62, "UDHO") + row(1, 2, 60, "UBY4IS,JapoY") + row(1, 3, 61, "Jap") +
+		row(1, 4, 63, "Yang") + row(2, 1, 58, "LYVZOW") + row(2, 2, 60, "Snaavwv") + row(2, 3, 59, "ONV9410M")))
+	require.Greater(t, upsideDown.Confidence*float64(WordLetters(upsideDown.Text)), upright.Confidence*float64(WordLetters(upright.Text)),
+		"the old weighing chose the page upside down")
+	require.Greater(t, upright.sureness(), upsideDown.sureness())
+}

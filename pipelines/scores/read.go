@@ -30,11 +30,12 @@ type OCR struct {
 }
 
 // NewOCR returns the OCR of the text step: Tesseract with langs on every page and
-// firstPageLangs on page 1, each page within timeout and maxMemory bytes.
+// firstPageLangs on page 1, where the title area is read on its own first, each page
+// within timeout and maxMemory bytes.
 func NewOCR(langs, firstPageLangs []string, timeout time.Duration, maxMemory int64) *OCR {
 	return &OCR{
 		Pages:     ocr.Tesseract{Languages: langs, Timeout: timeout, MaxMemory: maxMemory},
-		FirstPage: ocr.Tesseract{Languages: firstPageLangs, Timeout: timeout, MaxMemory: maxMemory},
+		FirstPage: ocr.Tesseract{Languages: firstPageLangs, Timeout: timeout, MaxMemory: maxMemory, TitleArea: true},
 	}
 }
 
