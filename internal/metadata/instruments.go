@@ -482,9 +482,10 @@ func listNames(ids []string, count map[string]int) string {
 	names := make([]string, len(ids))
 	for i, id := range ids {
 		names[i] = id
-		if count[id] == 2 {
+		switch count[id] {
+		case 2:
 			names[i] = "two " + plural(id)
-		} else if count[id] == 3 {
+		case 3:
 			names[i] = "three " + plural(id)
 		}
 	}

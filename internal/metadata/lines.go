@@ -312,7 +312,7 @@ func personLike(l textLine) bool {
 		return false
 	}
 	first := l.ws[0]
-	if !givenNames[first.f] && !(utf8.RuneCountInString(first.f) <= 2 && first.dot) {
+	if !givenNames[first.f] && (utf8.RuneCountInString(first.f) > 2 || !first.dot) {
 		return false
 	}
 	for i, w := range l.ws {

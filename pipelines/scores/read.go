@@ -204,7 +204,7 @@ func (d *Deps) readMusic(ctx context.Context, scoreID uuid.UUID, p store.ScorePa
 			return nil, err
 		}
 		d.Logger.Warn("reading the music of a page failed", "score_id", scoreID, "page", p.N, "error", err)
-		return nil, nil
+		return nil, nil //nolint:nilnil // none read
 	}
 	return m, nil
 }
