@@ -193,3 +193,23 @@ func TestEngravedMusicIsRead(t *testing.T) {
 		require.Equal(t, metadata.SourceMusic, got.Source, field)
 	}
 }
+
+// TestKeyFromTheEnding: a two-page score whose first system opens off the tonic (on the
+// subdominant) and whose text prints no key gets its key from the last page's final bass
+// note, source music.
+func TestKeyFromTheEnding(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{})
+	b.startWorkers(t)
+	_, tok := b.user(t, "ending@example.com")
+	data, err := os.ReadFile(filepath.Join("..", "internal", "engraving", "testdata", "ending-long-b-minor.pdf"))
+	require.NoError(t, err)
+	sc := b.upload(t, tok, "sonatina.pdf", data, nil)
+	ready := b.waitScore(t, tok, sc.ID.String(), "ready")
+	require.Equal(t, 2, ready.PageCount)
+	for field, want := range map[string]string{"key": "B minor", "key_signature": "2 sharps"} {
+		got := ready.Extracted[field]
+		require.Equal(t, want, got.Value, field)
+		require.Equal(t, metadata.SourceMusic, got.Source, field)
+	}
+}

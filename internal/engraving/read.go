@@ -42,54 +42,10 @@ const maxStaves = 120
 
 // readPage reads the page's first system; nil when the page has no staves.
 func readPage(pg *page) *metadata.Music {
-	r := &reading{pg: pg, staves: findStaves(pg.hlines)}
-	if len(r.staves) == 0 {
+	r, systems := readSystems(pg)
+	if r == nil {
 		return nil
 	}
-	for _, g := range pg.glyphs {
-		k, fam := classify(g)
-		m := mark{glyph: g, kind: k, fam: fam}
-		if k == kindText {
-			if g.r > ' ' && unicode.IsPrint(g.r) {
-				r.text = append(r.text, m)
-			}
-			continue
-		}
-		r.marks = append(r.marks, m)
-	}
-	r.own()
-	// Five ruled lines with no music on them are a table, or music drawn as outlines only,
-	// which this does not read.
-	counts := make([]int, len(r.staves))
-	for _, o := range r.owner {
-		if o >= 0 {
-			counts[o]++
-		}
-	}
-	// A tablature's fret numbers are often set in a text font.
-	for i, s := range r.staves {
-		if !s.tab || counts[i] > 0 {
-			continue
-		}
-		for _, t := range r.text {
-			if t.x >= s.x0 && t.x <= s.x1 && t.y >= s.y0 && t.y <= s.y1+s.space {
-				counts[i]++
-			}
-		}
-	}
-	kept := r.staves[:0]
-	for i, s := range r.staves {
-		if counts[i] > 0 && len(kept) < maxStaves {
-			kept = append(kept, s)
-		}
-	}
-	if len(kept) == 0 {
-		return nil
-	}
-	r.staves = kept
-	r.own()
-	r.vlines = mergeVertical(pg.vlines)
-	systems := r.systems()
 	first := systems[0]
 	m := &metadata.Music{Staves: len(first.staves)}
 	for _, b := range first.braces {
@@ -937,4 +893,57 @@ func hasLetter(s string) bool {
 		}
 	}
 	return false
+}
+
+// readSystems finds the page's staves (those with music on them) and groups them into
+// systems, top to bottom; nil when the page has none.
+func readSystems(pg *page) (*reading, []system) {
+	r := &reading{pg: pg, staves: findStaves(pg.hlines)}
+	if len(r.staves) == 0 {
+		return nil, nil
+	}
+	for _, g := range pg.glyphs {
+		k, fam := classify(g)
+		m := mark{glyph: g, kind: k, fam: fam}
+		if k == kindText {
+			if g.r > ' ' && unicode.IsPrint(g.r) {
+				r.text = append(r.text, m)
+			}
+			continue
+		}
+		r.marks = append(r.marks, m)
+	}
+	r.own()
+	// Five ruled lines with no music on them are a table, or music drawn as outlines only,
+	// which this does not read.
+	counts := make([]int, len(r.staves))
+	for _, o := range r.owner {
+		if o >= 0 {
+			counts[o]++
+		}
+	}
+	// A tablature's fret numbers are often set in a text font.
+	for i, s := range r.staves {
+		if !s.tab || counts[i] > 0 {
+			continue
+		}
+		for _, t := range r.text {
+			if t.x >= s.x0 && t.x <= s.x1 && t.y >= s.y0 && t.y <= s.y1+s.space {
+				counts[i]++
+			}
+		}
+	}
+	kept := r.staves[:0]
+	for i, s := range r.staves {
+		if counts[i] > 0 && len(kept) < maxStaves {
+			kept = append(kept, s)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, nil
+	}
+	r.staves = kept
+	r.own()
+	r.vlines = mergeVertical(pg.vlines)
+	return r, r.systems()
 }

@@ -19,6 +19,10 @@ import (
 // the page has no staves it can read.
 type MusicReader interface {
 	Read(ctx context.Context, page []byte) (*metadata.Music, error)
+	// EndingKey calls the key from the end of the music on the score's last page, given
+	// what the first system said: "" when no call (another signature there, an ending off
+	// the tonic).
+	EndingKey(ctx context.Context, page []byte, opening *metadata.Music) (string, float64, error)
 }
 
 // OCR is how the text step reads scanned pages: Tesseract with the languages of every
@@ -145,7 +149,8 @@ func (d *Deps) ocrTimeout() time.Duration {
 
 // metadataInput gathers what the metadata providers read: the first page's text (and
 // where it came from), the music of the first system (page 1, or page 2 when page 1 is a
-// title page), and page 1's image for a provider that looks at it when the text says
+// title page), with the key called from the last page's ending when the opening does
+// not call it, and page 1's image for a provider that looks at it when the text says
 // little (metadata.OpenAI's WantsImage).
 func (d *Deps) metadataInput(ctx context.Context, s *store.Score) (metadata.Input, error) {
 	in := metadata.Input{Filename: s.Filename, Info: s.PDFInfo, Pages: s.PageCount, FirstPageSource: metadata.SourcePageText}
@@ -177,6 +182,11 @@ func (d *Deps) metadataInput(ctx context.Context, s *store.Score) (metadata.Inpu
 				break
 			}
 		}
+		if in.Music != nil && in.Music.Key == "" && in.Music.KeySignatureRead {
+			if err := d.endingKey(ctx, s, in.Music); err != nil {
+				return in, err
+			}
+		}
 	}
 	if looker, ok := d.Metadata.(interface{ WantsImage(metadata.Input) bool }); ok && looker.WantsImage(in) {
 		data, err := blob.Get(ctx, d.Blobs, first.PDFKey, 0)
@@ -189,6 +199,31 @@ func (d *Deps) metadataInput(ctx context.Context, s *store.Score) (metadata.Inpu
 		}
 	}
 	return in, nil
+}
+
+// endingKey calls the key from the last page's ending when the opening made no call
+// (most pieces do not open on their tonic chord, but end on it); the last page is page 1
+// of a one-page score. A page the reader cannot make sense of makes no call.
+func (d *Deps) endingKey(ctx context.Context, s *store.Score, m *metadata.Music) error {
+	pages, err := store.ScorePages(ctx, d.Pool, s.ID, s.PageCount, s.PageCount)
+	if err != nil || len(pages) == 0 {
+		return err
+	}
+	p := pages[0]
+	data, err := blob.Get(ctx, d.Blobs, p.PDFKey, 0)
+	if err != nil {
+		return err
+	}
+	key, conf, err := d.Music.EndingKey(ctx, data, m)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		d.Logger.Warn("reading the ending of a score failed", "score_id", s.ID, "page", p.N, "error", err)
+		return nil
+	}
+	m.Key, m.KeyConfidence = key, conf
+	return nil
 }
 
 // readMusic reads the first system of page p; a page the reader cannot make sense of has

@@ -67,6 +67,12 @@ done
 mutool merge -o quartet-page2.pdf quartet-long.pdf 2
 rm -f quartet-long.pdf
 
+# The ending series (ending-*.ly) opens off the tonic; the long one is split into its two
+# pages, as the pipeline stores them (the whole is kept for the API test).
+mutool merge -o ending-long-page1.pdf ending-long-b-minor.pdf 1
+mutool merge -o ending-long-page2.pdf ending-long-b-minor.pdf 2
+
+
 # A scan: page 1 of a LilyPond score as an image only.
 mutool draw -q -c gray -r 72 -o scan.png violin-piano.pdf 1
 mutool convert -O compress -o scan.pdf scan.png
