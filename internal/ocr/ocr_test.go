@@ -173,3 +173,15 @@ func TestSurenessPrefersConfidentLetters(t *testing.T) {
 		"the old weighing chose the page upside down")
 	require.Greater(t, upright.sureness(), upsideDown.sureness())
 }
+
+// TestWellRead: a reading whose words are surely read needs no second look; one of letters
+// read with little confidence (a page upside down) does.
+func TestWellRead(t *testing.T) {
+	t.Parallel()
+	row := func(block int, conf float64, text string) string {
+		return "5\t1\t" + strconv.Itoa(block) + "\t1\t1\t1\t0\t0\t1\t1\t" + strconv.FormatFloat(conf, 'f', 1, 64) + "\t" + text + "\n"
+	}
+	require.True(t, Tesseract{}.parse([]byte(row(1, 95, "Allegro")+row(2, 91, "Piano"))).wellRead())
+	require.True(t, Tesseract{}.parse(nil).wellRead(), "nothing read: nothing to gain by turning")
+	require.False(t, Tesseract{}.parse([]byte(row(1, 62, "uldouy")+row(2, 58, "LYVZOW"))).wellRead())
+}

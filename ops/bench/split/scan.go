@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"image/jpeg"
+	"math"
 	"image/png"
 	"time"
 
@@ -124,7 +125,7 @@ func scanRun(ctx context.Context) (scanResult, error) {
 	}
 	fmt.Printf("upload to ready (the same 12 pages scanned): %.0f ms; read: %q by %q; notes: %q\n", ms(scanTook), sc.Title,
 		sc.Composer, sc.Notes)
-	return scanResult{ScanPages: 12, OCRPagesPerS: round(rate*100) / 100, ScannedToReadyMS: round(ms(scanTook)),
+	return scanResult{ScanPages: 12, OCRPagesPerS: math.Round(rate*100) / 100, ScannedToReadyMS: round(ms(scanTook)),
 		EngravedSameToReadyMS: round(ms(engraved)), ScannedTitle: sc.Title, ScannedComposer: sc.Composer}, nil
 }
 
