@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"image/jpeg"
-	"math"
 	"image/png"
+	"math"
 	"time"
 
 	"github.com/mirubato/mirubato/internal/config"
