@@ -14,6 +14,7 @@ import (
 
 	"github.com/mirubato/mirubato/internal/engraving"
 	"github.com/mirubato/mirubato/internal/metadata"
+	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 )
 
 func read(t *testing.T, path string) *metadata.Music {
@@ -207,20 +208,7 @@ func onePagePDF(content string) []byte {
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Maestro /Encoding /WinAnsiEncoding >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
 	}
-	var out bytes.Buffer
-	out.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = out.Len()
-		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := out.Len()
-	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&out, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return out.Bytes()
+	return pdftest.Write(objs, 1, 0)
 }
 
 // TestReadRuledTable: five equally spaced rules of a table (with its borders and words)

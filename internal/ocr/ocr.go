@@ -23,6 +23,13 @@ import (
 // image it cannot read, its memory limit), as opposed to Tesseract missing.
 var ErrOCR = errors.New("ocr failed")
 
+// ErrTimeout and ErrMemory wrap ErrOCR: the page took longer than the time limit, or more
+// memory than allowed.
+var (
+	ErrTimeout = fmt.Errorf("%w: time limit", ErrOCR)
+	ErrMemory  = fmt.Errorf("%w: memory limit", ErrOCR)
+)
+
 // ErrNotInstalled is wrapped when tesseract (or prlimit) is not on the PATH.
 var ErrNotInstalled = errors.New("tesseract is not installed (Debian tesseract-ocr; ops/setup installs it)")
 
@@ -281,13 +288,18 @@ func (t Tesseract) run(ctx context.Context, image []byte, args ...string) ([]byt
 	case errors.Is(err, exec.ErrNotFound):
 		return nil, fmt.Errorf("%w: %w", ErrNotInstalled, err)
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return nil, fmt.Errorf("%w: tesseract took longer than %s", ErrOCR, t.timeout())
+		return nil, fmt.Errorf("%w: tesseract took longer than %s", ErrTimeout, t.timeout())
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("tesseract stopped: %w", ctx.Err())
 	case err != nil:
 		msg := strings.TrimSpace(stderr.String())
 		if strings.Contains(msg, "Failed loading language") || strings.Contains(msg, "Error opening data file") {
 			return nil, fmt.Errorf("%w: language data missing (%s): %s", ErrNotInstalled, t.langs(), msg)
+		}
+		// Out of its address space: in a C++ allocation, or loading its libraries.
+		if strings.Contains(msg, "bad_alloc") || strings.Contains(msg, "failed to map segment") ||
+			strings.Contains(strings.ToLower(msg), "cannot allocate memory") {
+			return nil, fmt.Errorf("%w: tesseract: %w", ErrMemory, err)
 		}
 		return nil, fmt.Errorf("%w: tesseract: %w: %s", ErrOCR, err, lastLine(msg))
 	}

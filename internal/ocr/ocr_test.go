@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/mirubato/mirubato/internal/pdf/pdftest"
 )
 
 // page renders lines of text as a greyscale page image at 300 dpi with pdftoppm, from a
@@ -32,22 +34,8 @@ func page(t *testing.T, lines ...string) *stdimage.Gray {
 		"<< /Length " + strconv.Itoa(content.Len()) + " >>\nstream\n" + content.String() + "\nendstream",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
 	}
-	var pdf bytes.Buffer
-	pdf.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = pdf.Len()
-		pdf.WriteString(strconv.Itoa(i+1) + " 0 obj\n" + o + "\nendobj\n")
-	}
-	xref := pdf.Len()
-	pdf.WriteString("xref\n0 " + strconv.Itoa(len(objs)+1) + "\n0000000000 65535 f \n")
-	for _, off := range offsets {
-		s := strconv.Itoa(off)
-		pdf.WriteString(strings.Repeat("0", 10-len(s)) + s + " 00000 n \n")
-	}
-	pdf.WriteString("trailer\n<< /Size " + strconv.Itoa(len(objs)+1) + " /Root 1 0 R >>\nstartxref\n" + strconv.Itoa(xref) + "\n%%EOF\n")
 	cmd := exec.Command("pdftoppm", "-png", "-gray", "-r", "300", "-singlefile", "-")
-	cmd.Stdin = &pdf
+	cmd.Stdin = bytes.NewReader(pdftest.Write(objs, 1, 0))
 	out, err := cmd.Output()
 	require.NoError(t, err)
 	img, err := png.Decode(bytes.NewReader(out))
@@ -130,8 +118,10 @@ func TestLimits(t *testing.T) {
 	_, err := Tesseract{Timeout: time.Millisecond}.Read(context.Background(), img)
 	require.ErrorIs(t, err, ErrOCR)
 	require.Contains(t, err.Error(), "took longer than")
+	require.ErrorIs(t, err, ErrTimeout)
 	_, err = Tesseract{MaxMemory: 64 << 20, Timeout: time.Minute}.Read(context.Background(), img)
 	require.ErrorIs(t, err, ErrOCR)
+	require.ErrorIs(t, err, ErrMemory)
 	_, err = Tesseract{Languages: []string{"xxx"}, Timeout: time.Minute}.Read(context.Background(), img)
 	require.ErrorIs(t, err, ErrNotInstalled)
 	_, err = Tesseract{}.Read(context.Background(), []byte("not a png"))

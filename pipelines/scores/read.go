@@ -115,11 +115,10 @@ func (d *Deps) ocrPage(ctx context.Context, tess ocr.Tesseract, page []byte) (oc
 
 // ocrReason says in words why OCR failed.
 func ocrReason(err error) string {
-	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "longer than"):
+	case errors.Is(err, ocr.ErrTimeout):
 		return "it took too long"
-	case strings.Contains(msg, "bad_alloc") || strings.Contains(msg, "memory"):
+	case errors.Is(err, ocr.ErrMemory):
 		return "it needed too much memory"
 	default:
 		return "the image could not be read"
