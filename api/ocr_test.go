@@ -174,24 +174,36 @@ func TestOutlinedTitlePageIsReadByOCR(t *testing.T) {
 	require.Equal(t, metadata.SourceOCR, ready.Extracted["composer"].Source)
 }
 
+// uploadEngraved uploads a score of internal/engraving's test pages and waits for it.
+func uploadEngraved(t *testing.T, email, file string) scoreBody {
+	t.Helper()
+	b := setup(t, setupOpts{})
+	b.startWorkers(t)
+	_, tok := b.user(t, email)
+	data, err := os.ReadFile(filepath.Join("..", "internal", "engraving", "testdata", file))
+	require.NoError(t, err)
+	sc := b.upload(t, tok, file, data, nil)
+	return b.waitScore(t, tok, sc.ID.String(), "ready")
+}
+
+// requireFromMusic checks fields read from the music.
+func requireFromMusic(t *testing.T, sc scoreBody, want map[string]string) {
+	t.Helper()
+	for field, value := range want {
+		got := sc.Extracted[field]
+		require.Equal(t, value, got.Value, field)
+		require.Equal(t, metadata.SourceMusic, got.Source, field)
+	}
+}
+
 // TestEngravedMusicIsRead: an engraved score whose title page prints neither key nor
 // instruments (four bracketed staves in treble, treble, alto and bass clefs, three sharps,
 // opening on the tonic) gets its instrumentation, key and key signature from the music.
 func TestEngravedMusicIsRead(t *testing.T) {
 	t.Parallel()
-	b := setup(t, setupOpts{})
-	b.startWorkers(t)
-	_, tok := b.user(t, "music@example.com")
-	data, err := os.ReadFile(filepath.Join("..", "internal", "engraving", "testdata", "quartet-plain.pdf"))
-	require.NoError(t, err)
-	sc := b.upload(t, tok, "quartet.pdf", data, nil)
-	ready := b.waitScore(t, tok, sc.ID.String(), "ready")
+	ready := uploadEngraved(t, "music@example.com", "quartet-plain.pdf")
 	require.Equal(t, "Quartet", ready.Title)
-	for field, want := range map[string]string{"instrumentation": "string quartet", "key": "A major", "key_signature": "3 sharps"} {
-		got := ready.Extracted[field]
-		require.Equal(t, want, got.Value, field)
-		require.Equal(t, metadata.SourceMusic, got.Source, field)
-	}
+	requireFromMusic(t, ready, map[string]string{"instrumentation": "string quartet", "key": "A major", "key_signature": "3 sharps"})
 }
 
 // TestKeyFromTheEnding: a two-page score whose first system opens off the tonic (on the
@@ -199,17 +211,7 @@ func TestEngravedMusicIsRead(t *testing.T) {
 // note, source music.
 func TestKeyFromTheEnding(t *testing.T) {
 	t.Parallel()
-	b := setup(t, setupOpts{})
-	b.startWorkers(t)
-	_, tok := b.user(t, "ending@example.com")
-	data, err := os.ReadFile(filepath.Join("..", "internal", "engraving", "testdata", "ending-long-b-minor.pdf"))
-	require.NoError(t, err)
-	sc := b.upload(t, tok, "sonatina.pdf", data, nil)
-	ready := b.waitScore(t, tok, sc.ID.String(), "ready")
+	ready := uploadEngraved(t, "ending@example.com", "ending-long-b-minor.pdf")
 	require.Equal(t, 2, ready.PageCount)
-	for field, want := range map[string]string{"key": "B minor", "key_signature": "2 sharps"} {
-		got := ready.Extracted[field]
-		require.Equal(t, want, got.Value, field)
-		require.Equal(t, metadata.SourceMusic, got.Source, field)
-	}
+	requireFromMusic(t, ready, map[string]string{"key": "B minor", "key_signature": "2 sharps"})
 }
