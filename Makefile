@@ -93,7 +93,6 @@ bench-api: setup build
 
 .PHONY: bench-split
 bench-split: setup
-	@ops/setup
 	@url=$$(ops/devdb start | tail -n1); DATABASE_URL="$$url" go run ./ops/bench/split
 
 .PHONY: bench-search
